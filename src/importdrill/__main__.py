@@ -1,0 +1,7 @@
+"""Lets `python -m importdrill` run the CLI."""
+
+from __future__ import annotations
+
+from importdrill.cli import main
+
+main()

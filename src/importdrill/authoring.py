@@ -1,0 +1,92 @@
+"""Writing new problem files that already validate, for authors to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importdrill.errors import UsageError
+from importdrill.problems import SLUG_RE, validate
+
+PREDICT_TEMPLATE = """\
+# yaml-language-server: $schema=https://importdrill.invalid/problem.schema.json
+# A predict problem: the learner reads `code` and types what it prints.
+# Fields: see `importdrill schema`, or problems/README.md in the importdrill repository.
+slug: {slug}
+title: TODO a one-line title
+difficulty: easy
+kind: predict
+tags: [sys.modules]
+prompt: |
+  What does this program print?
+code: |
+  import sys
+  import json
+  print("json" in sys.modules)
+expected_output: |
+  True
+hints:
+  - TODO a first hint that points the way without giving the answer.
+  - TODO a second hint, a little closer.
+explanation: |
+  TODO why it prints what it prints, with a link to the language reference or a PEP.
+"""
+
+IMPLEMENT_TEMPLATE = """\
+# yaml-language-server: $schema=https://importdrill.invalid/problem.schema.json
+# An implement problem: the learner edits `code` (the starter) until it prints expected_output.
+# Fields: see `importdrill schema`, or problems/README.md in the importdrill repository.
+slug: {slug}
+title: TODO a one-line title
+difficulty: medium
+kind: implement
+tags: [importlib]
+prompt: |
+  Complete `load(name)` so that it imports the module called `name` and returns it.
+code: |
+  import importlib
+
+
+  def load(name):
+      raise NotImplementedError("your code here")
+
+
+  print(load("json").__name__)
+solution: |
+  import importlib
+
+
+  def load(name):
+      return importlib.import_module(name)
+
+
+  print(load("json").__name__)
+expected_output: |
+  json
+hints:
+  - TODO a first hint that points the way without giving the answer.
+  - TODO a second hint, a little closer.
+explanation: |
+  TODO why the solution works, with a link to the language reference or a PEP.
+"""
+
+
+def write_new(slug: str, kind: str, directory: Path) -> Path:
+    """Write <directory>/<slug>.yaml from the template for kind; never overwrite a file."""
+    if not SLUG_RE.match(slug):
+        raise UsageError(f"slug {slug!r}: use lowercase letters and digits, words joined by '-'")
+    template = PREDICT_TEMPLATE if kind == "predict" else IMPLEMENT_TEMPLATE
+    text = template.format(slug=slug)
+    target = directory / f"{slug}.yaml"
+    import yaml  # noqa: PLC0415
+
+    # The template must itself be a valid problem: check before writing anything.
+    validate(yaml.safe_load(text), target)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(f"{target} already exists; choose another slug or --dir") from None
+    except OSError as exc:
+        raise UsageError(f"--dir {directory}: cannot write {target.name} there ({exc.strerror})") from None
+    return target

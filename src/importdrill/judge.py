@@ -1,0 +1,91 @@
+"""Pure judging: what was expected and what a run did, in; a Verdict with a diff, out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from importdrill.runner import RunResult
+
+PASS = "pass"
+WRONG_OUTPUT = "wrong-output"
+ERROR = "error"
+TIMEOUT = "timeout"
+OUTPUT_LIMIT = "output-limit"
+MEMORY_LIMIT = "memory-limit"
+VERDICTS = (PASS, WRONG_OUTPUT, ERROR, TIMEOUT, OUTPUT_LIMIT, MEMORY_LIMIT)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check, ready to show or to serialise."""
+
+    verdict: str
+    expected: str
+    actual: str
+    diff: str
+    detail: str
+    whitespace_only: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == PASS
+
+
+def normalise(text: str) -> str:
+    """Line endings unified, trailing whitespace on each line and trailing blank lines dropped."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).rstrip("\n")
+
+
+def unified_diff(expected: str, actual: str) -> str:
+    """A unified diff of expected against actual, empty when they are equal."""
+    import difflib  # noqa: PLC0415 - only failing checks need it
+
+    lines = difflib.unified_diff(
+        expected.split("\n"),
+        actual.split("\n"),
+        fromfile="expected",
+        tofile="actual",
+        lineterm="",
+    )
+    return "\n".join(lines)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def judge(expected_output: str, result: RunResult) -> Verdict:
+    """Compare a run's stdout with the expected text and say what happened."""
+    expected = normalise(expected_output)
+    actual = normalise(result.stdout)
+    same = expected == actual
+
+    def verdict(kind: str, detail: str, *, with_diff: bool = True) -> Verdict:
+        diff = unified_diff(expected, actual) if with_diff and not same else ""
+        whitespace_only = not same and _squeeze(expected) == _squeeze(actual)
+        return Verdict(kind, expected, actual, diff, detail, whitespace_only)
+
+    if result.timed_out:
+        return verdict(TIMEOUT, f"still running after {result.duration_s:.1f} s, so it was stopped")
+    if result.output_limit:
+        return verdict(
+            OUTPUT_LIMIT,
+            f"printed too much to {result.output_limit}, so it was stopped "
+            f"({result.bytes_cut:,} more bytes were cut)",
+        )
+    if result.memory_limit:
+        return verdict(MEMORY_LIMIT, "ran out of the memory it is allowed (MemoryError)")
+    if result.signal_name:
+        return verdict(ERROR, f"was killed by {result.signal_name}")
+    if result.returncode is None:
+        return verdict(ERROR, result.stderr.strip() or "did not finish")
+    if result.returncode != 0:
+        tail = " (the output was right, but a run that fails is never a pass)" if same else ""
+        return verdict(ERROR, f"exited with status {result.returncode}{tail}")
+    if not same:
+        detail = "the output differs"
+        if _squeeze(expected) == _squeeze(actual):
+            detail = "the output differs only in whitespace"
+        return verdict(WRONG_OUTPUT, detail)
+    return verdict(PASS, "the output matches")

@@ -1,0 +1,421 @@
+"""Problems: the model, loading and validating problem files, and finding the packs they come from."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from importdrill import paths
+from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
+
+DIFFICULTIES = ("easy", "medium", "hard")
+KINDS = ("predict", "implement")
+RUN_MODES = ("script", "module")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REQUIRES_RE = re.compile(r"^>=\s*3\.(\d+)$")
+ENTRY_POINT_GROUP = "importdrill.packs"
+BUILTIN_PACK = "built-in"
+DEFAULT_ORDER = 100
+
+# field -> (required, description of what is allowed); the JSON Schema in problem.schema.json
+# says the same for editors, and a test keeps the two in step.
+FIELDS: dict[str, tuple[bool, str]] = {
+    "slug": (True, "lowercase words joined by '-', equal to the file name"),
+    "title": (True, "a non-empty one-line string"),
+    "difficulty": (True, "one of easy, medium, hard"),
+    "order": (False, "an integer (position within its difficulty)"),
+    "kind": (True, "one of predict, implement"),
+    "tags": (True, "a non-empty list of strings"),
+    "prompt": (True, "a non-empty string (Markdown)"),
+    "code": (True, "a non-empty string (the program, or the implement starter)"),
+    "solution": (False, "a non-empty string; required for implement, forbidden for predict"),
+    "expected_output": (True, "a string: what the program prints"),
+    "hints": (True, "a list of at least two non-empty strings"),
+    "explanation": (True, "a non-empty string (Markdown)"),
+    "files": (False, "a mapping of relative POSIX path to file content"),
+    "main": (False, "a relative POSIX path ending in .py"),
+    "run": (False, "one of script, module"),
+    "requires_python": (False, "a version floor such as \">=3.11\""),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, validated, as the rest of importdrill sees it."""
+
+    slug: str
+    title: str
+    difficulty: str
+    kind: str
+    tags: tuple[str, ...]
+    prompt: str
+    code: str
+    expected_output: str
+    hints: tuple[str, ...]
+    explanation: str
+    source: Path
+    pack: str = BUILTIN_PACK
+    order: int = DEFAULT_ORDER
+    solution: str | None = None
+    files: Mapping[str, str] = field(default_factory=dict)
+    main: str = "main.py"
+    run: str = "script"
+    requires_python: tuple[int, int] | None = None
+
+    @property
+    def is_multi_file(self) -> bool:
+        return bool(self.files)
+
+    @property
+    def module_name(self) -> str:
+        """The dotted name `python -m` is given for run: module."""
+        dotted = PurePosixPath(self.main).with_suffix("").as_posix().replace("/", ".")
+        return dotted.removesuffix(".__main__")
+
+    def command(self, python: str = "python") -> list[str]:
+        """The command a learner would type in the run folder to run this problem."""
+        if self.run == "module":
+            return [python, "-m", self.module_name]
+        return [python, self.main]
+
+    def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
+        """Why this problem can't run on that interpreter version (default: this one), or None."""
+        if self.requires_python is None:
+            return None
+        have = version or (sys.version_info.major, sys.version_info.minor)
+        if have < self.requires_python:
+            need = ".".join(map(str, self.requires_python))
+            return f"needs Python {need} or later (this is {have[0]}.{have[1]})"
+        return None
+
+
+def _field_line(path: Path, key: str) -> int | None:
+    """The 1-based line where top-level `key` is written, to point error messages at it."""
+    try:
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.match(line):
+                return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _schema_error(path: Path, key: str, message: str) -> ProblemFileError:
+    line = _field_line(path, key)
+    where = f"{path}:{line}" if line else str(path)
+    return ProblemFileError(f"{where}: field '{key}': {message}")
+
+
+def _is_str(value: Any, *, allow_empty: bool = False) -> bool:
+    return isinstance(value, str) and (allow_empty or bool(value.strip()))
+
+
+def _check_relpath(path: Path, key: str, rel: Any) -> str:
+    if not isinstance(rel, str) or not rel.strip():
+        raise _schema_error(path, key, f"{rel!r} is not a relative POSIX path")
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in rel or rel.endswith("/"):
+        raise _schema_error(
+            path, key, f"{rel!r} must be a relative POSIX path inside the run folder"
+        )
+    return pure.as_posix()
+
+
+def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
+    """Check one parsed problem file against the schema and build its Problem."""
+    if not isinstance(data, dict):
+        raise ProblemFileError(f"{path}: a problem file must be a YAML mapping of fields")
+    unknown = sorted(set(map(str, data)) - set(FIELDS))
+    if unknown:
+        allowed = ", ".join(FIELDS)
+        raise _schema_error(path, unknown[0], f"unknown field; allowed fields are: {allowed}")
+    for key, (required, allowed) in FIELDS.items():
+        if required and key not in data:
+            raise ProblemFileError(f"{path}: field '{key}' is missing: it must be {allowed}")
+
+    def need(ok: bool, key: str) -> None:
+        if not ok:
+            shown = repr(data.get(key))
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            raise _schema_error(path, key, f"{shown} is not allowed: must be {FIELDS[key][1]}")
+
+    slug = data["slug"]
+    need(isinstance(slug, str) and bool(SLUG_RE.match(slug)), "slug")
+    if path.suffix in (".yaml", ".yml") and path.stem != slug:
+        raise _schema_error(path, "slug", f"'{slug}' must equal the file name '{path.stem}'")
+    need(_is_str(data["title"]) and "\n" not in data["title"].strip(), "title")
+    need(data["difficulty"] in DIFFICULTIES, "difficulty")
+    need(data["kind"] in KINDS, "kind")
+    order = data.get("order", DEFAULT_ORDER)
+    need(isinstance(order, int) and not isinstance(order, bool), "order")
+    for key in ("tags", "hints"):
+        items = data[key]
+        if isinstance(items, list):
+            for number, item in enumerate(items, 1):
+                if isinstance(item, dict):
+                    raise _schema_error(
+                        path,
+                        key,
+                        f"item {number} was read as a mapping, not a string: a ': ' inside "
+                        "an unquoted line does that; quote the item or use a '|' block",
+                    )
+    tags = data["tags"]
+    need(isinstance(tags, list) and bool(tags) and all(_is_str(t) for t in tags), "tags")
+    for key in ("prompt", "code", "explanation"):
+        need(_is_str(data[key]), key)
+    need(_is_str(data["expected_output"], allow_empty=True), "expected_output")
+    hints = data["hints"]
+    need(isinstance(hints, list) and len(hints) >= 2 and all(_is_str(h) for h in hints), "hints")
+
+    solution = data.get("solution")
+    if data["kind"] == "implement":
+        if solution is None:
+            raise ProblemFileError(
+                f"{path}: field 'solution' is missing: an implement problem needs "
+                "a complete program that passes"
+            )
+        need(_is_str(solution), "solution")
+    elif solution is not None:
+        raise _schema_error(path, "solution", "only implement problems have a solution")
+
+    main = _check_relpath(path, "main", data.get("main", "main.py"))
+    if not main.endswith(".py"):
+        raise _schema_error(path, "main", f"{main!r} must end in .py")
+    files_raw = data.get("files") or {}
+    need(isinstance(files_raw, dict), "files")
+    files: dict[str, str] = {}
+    for rel, content in files_raw.items():
+        clean = _check_relpath(path, "files", rel)
+        if not isinstance(content, str):
+            raise _schema_error(path, "files", f"the content of {rel!r} must be a string")
+        files[clean] = content
+    if main in files:
+        raise _schema_error(path, "main", f"{main!r} is also a key of 'files'")
+    run = data.get("run", "script")
+    need(run in RUN_MODES, "run")
+
+    requires = data.get("requires_python")
+    floor: tuple[int, int] | None = None
+    if requires is not None:
+        match = REQUIRES_RE.match(str(requires).strip()) if isinstance(requires, str) else None
+        need(match is not None, "requires_python")
+        assert match is not None
+        floor = (3, int(match.group(1)))
+
+    return Problem(
+        slug=slug,
+        title=data["title"].strip(),
+        difficulty=data["difficulty"],
+        kind=data["kind"],
+        tags=tuple(t.strip() for t in tags),
+        prompt=data["prompt"],
+        code=data["code"],
+        expected_output=data["expected_output"],
+        hints=tuple(hints),
+        explanation=data["explanation"],
+        source=path,
+        pack=pack,
+        order=order,
+        solution=solution,
+        files=files,
+        main=main,
+        run=run,
+        requires_python=floor,
+    )
+
+
+def parse_yaml(path: Path) -> Any:
+    """Read one problem file with yaml.safe_load semantics (no tag runs code)."""
+    import yaml  # noqa: PLC0415 - yaml costs start-up time and a warm cache never needs it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProblemFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ProblemFileError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or pure Python
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ProblemFileError(
+            f"{where}: YAML tag not allowed ({exc.problem}): problem files are loaded "
+            "with safe_load, which builds only plain data"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise ProblemFileError(f"{where}: YAML syntax error: {what}") from None
+    except yaml.YAMLError as exc:
+        raise ProblemFileError(f"{path}: YAML error: {exc}") from None
+
+
+def load_file(path: Path, pack: str = BUILTIN_PACK) -> Problem:
+    """Load and validate one problem file."""
+    return validate(parse_yaml(path), path, pack)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A folder of problem files, built in or added by IMPORTDRILL_PATH or an entry point."""
+
+    name: str
+    folder: Path
+
+
+def entry_point_packs() -> list[Pack]:
+    """Packs declared by installed distributions under the importdrill.packs entry point."""
+    from importlib.metadata import entry_points  # noqa: PLC0415 - only when packs are listed
+    from importlib.util import find_spec  # noqa: PLC0415
+
+    found: list[Pack] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            spec = find_spec(ep.value)
+        except (ImportError, ValueError):
+            spec = None
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        if not locations:
+            raise ProblemFileError(
+                f"entry point '{ep.name}' in group {ENTRY_POINT_GROUP} names '{ep.value}', "
+                "which is not an importable package folder"
+            )
+        found.append(Pack(ep.name, Path(locations[0])))
+    return found
+
+
+def all_packs() -> list[Pack]:
+    """The built-in pack first, then IMPORTDRILL_PATH's folders, then installed packs."""
+    packs = [] if paths.builtins_hidden() else [Pack(BUILTIN_PACK, paths.builtin_problems())]
+    for folder in paths.pack_dirs_from_env():
+        if not folder.is_dir():
+            raise UsageError(f"{paths.PACKS_ENV} names '{folder}', which is not a folder")
+        packs.append(Pack(folder.name or str(folder), folder))
+    packs.extend(entry_point_packs())
+    return packs
+
+
+def problem_files(folder: Path) -> list[Path]:
+    """The problem files in a pack folder, in a stable order."""
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+
+
+def order_key(problem: Problem) -> tuple[int, int, str]:
+    return (DIFFICULTIES.index(problem.difficulty), problem.order, problem.slug)
+
+
+class Catalog:
+    """Every known problem, in the order they are listed, looked up by slug."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(problems, key=order_key)
+        self._by_slug: dict[str, Problem] = {}
+        for problem in self.problems:
+            other = self._by_slug.get(problem.slug)
+            if other is not None:
+                raise DuplicateSlugError(
+                    f"slug '{problem.slug}' is declared twice: in {other.source} "
+                    f"and in {problem.source}"
+                )
+            self._by_slug[problem.slug] = problem
+
+    def __iter__(self) -> Any:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._by_slug
+
+    def get(self, slug: str) -> Problem:
+        """The problem named slug; an unknown slug is a usage error with suggestions."""
+        try:
+            return self._by_slug[slug]
+        except KeyError:
+            pass
+        import difflib  # noqa: PLC0415 - only needed on this error path
+
+        close = difflib.get_close_matches(slug, list(self._by_slug), n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'importdrill list'."
+        raise UsageError(f"unknown problem '{slug}'.{hint}")
+
+    def after(self, slug: str | None) -> list[Problem]:
+        """The problems listed after slug (all of them when slug is None), in order."""
+        if slug is None or slug not in self._by_slug:
+            return list(self.problems)
+        index = self.problems.index(self._by_slug[slug])
+        return self.problems[index + 1 :]
+
+
+# --- the parsed-problem cache -------------------------------------------------------------
+# Parsing every YAML file costs more than the rest of `importdrill list`; the cache keeps
+# each file's parsed data keyed by path, size and mtime, so a warm start never imports yaml.
+
+CACHE_VERSION = 1
+
+
+def _cache_path() -> Path:
+    return paths.cache_dir() / "problems.json"
+
+
+def _read_cache() -> dict[str, Any]:
+    try:
+        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return {}
+    entries = data.get("files")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write_cache(entries: dict[str, Any]) -> None:
+    target = _cache_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"version": CACHE_VERSION, "files": entries}), encoding="utf-8")
+        tmp.replace(target)
+    except (OSError, TypeError, ValueError):
+        # The cache only saves time; a read-only home must not stop the drill.
+        pass
+
+
+def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> Catalog:
+    """Load every problem of every pack, validated; raise on the first broken file."""
+    cached = _read_cache() if use_cache else {}
+    fresh: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for pack in packs if packs is not None else all_packs():
+        for path in problem_files(pack.folder):
+            key = str(path)
+            stat = path.stat()
+            stamp = [stat.st_size, stat.st_mtime_ns]
+            entry = cached.get(key)
+            if entry and entry.get("stamp") == stamp:
+                data = entry["data"]
+            else:
+                data = parse_yaml(path)
+            fresh[key] = {"stamp": stamp, "data": data}
+            problems.append(validate(data, path, pack.name))
+    catalog = Catalog(problems)
+    if use_cache and fresh != cached:
+        _write_cache(fresh)
+    return catalog
+
+
+def schema_text() -> str:
+    """The JSON Schema of a problem file, as shipped in the package."""
+    return (Path(__file__).parent / "problem.schema.json").read_text(encoding="utf-8")

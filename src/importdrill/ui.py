@@ -1,0 +1,316 @@
+"""Every Rich rendering: problems, lists, verdicts, diffs, hints and messages."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from importdrill import judge
+from importdrill.problems import DIFFICULTIES, Problem
+from importdrill.progress import STATUS_SOLVED, STATUS_STARTED, State
+
+if TYPE_CHECKING:
+    from importdrill.runner import RunResult
+
+DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
+STATUS_MARK = {"solved": ("✓ solved", "green"), "started": ("● started", "yellow")}
+SIDE_BY_SIDE_MIN_WIDTH = 100
+STDERR_LINES_SHOWN = 40
+
+_out: Console | None = None
+_err: Console | None = None
+
+
+def out() -> Console:
+    """The console for results (stdout). Rich honours NO_COLOR and a non-terminal by itself."""
+    global _out  # noqa: PLW0603 - one console per process, made on first use
+    if _out is None:
+        _out = Console(highlight=False)
+    return _out
+
+
+def err() -> Console:
+    """The console for errors and notices (stderr)."""
+    global _err  # noqa: PLW0603
+    if _err is None:
+        _err = Console(stderr=True, highlight=False)
+    return _err
+
+
+def markdown(text: str) -> RenderableType:
+    from rich.markdown import Markdown  # noqa: PLC0415 - costly import, only where shown
+
+    return Markdown(text.strip())
+
+
+def code_view(code: str, *, title: str | None = None) -> RenderableType:
+    from rich.panel import Panel  # noqa: PLC0415
+    from rich.syntax import Syntax  # noqa: PLC0415
+
+    syntax = Syntax(code.rstrip("\n"), "python", line_numbers=True, word_wrap=True)
+    return Panel(syntax, title=title, title_align="left", border_style="dim")
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def error(message: str) -> None:
+    # soft_wrap: a long path in a message must stay whole, to be copied or grepped.
+    err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+
+
+def notice(message: str) -> None:
+    err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+
+
+def info(message: str) -> None:
+    out().print(message, markup=False)
+
+
+def plain(text: str) -> None:
+    """Text exactly as given (paths, JSON): no wrapping, no markup, no colour."""
+    out().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+# --- problems ------------------------------------------------------------------------------
+
+
+def difficulty_text(difficulty: str) -> Text:
+    return Text(difficulty, style=DIFFICULTY_STYLE.get(difficulty, ""))
+
+
+def tree_view(problem: Problem) -> RenderableType:
+    """The run folder as a tree, the learner's file marked."""
+    from rich.tree import Tree  # noqa: PLC0415
+
+    root = Tree(Text("run folder/", style="bold"), guide_style="dim")
+    nodes: dict[tuple[str, ...], Tree] = {(): root}
+    entries = sorted([*problem.files, problem.main], key=lambda p: PurePosixPath(p).parts)
+    for rel in entries:
+        parts = PurePosixPath(rel).parts
+        for depth in range(1, len(parts)):
+            key = parts[:depth]
+            if key not in nodes:
+                nodes[key] = nodes[parts[: depth - 1]].add(Text(parts[depth - 1] + "/", "bold blue"))
+        label = Text(parts[-1])
+        if rel == problem.main:
+            label = Text.assemble((parts[-1], "bold cyan"), ("  ← your file" if problem.kind == "implement" else "  ← the program", "cyan"))
+        nodes[parts[:-1]].add(label)
+    return root
+
+
+def show_problem(problem: Problem, learner_file: str | None = None) -> None:
+    from rich.panel import Panel  # noqa: PLC0415
+
+    console = out()
+    heading = Text.assemble(
+        (problem.title, "bold"),
+        "  ",
+        difficulty_text(problem.difficulty),
+        (f"  {problem.kind}", "dim"),
+        (f"  {problem.slug}", "dim"),
+    )
+    console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
+    if problem.is_multi_file or problem.run == "module":
+        console.print(tree_view(problem))
+        console.print(Text.assemble(("runs as  ", "dim"), (" ".join(problem.command()), "bold")))
+        for rel, content in sorted(problem.files.items()):
+            if rel.endswith(".py") or PurePosixPath(rel).suffix in ("", ".txt", ".pth", ".cfg"):
+                console.print(code_view(content, title=rel) if rel.endswith(".py") else Group(Text(rel, style="bold"), Text(content.rstrip())))
+    if problem.kind == "predict":
+        console.print(code_view(problem.code, title=problem.main))
+    elif learner_file:
+        console.print(Text.assemble(("Your file: ", "bold"), learner_file))
+
+
+def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, str]) -> None:
+    console = out()
+    for difficulty in DIFFICULTIES:
+        group = [p for p in problems if p.difficulty == difficulty]
+        if not group:
+            continue
+        solved = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
+        console.print(Text.assemble((difficulty.capitalize(), f"bold {DIFFICULTY_STYLE[difficulty]}"), "  ", progress_bar(solved, len(group))))
+        table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, expand=False)
+        table.add_column("status", no_wrap=True)
+        table.add_column("problem", no_wrap=True, style="bold")
+        table.add_column("kind", style="dim")
+        table.add_column("title")
+        table.add_column("hints", justify="right", style="dim", no_wrap=True)
+        for problem in group:
+            entry = state.of(problem.slug)
+            reason = unavailable.get(problem.slug)
+            if reason:
+                status = Text("– n/a", style="dim")
+            elif entry and entry.status in STATUS_MARK:
+                label, style = STATUS_MARK[entry.status]
+                status = Text(label, style=style)
+            else:
+                status = Text("○ unsolved", style="dim")
+            hints = f"{entry.hints_revealed if entry else 0}/{len(problem.hints)}"
+            title = Text(problem.title)
+            if reason:
+                title.append(f" (unavailable: {reason})", style="dim")
+            if state.current == problem.slug:
+                title.append("  ← current", style="cyan")
+            table.add_row(status, problem.slug, problem.kind, title, hints)
+        console.print(table)
+        console.print()
+
+
+def progress_bar(done: int, total: int, width: int = 20) -> Text:
+    filled = round(width * done / total) if total else 0
+    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"), f" {done}/{total}")
+
+
+def show_status(problems: Sequence[Problem], state: State) -> None:
+    console = out()
+    total = len(problems)
+    solved = sum(state.status(p.slug) == STATUS_SOLVED for p in problems)
+    console.print(Text.assemble(("Progress  ", "bold"), progress_bar(solved, total, 30)))
+    for difficulty in DIFFICULTIES:
+        group = [p for p in problems if p.difficulty == difficulty]
+        if group:
+            done = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
+            console.print(Text.assemble((f"  {difficulty:<8}", DIFFICULTY_STYLE[difficulty]), progress_bar(done, len(group))))
+    started = [p.slug for p in problems if state.status(p.slug) == STATUS_STARTED]
+    if state.current:
+        console.print(Text.assemble(("Current   ", "bold"), state.current, (f"  ({state.status(state.current)})", "dim")))
+    if started:
+        console.print(Text.assemble(("Started   ", "bold"), ", ".join(started)))
+
+
+def show_hint(problem: Problem, number: int) -> None:
+    from rich.panel import Panel  # noqa: PLC0415
+
+    title = f"hint {number} of {len(problem.hints)}"
+    out().print(Panel(markdown(problem.hints[number - 1]), title=title, title_align="left", border_style="yellow"))
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+VERDICT_STYLE = {
+    judge.PASS: ("✓ pass", "bold green"),
+    judge.WRONG_OUTPUT: ("✗ wrong output", "bold red"),
+    judge.ERROR: ("✗ error", "bold red"),
+    judge.TIMEOUT: ("✗ timeout", "bold red"),
+    judge.OUTPUT_LIMIT: ("✗ output limit", "bold red"),
+    judge.MEMORY_LIMIT: ("✗ memory limit", "bold red"),
+}
+
+
+def visible_whitespace(line: str) -> str:
+    return line.replace(" ", "·").replace("\t", "→")
+
+
+def diff_view(verdict: judge.Verdict, labels: tuple[str, str], width: int) -> RenderableType:
+    """Expected and actual side by side on a wide terminal, a unified diff otherwise."""
+    expected = verdict.expected.split("\n") if verdict.expected else []
+    actual = verdict.actual.split("\n") if verdict.actual else []
+    if verdict.whitespace_only:
+        expected = [visible_whitespace(line) for line in expected]
+        actual = [visible_whitespace(line) for line in actual]
+    if width >= SIDE_BY_SIDE_MIN_WIDTH:
+        return side_by_side(expected, actual, labels)
+    lines = difflib.unified_diff(expected, actual, fromfile=labels[0], tofile=labels[1], lineterm="", n=3)
+    text = Text()
+    for line in lines:
+        style = "bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else ""
+        text.append(line + "\n", style=style)
+    return text
+
+
+def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
+    table.add_column("", style="dim", justify="right", no_wrap=True)
+    table.add_column(labels[0], ratio=1, overflow="fold")
+    table.add_column(labels[1], ratio=1, overflow="fold")
+    matcher = difflib.SequenceMatcher(a=expected, b=actual, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for offset in range(max(i2 - i1, j2 - j1)):
+            left = expected[i1 + offset] if i1 + offset < i2 else None
+            right = actual[j1 + offset] if j1 + offset < j2 else None
+            mark = " " if tag == "equal" else "≠" if left is not None and right is not None else "-" if right is None else "+"
+            table.add_row(
+                mark,
+                Text(left if left is not None else "", style="" if tag == "equal" else "red"),
+                Text(right if right is not None else "", style="" if tag == "equal" else "green"),
+            )
+    return table
+
+
+def show_verdict(
+    problem: Problem,
+    verdict: judge.Verdict,
+    result: RunResult,
+    *,
+    next_slug: str | None,
+) -> None:
+    from rich.panel import Panel  # noqa: PLC0415
+
+    console = out()
+    label, style = VERDICT_STYLE[verdict.verdict]
+    console.print(Text.assemble((label, style), "  ", (problem.slug, "bold"), (f"  {verdict.detail}", "dim"), (f"  ({result.duration_s:.2f} s)", "dim")))
+    if verdict.passed:
+        console.print(Panel(markdown(problem.explanation), title="why", title_align="left", border_style="green"))
+        if problem.kind == "implement":
+            console.print(Text("Compare with the reference: importdrill solution " + problem.slug, style="dim"))
+        if next_slug:
+            console.print(Text.assemble("Next: ", ("importdrill next", "bold"), f"  (starts {next_slug})"))
+        else:
+            console.print(Text("That was the last problem in the list.", style="bold"))
+        return
+    labels = ("your prediction", "real output") if problem.kind == "predict" else ("expected", "your output")
+    if verdict.diff or verdict.whitespace_only:
+        if verdict.whitespace_only:
+            console.print(Text("Only whitespace differs (· is a space, → a tab):", style="yellow"))
+        console.print(diff_view(verdict, labels, console.width))
+    elif verdict.verdict != judge.PASS and verdict.actual and verdict.verdict != judge.ERROR:
+        console.print(Text(verdict.actual))
+    if result.output_limit:
+        shown = result.stdout if result.output_limit == "stdout" else result.stderr
+        head = "\n".join(shown.splitlines()[:10])
+        console.print(Panel(Text(head), title=f"first lines of {result.output_limit}", title_align="left", border_style="dim"))
+    stderr = result.stderr.strip()
+    if stderr and not result.output_limit == "stderr":
+        lines = stderr.splitlines()
+        if len(lines) > STDERR_LINES_SHOWN:
+            lines = [f"... {len(lines) - STDERR_LINES_SHOWN} lines above not shown ...", *lines[-STDERR_LINES_SHOWN:]]
+        console.print(Panel(Text("\n".join(lines)), title="stderr", title_align="left", border_style="red"))
+    if problem.kind == "predict":
+        console.print(Text("Try again: importdrill check   Stuck? importdrill hint", style="dim"))
+    else:
+        console.print(Text("Edit your file and run importdrill check again.   Stuck? importdrill hint", style="dim"))
+
+
+def show_solution(problem: Problem, mine: str | None) -> None:
+    console = out()
+    reference = code_view(problem.solution or "", title="reference solution")
+    if mine is None:
+        console.print(reference)
+        return
+    yours = code_view(mine, title="your solution")
+    if console.width >= SIDE_BY_SIDE_MIN_WIDTH * 1.4:
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(ratio=1)
+        table.add_column(ratio=1)
+        table.add_row(yours, reference)
+        console.print(table)
+    else:
+        console.print(yours)
+        console.print(reference)
+
+
+def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
+    """(slug, interpreter, what failed, detail) for each failure."""
+    console = out()
+    for slug, python, what, detail in failures:
+        console.print(Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"))
+        if detail.strip():
+            console.print(Text(detail.rstrip()), style="dim")

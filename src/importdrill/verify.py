@@ -1,0 +1,124 @@
+"""Proving problems true: every program prints its expected output, no starter already passes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from importdrill import judge, runner
+from importdrill.errors import UsageError
+from importdrill.problems import Problem
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One way one problem is not true on one interpreter."""
+
+    slug: str
+    python: str
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python to verify under, with its version."""
+
+    command: str
+    version: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.command} ({self.version[0]}.{self.version[1]})"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What verify found: the failures, what was checked, and what was skipped and why."""
+
+    failures: list[Failure]
+    checked: int
+    skipped: list[tuple[str, str, str]]  # slug, interpreter label, reason
+
+
+def interpreter(command: str) -> Interpreter:
+    """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
+    try:
+        done = subprocess.run(
+            [command, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"--python {command}: cannot run it ({exc})") from None
+    parts = done.stdout.split()
+    if done.returncode != 0 or len(parts) != 2:
+        raise UsageError(f"--python {command}: it did not answer like a Python interpreter")
+    major, minor = int(parts[0]), int(parts[1])
+    if (major, minor) < (3, 9):
+        raise UsageError(f"--python {command}: Python {major}.{minor} is older than 3.9")
+    return Interpreter(command, (major, minor))
+
+
+def program_for(problem: Problem, code: str) -> runner.Program:
+    """The runnable form of a problem with the given learner file."""
+    module = problem.module_name if problem.run == "module" else None
+    return runner.Program(code=code, main=problem.main, files=problem.files, module=module)
+
+
+def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
+    failures: list[Failure] = []
+    reference = problem.solution if problem.kind == "implement" else problem.code
+    assert reference is not None
+    result = runner.run(program_for(problem, reference), python=python.command, limits=limits)
+    verdict = judge.judge(problem.expected_output, result)
+    if not verdict.passed:
+        program = "solution" if problem.kind == "implement" else "code"
+        detail = verdict.diff or ""
+        if result.stderr.strip():
+            detail += ("\n" if detail else "") + result.stderr.strip()
+        failures.append(
+            Failure(problem.slug, python.label, f"{program} does not print expected_output ({verdict.verdict}: {verdict.detail})", detail)
+        )
+    if problem.kind == "implement":
+        starter = runner.run(program_for(problem, problem.code), python=python.command, limits=limits)
+        if judge.judge(problem.expected_output, starter).passed:
+            failures.append(Failure(problem.slug, python.label, "the starter already passes", ""))
+    return failures
+
+
+def verify(
+    problems: Sequence[Problem],
+    pythons: Sequence[Interpreter],
+    *,
+    limits: runner.Limits | None = None,
+    jobs: int | None = None,
+    on_done: Callable[[Problem, Interpreter, list[Failure]], None] | None = None,
+) -> Report:
+    """Check every problem under every interpreter, in parallel across the cores."""
+    limits = limits or runner.Limits()
+    tasks: list[tuple[Problem, Interpreter]] = []
+    skipped: list[tuple[str, str, str]] = []
+    for problem in problems:
+        for python in pythons:
+            reason = problem.unavailable_reason(python.version)
+            if reason:
+                skipped.append((problem.slug, python.label, reason))
+            else:
+                tasks.append((problem, python))
+    failures: list[Failure] = []
+    workers = max(1, jobs or os.cpu_count() or 1)
+    # Threads are enough: each task spends its time waiting on a child process.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [(task, pool.submit(_check_one, *task, limits)) for task in tasks]
+        for (problem, python), future in futures:
+            found = future.result()
+            failures.extend(found)
+            if on_done:
+                on_done(problem, python, found)
+    return Report(failures=failures, checked=len(tasks), skipped=skipped)
