@@ -75,7 +75,12 @@ def _complete_slug(incomplete: str) -> list[str]:
 
 SlugArg = Annotated[
     str | None,
-    typer.Argument(help="The problem (default: the current one).", autocompletion=_complete_slug, show_default=False),
+    typer.Argument(
+        help="The problem (default: the current one).",
+        metavar="SLUG",
+        autocompletion=_complete_slug,
+        show_default=False,
+    ),
 ]
 
 
@@ -160,7 +165,7 @@ def status() -> None:
 def path(slug: SlugArg = None) -> None:
     """Print the path of your file for an implement problem, and nothing else.
 
-    Example: $EDITOR "$(importdrill path load-from-file)"
+    Example: importdrill path load-from-file
     """
     from importdrill import workspace  # noqa: PLC0415
 
@@ -210,7 +215,7 @@ def _begin(problem: Problem, store: Store, *, edit: bool) -> None:
 
 @app.command()
 def start(
-    slug: Annotated[str, typer.Argument(help="The problem to start.", autocompletion=_complete_slug)],
+    slug: Annotated[str, typer.Argument(help="The problem to start.", metavar="SLUG", autocompletion=_complete_slug)],
     no_edit: Annotated[bool, typer.Option("--no-edit", help="Don't open the editor; print the file's path.")] = False,
 ) -> None:
     """Start a problem: show it, then open your file or ask for your prediction.
@@ -407,7 +412,7 @@ def check(
 
 @app.command()
 def reset(
-    slug: Annotated[str, typer.Argument(help="The problem to reset.", autocompletion=_complete_slug)],
+    slug: Annotated[str, typer.Argument(help="The problem to reset.", metavar="SLUG", autocompletion=_complete_slug)],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask.")] = False,
 ) -> None:
     """Forget your progress on a problem and restore its starter file.
@@ -438,7 +443,12 @@ def reset(
 
 @app.command("verify")
 def verify_cmd(
-    slugs: Annotated[list[str] | None, typer.Argument(help="Problems to verify (default: all).", autocompletion=_complete_slug, show_default=False)] = None,
+    slugs: Annotated[list[str] | None, typer.Argument(
+            help="Problems to verify (default: all).",
+            metavar="SLUG...",
+            autocompletion=_complete_slug,
+            show_default=False,
+        )] = None,
     python: Annotated[list[str] | None, typer.Option("--python", metavar="PATH", help="Interpreter to verify under; repeat for several (default: this one).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Runs at once (default: the number of cores).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for each run.")] = 10.0,
@@ -479,7 +489,7 @@ def schema() -> None:
 
 @app.command()
 def new(
-    slug: Annotated[str, typer.Argument(help="The new problem's slug (lowercase words joined by -).")],
+    slug: Annotated[str, typer.Argument(help="The new problem's slug (lowercase words joined by -).", metavar="SLUG")],
     kind: Annotated[str, typer.Option("--kind", help="predict or implement.")] = "predict",
     directory: Annotated[Path, typer.Option("--dir", help="Folder to write it in.")] = Path(),
 ) -> None:

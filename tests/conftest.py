@@ -1,0 +1,73 @@
+"""Fixtures: a throwaway IMPORTDRILL_HOME, the mini pack, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+DATA = Path(__file__).parent / "data"
+PACK = DATA / "pack"
+BROKEN = DATA / "broken"
+HOSTILE = DATA / "hostile"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own state folder and never touches the real one."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("IMPORTDRILL_HOME", str(folder))
+    monkeypatch.delenv("IMPORTDRILL_PATH", raising=False)
+    monkeypatch.delenv("IMPORTDRILL_NO_BUILTINS", raising=False)
+    for name in ("VISUAL", "EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    return folder
+
+
+@pytest.fixture
+def mini_pack(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Only the four mini problems are listed (no built-ins)."""
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(PACK))
+    monkeypatch.setenv("IMPORTDRILL_NO_BUILTINS", "1")
+    return PACK
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+@pytest.fixture
+def cli():
+    """Run `importdrill ARGS` in-process; returns exit code, stdout and stderr apart."""
+    from importdrill import ui
+    from importdrill.cli import app
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        ui._out = None
+        ui._err = None
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        ui._out = None
+        ui._err = None
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+def importdrill_cmd() -> list[str]:
+    """The command that runs the installed CLI in a child process."""
+    return [sys.executable, "-m", "importdrill"]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env

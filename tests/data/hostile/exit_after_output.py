@@ -1,0 +1,5 @@
+# verdict: error
+import sys
+
+print("ok")
+sys.exit(1)

@@ -1,0 +1,5 @@
+# verdict: output-limit
+import sys
+
+while True:
+    sys.stdout.write("x" * 4096 + "\n")

@@ -1,0 +1,5 @@
+# verdict: timeout
+import time
+
+print("ok", flush=True)
+time.sleep(120)

@@ -1,0 +1,3 @@
+# verdict: error
+name = input("your name? ")
+print("ok", name)
