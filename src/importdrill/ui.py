@@ -70,7 +70,7 @@ def notice(message: str) -> None:
 
 
 def info(message: str) -> None:
-    out().print(message, markup=False)
+    out().print(message, markup=False, soft_wrap=True)
 
 
 def plain(text: str) -> None:
@@ -137,11 +137,15 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
             continue
         solved = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
         console.print(Text.assemble((difficulty.capitalize(), f"bold {DIFFICULTY_STYLE[difficulty]}"), "  ", progress_bar(solved, len(group))))
-        table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, expand=False)
-        table.add_column("status", no_wrap=True)
+        # One line per problem, whatever the width: titles are cut short rather than wrapped,
+        # and on a narrow terminal the kind column goes first.
+        wide = console.width >= 100
+        table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, expand=True)
+        table.add_column("status" if wide else "", no_wrap=True)
         table.add_column("problem", no_wrap=True, style="bold")
-        table.add_column("kind", style="dim")
-        table.add_column("title")
+        if wide:
+            table.add_column("kind", style="dim", no_wrap=True)
+        table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
         table.add_column("hints", justify="right", style="dim", no_wrap=True)
         for problem in group:
             entry = state.of(problem.slug)
@@ -159,7 +163,10 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
                 title.append(f" (unavailable: {reason})", style="dim")
             if state.current == problem.slug:
                 title.append("  ← current", style="cyan")
-            table.add_row(status, problem.slug, problem.kind, title, hints)
+            if not wide:
+                status = Text(status.plain[:1], style=status.style)
+            cells = [status, problem.slug, *([problem.kind] if wide else []), title, hints]
+            table.add_row(*cells)
         console.print(table)
         console.print()
 

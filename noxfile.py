@@ -1,0 +1,63 @@
+"""Sessions: tests on each Python >= 3.11 found, lint, verify on every CPython 3.9-3.13 found."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "verify"]
+nox.options.reuse_existing_virtualenvs = True
+# With CI set, a missing interpreter is an error rather than a skipped session.
+nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
+
+CLI_PYTHONS = ["3.11", "3.12", "3.13"]
+PROBLEM_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+TEST_DEPS = ["pytest>=8", "pexpect>=4.8"]
+
+
+@nox.session(python=CLI_PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The test suite against the installed wheel (so the packaged problems are tested)."""
+    session.install(".", *TEST_DEPS)
+    session.run("pytest", *(session.posargs or ["-q"]))
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) and mypy --strict on src."""
+    session.install("ruff>=0.6", "mypy>=1.10", "types-PyYAML", ".")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session(python="3.11")
+def verify(session: nox.Session) -> None:
+    """Every problem true on every CPython found (3.9 to 3.13 here), in parallel."""
+    session.install(".")
+    found = []
+    for version in PROBLEM_PYTHONS:
+        path = shutil.which(f"python{version}")
+        if path is None:
+            if os.environ.get("CI"):
+                session.error(f"python{version} not found: verify needs every CPython 3.9-3.13")
+            session.warn(f"python{version} not found; skipped")
+            continue
+        found += ["--python", path]
+    session.run("importdrill", "verify", *found, env={"IMPORTDRILL_HOME": session.create_tmp()})
+
+
+@nox.session(python="3.11", default=False)
+def screenshots(session: nox.Session) -> None:
+    """Regenerate the README's SVG screenshots from real runs (Rich's SVG export)."""
+    session.install(".")
+    session.run("python", "benchmarks/../docs/make_screenshots.py")
+
+
+@nox.session(python="3.11", default=False)
+def bench(session: nox.Session) -> None:
+    """Start-up and check timings, as ratios measured side by side."""
+    session.install(".")
+    session.run("python", "benchmarks/startup.py", *session.posargs)

@@ -1,0 +1,94 @@
+"""The built-in set: complete, balanced, shipped in the wheel, and true on this interpreter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from importdrill import paths, problems, verify
+
+TOPICS = (
+    "sys.modules sys.path packages relative-imports namespace-packages __main__ -m "
+    "circular-imports importlib reload finders-loaders path-hooks zipimport resources metadata "
+    "lazy-loading __all__ __spec__ bytecode-cache site shadowing __import__ builtin-frozen "
+    "import-errors"
+).split()
+SEED = {
+    "sys-modules-cache": ("easy", "predict"),
+    "import-module": ("easy", "predict"),
+    "dunder-all": ("easy", "predict"),
+    "reload-identity": ("easy", "predict"),
+    "circular-import": ("medium", "predict"),
+    "load-from-file": ("medium", "implement"),
+    "temp-sys-path": ("medium", "implement"),
+    "lazy-module": ("medium", "predict"),
+    "in-memory-finder": ("hard", "implement"),
+    "singleton-module": ("hard", "predict"),
+    "encrypted-loader": ("hard", "implement"),
+}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> problems.Catalog:
+    return problems.load_catalog([problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
+
+
+def test_seed_problems_are_there(catalog: problems.Catalog):
+    for slug, (difficulty, kind) in SEED.items():
+        problem = catalog.get(slug)
+        assert (problem.difficulty, problem.kind) == (difficulty, kind)
+
+
+def test_balance_and_topics(catalog: problems.Catalog):
+    assert len(catalog) >= 51
+    by_difficulty = Counter(p.difficulty for p in catalog)
+    assert min(by_difficulty[d] for d in problems.DIFFICULTIES) >= 10
+    assert sum(p.kind == "implement" for p in catalog) >= 12
+    assert sum(p.is_multi_file for p in catalog) >= 15
+    tags = Counter(t for p in catalog for t in p.tags)
+    assert {t: tags[t] for t in TOPICS if tags[t] < 2} == {}
+
+
+def test_hints_and_explanations_are_substantial(catalog: problems.Catalog):
+    for problem in catalog:
+        assert len(problem.hints) >= 2, problem.slug
+        assert len(problem.explanation.split()) >= 60, problem.slug
+
+
+def test_seed_starters_keep_the_public_names(catalog: problems.Catalog):
+    assert "def load_module_from_file(filepath, module_name)" in catalog.get("load-from-file").code
+    assert "def load_from_custom_path(directory, module_name)" in catalog.get("temp-sys-path").code
+    finder = catalog.get("in-memory-finder").code
+    assert "IN_MEMORY_MODULES" in finder and "def find_spec(self" in finder and "def exec_module(self, module)" in finder
+    encrypted = catalog.get("encrypted-loader").code
+    assert "ENCRYPTED_REGISTRY" in encrypted and "xor_decrypt" in encrypted and "class EncryptedLoader" in encrypted
+
+
+def test_every_problem_is_true_here(catalog: problems.Catalog):
+    """Every solution and predict program prints expected_output; no starter passes."""
+    here = verify.Interpreter(sys.executable, sys.version_info[:2])
+    report = verify.verify(catalog.problems, [here])
+    assert report.failures == []
+    assert report.checked + len(report.skipped) == len(catalog)
+
+
+def test_the_wheel_ships_the_problems(tmp_path: Path):
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "pyproject.toml").is_file():
+        pytest.fail("the tests must run from a source checkout")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(root)],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("importdrill-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("importdrill/problems/") and n.endswith(".yaml")}
+    in_repo = {p.name for p in (root / "problems").glob("*.yaml")}
+    assert shipped == in_repo
+    assert "importdrill/problem.schema.json" in names
