@@ -35,7 +35,9 @@ SEED = {
 
 @pytest.fixture(scope="module")
 def catalog() -> problems.Catalog:
-    return problems.load_catalog([problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
+    return problems.load_catalog(
+        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
+    )
 
 
 def test_seed_problems_are_there(catalog: problems.Catalog):
@@ -64,9 +66,17 @@ def test_seed_starters_keep_the_public_names(catalog: problems.Catalog):
     assert "def load_module_from_file(filepath, module_name)" in catalog.get("load-from-file").code
     assert "def load_from_custom_path(directory, module_name)" in catalog.get("temp-sys-path").code
     finder = catalog.get("in-memory-finder").code
-    assert "IN_MEMORY_MODULES" in finder and "def find_spec(self" in finder and "def exec_module(self, module)" in finder
+    assert (
+        "IN_MEMORY_MODULES" in finder
+        and "def find_spec(self" in finder
+        and "def exec_module(self, module)" in finder
+    )
     encrypted = catalog.get("encrypted-loader").code
-    assert "ENCRYPTED_REGISTRY" in encrypted and "xor_decrypt" in encrypted and "class EncryptedLoader" in encrypted
+    assert (
+        "ENCRYPTED_REGISTRY" in encrypted
+        and "xor_decrypt" in encrypted
+        and "class EncryptedLoader" in encrypted
+    )
 
 
 def test_every_problem_is_true_here(catalog: problems.Catalog):
@@ -82,13 +92,27 @@ def test_the_wheel_ships_the_problems(tmp_path: Path):
     if not (root / "pyproject.toml").is_file():
         pytest.fail("the tests must run from a source checkout")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
         check=True,
         timeout=300,
     )
     (wheel,) = tmp_path.glob("importdrill-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("importdrill/problems/") and n.endswith(".yaml")}
+    shipped = {
+        n.rsplit("/", 1)[-1]
+        for n in names
+        if n.startswith("importdrill/problems/") and n.endswith(".yaml")
+    }
     in_repo = {p.name for p in (root / "problems").glob("*.yaml")}
     assert shipped == in_repo
     assert "importdrill/problem.schema.json" in names

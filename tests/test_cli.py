@@ -26,7 +26,21 @@ def learner_file(home: Path, slug: str = "mini-implement") -> Path:
 
 def test_every_command_has_help_with_an_example(cli):
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert {"list", "start", "hint", "check", "path", "next", "status", "reset", "verify", "solution", "schema", "new", "watch"} <= set(names)
+    assert {
+        "list",
+        "start",
+        "hint",
+        "check",
+        "path",
+        "next",
+        "status",
+        "reset",
+        "verify",
+        "solution",
+        "schema",
+        "new",
+        "watch",
+    } <= set(names)
     for name in names:
         result = cli(name, "--help")
         assert result.exit_code == 0
@@ -37,7 +51,13 @@ def test_list_groups_by_difficulty(cli):
     result = cli("list")
     assert result.exit_code == 0
     out = result.stdout
-    assert out.index("Easy") < out.index("mini-predict") < out.index("Medium") < out.index("mini-implement") < out.index("Hard")
+    assert (
+        out.index("Easy")
+        < out.index("mini-predict")
+        < out.index("Medium")
+        < out.index("mini-implement")
+        < out.index("Hard")
+    )
     assert "unavailable: needs Python 3.99" in out
 
 
@@ -45,8 +65,23 @@ def test_list_json_keys_are_pinned(cli):
     result = cli("list", "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)["problems"]
-    assert [r["slug"] for r in rows] == ["mini-predict", "mini-implement", "mini-future", "mini-module"]
-    assert set(rows[0]) == {"slug", "title", "difficulty", "kind", "tags", "status", "hints_revealed", "hints_total", "available"}
+    assert [r["slug"] for r in rows] == [
+        "mini-predict",
+        "mini-implement",
+        "mini-future",
+        "mini-module",
+    ]
+    assert set(rows[0]) == {
+        "slug",
+        "title",
+        "difficulty",
+        "kind",
+        "tags",
+        "status",
+        "hints_revealed",
+        "hints_total",
+        "available",
+    }
     assert rows[0]["status"] == "unsolved" and rows[0]["hints_total"] == 2
 
 
@@ -86,7 +121,11 @@ def test_start_shows_tree_and_command_for_multi_file(cli):
     result = cli("start", "mini-module")
     assert result.exit_code == 0
     assert "python -m app.cli" in result.stdout
-    assert "util.py" in result.stdout and "cli.py" in result.stdout and "← the program" in result.stdout
+    assert (
+        "util.py" in result.stdout
+        and "cli.py" in result.stdout
+        and "← the program" in result.stdout
+    )
 
 
 def test_start_unavailable_problem(cli):
@@ -110,7 +149,11 @@ def test_no_current_problem(cli):
 def test_hints_one_at_a_time_and_remembered(cli):
     cli("start", "mini-implement", "--no-edit")
     first = cli("hint")
-    assert first.exit_code == 0 and "hint 1 of 3" in first.stdout and "importlib has a function" in first.stdout
+    assert (
+        first.exit_code == 0
+        and "hint 1 of 3" in first.stdout
+        and "importlib has a function" in first.stdout
+    )
     assert "hint 2 of 3" in cli("hint").stdout
     assert "hint 3 of 3" in cli("hint", "mini-implement").stdout
     done = cli("hint")
@@ -124,7 +167,11 @@ def test_check_predict_from_file_and_stdin(cli, tmp_path: Path):
     wrong.write_text("False\ndone\n")
     result = cli("check", "mini-predict", "--predict-file", str(wrong))
     assert result.exit_code == 1
-    assert "wrong output" in result.stdout and "your prediction" in result.stdout and "real output" in result.stdout
+    assert (
+        "wrong output" in result.stdout
+        and "your prediction" in result.stdout
+        and "real output" in result.stdout
+    )
     result = cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n")
     assert result.exit_code == 0
     assert "✓ pass" in result.stdout and "stores the module" in result.stdout
@@ -139,10 +186,26 @@ def test_check_predict_without_prediction_outside_terminal(cli):
 
 
 def test_check_json_keys_are_pinned(cli):
-    result = cli("check", "mini-module", "--predict-file", "-", "--json", input="app init\n__main__ app util\n")
+    result = cli(
+        "check",
+        "mini-module",
+        "--predict-file",
+        "-",
+        "--json",
+        input="app init\n__main__ app util\n",
+    )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"slug", "passed", "verdict", "expected", "actual", "diff", "stderr", "duration_s"}
+    assert set(data) == {
+        "slug",
+        "passed",
+        "verdict",
+        "expected",
+        "actual",
+        "diff",
+        "stderr",
+        "duration_s",
+    }
     assert data["passed"] is True and data["verdict"] == "pass"
 
 
@@ -157,9 +220,15 @@ def test_check_implement_starter_fails_then_solution_passes(cli, home: Path):
     assert cli("solution").exit_code == 2  # not before a pass
     learner_file(home).write_text(SOLUTION)
     passed = cli("check")
-    assert passed.exit_code == 0 and "✓ pass" in passed.stdout and "importdrill solution" in passed.stdout
+    assert (
+        passed.exit_code == 0
+        and "✓ pass" in passed.stdout
+        and "importdrill solution" in passed.stdout
+    )
     sol = cli("solution")
-    assert sol.exit_code == 0 and "reference solution" in sol.stdout and "your solution" in sol.stdout
+    assert (
+        sol.exit_code == 0 and "reference solution" in sol.stdout and "your solution" in sol.stdout
+    )
 
 
 def test_check_implement_not_started(cli):
@@ -219,12 +288,16 @@ def test_reset_asks_and_restores_the_starter(cli, home: Path):
 
 def write_editor(tmp_path: Path) -> Path:
     script = tmp_path / "fake-editor"
-    script.write_text(f"#!{sys.executable}\nimport sys\nopen(sys.argv[-1], 'a').write('# edited by ' + ' '.join(sys.argv[1:-1]) + '\\n')\n")
+    script.write_text(
+        f"#!{sys.executable}\nimport sys\nopen(sys.argv[-1], 'a').write('# edited by ' + ' '.join(sys.argv[1:-1]) + '\\n')\n"
+    )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script
 
 
-def test_editor_with_arguments_is_opened(cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_editor_with_arguments_is_opened(
+    cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     editor = write_editor(tmp_path)
     monkeypatch.setenv("EDITOR", "vi")
     monkeypatch.setenv("VISUAL", f"{editor} --wait")  # VISUAL wins over EDITOR
@@ -247,7 +320,9 @@ def test_schema_prints_json(cli):
 
 
 @pytest.mark.parametrize("kind", ["predict", "implement"])
-def test_new_writes_a_valid_problem_that_verifies(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str):
+def test_new_writes_a_valid_problem_that_verifies(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+):
     folder = tmp_path / "my-pack"
     result = cli("new", f"my-{kind}", "--kind", kind, "--dir", str(folder))
     assert result.exit_code == 0
@@ -270,11 +345,25 @@ def test_verify_pack_passes_and_skips_unavailable(cli):
     assert "skipped mini-future" in result.stdout and "All 4 problems verified" in result.stdout
 
 
-def test_verify_catches_false_output_and_passing_starter(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    false = (PACK / "mini-predict.yaml").read_text().replace("slug: mini-predict", "slug: false-output").replace("  True\n  done\n", "  False\n  done\n")
+def test_verify_catches_false_output_and_passing_starter(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    false = (
+        (PACK / "mini-predict.yaml")
+        .read_text()
+        .replace("slug: mini-predict", "slug: false-output")
+        .replace("  True\n  done\n", "  False\n  done\n")
+    )
     (tmp_path / "false-output.yaml").write_text(false)
-    lazy = (PACK / "mini-implement.yaml").read_text().replace("slug: mini-implement", "slug: lazy-starter")
-    lazy = lazy.replace('    raise NotImplementedError("your code here")', "    return importlib.import_module(name)")
+    lazy = (
+        (PACK / "mini-implement.yaml")
+        .read_text()
+        .replace("slug: mini-implement", "slug: lazy-starter")
+    )
+    lazy = lazy.replace(
+        '    raise NotImplementedError("your code here")',
+        "    return importlib.import_module(name)",
+    )
     (tmp_path / "lazy-starter.yaml").write_text(lazy)
     monkeypatch.setenv("IMPORTDRILL_PATH", str(tmp_path))
     result = cli("verify")
@@ -290,15 +379,24 @@ def test_verify_bad_python(cli):
     assert result.exit_code == 2 and "/no/such/python" in result.stderr
 
 
-def test_broken_problem_file_is_exit_2_and_touches_nothing(cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_broken_problem_file_is_exit_2_and_touches_nothing(
+    cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     cli("hint", "mini-predict")
     before = (home / "state.json").read_bytes()
     (tmp_path / "broken.yaml").write_text("slug: broken\ntitle: [oops\n")
     monkeypatch.setenv("IMPORTDRILL_PATH", os.pathsep.join([str(PACK), str(tmp_path)]))
-    for args in (("list",), ("hint", "mini-predict"), ("check", "mini-predict", "--predict-file", "-")):
+    for args in (
+        ("list",),
+        ("hint", "mini-predict"),
+        ("check", "mini-predict", "--predict-file", "-"),
+    ):
         result = cli(*args, input="x\n")
         assert result.exit_code == 2
-        assert "broken.yaml:3:1: YAML syntax error" in result.stderr and "Traceback" not in result.stderr
+        assert (
+            "broken.yaml:3:1: YAML syntax error" in result.stderr
+            and "Traceback" not in result.stderr
+        )
     assert (home / "state.json").read_bytes() == before
 
 

@@ -44,5 +44,11 @@ def test_signal_named():
 
 def test_limits_take_precedence():
     assert judge.judge("x", run("x", returncode=None, timed_out=True)).verdict == "timeout"
-    assert judge.judge("x", run("x", returncode=None, output_limit="stdout", bytes_cut=5)).verdict == "output-limit"
-    assert judge.judge("x", run("", "MemoryError\n", returncode=1, memory_limit=True)).verdict == "memory-limit"
+    assert (
+        judge.judge("x", run("x", returncode=None, output_limit="stdout", bytes_cut=5)).verdict
+        == "output-limit"
+    )
+    assert (
+        judge.judge("x", run("", "MemoryError\n", returncode=1, memory_limit=True)).verdict
+        == "memory-limit"
+    )

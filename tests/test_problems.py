@@ -18,7 +18,12 @@ def pack(folder: Path) -> list[problems.Pack]:
 
 def test_mini_pack_loads_in_order():
     catalog = problems.load_catalog(pack(PACK), use_cache=False)
-    assert [p.slug for p in catalog] == ["mini-predict", "mini-implement", "mini-future", "mini-module"]
+    assert [p.slug for p in catalog] == [
+        "mini-predict",
+        "mini-implement",
+        "mini-future",
+        "mini-module",
+    ]
     module = catalog.get("mini-module")
     assert module.run == "module" and module.module_name == "app.cli"
     assert module.command() == ["python", "-m", "app.cli"]
@@ -44,15 +49,26 @@ def test_unknown_slug_suggests_close_ones():
     ("case", "pattern"),
     [
         ("syntax", r"syntax\.yaml:3:1: YAML syntax error"),
-        ("unknown-field", r"unknown-field\.yaml:2: field 'titel': unknown field; allowed fields are: slug"),
+        (
+            "unknown-field",
+            r"unknown-field\.yaml:2: field 'titel': unknown field; allowed fields are: slug",
+        ),
         ("missing-field", r"missing-field\.yaml: field 'expected_output' is missing"),
-        ("bad-enum", r"bad-enum\.yaml:3: field 'difficulty': 'trivial' is not allowed: must be one of easy, medium, hard"),
+        (
+            "bad-enum",
+            r"bad-enum\.yaml:3: field 'difficulty': 'trivial' is not allowed: must be one of easy, medium, hard",
+        ),
         ("python-tag", r"python-tag\.yaml:1:7: YAML tag not allowed"),
         ("mapping-hint", r"mapping-hint\.yaml:\d+: field 'hints': item 2 was read as a mapping"),
-        ("bad-path", r"bad-path\.yaml:\d+: field 'files': '\.\./escape\.py' must be a relative POSIX path"),
+        (
+            "bad-path",
+            r"bad-path\.yaml:\d+: field 'files': '\.\./escape\.py' must be a relative POSIX path",
+        ),
     ],
 )
-def test_broken_files_are_named(case: str, pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_broken_files_are_named(
+    case: str, pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ProblemFileError, match=pattern):
         problems.load_catalog(pack(BROKEN / case), use_cache=False)
@@ -98,8 +114,12 @@ IMPL = (PACK / "mini-implement.yaml").read_text(encoding="utf-8")
         (BASE + "files: [a.py]\n", "files", "mapping"),
         (BASE + "requires_python: '3.11'\n", "requires_python", ">=3.11"),
         (BASE.replace("code: |", "code: ''\nxcode: |"), "xcode", "unknown field"),
-        (IMPL.replace("slug: mini-implement", "slug: mini-predict").split("solution:")[0]
-         + "expected_output: |\n  json\nhints: [a, b]\nexplanation: x\n", "solution", "is missing"),
+        (
+            IMPL.replace("slug: mini-implement", "slug: mini-predict").split("solution:")[0]
+            + "expected_output: |\n  json\nhints: [a, b]\nexplanation: x\n",
+            "solution",
+            "is missing",
+        ),
     ],
 )
 def test_schema_errors_name_the_field(text: str, field: str, message: str, tmp_path: Path):
@@ -130,7 +150,9 @@ def test_not_utf8(tmp_path: Path):
         problems.load_catalog(pack(tmp_path), use_cache=False)
 
 
-def test_cache_serves_unchanged_files_without_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_cache_serves_unchanged_files_without_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     folder = tmp_path / "p"
     path = write(folder, "mini-predict", BASE)
     first = problems.load_catalog(pack(folder))
@@ -175,7 +197,13 @@ def test_packs_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     assert names[0] == problems.BUILTIN_PACK and names[1:3] == ["pack", "dup-a"]
     monkeypatch.setenv("IMPORTDRILL_NO_BUILTINS", "1")
     catalog = problems.load_catalog()
-    assert {p.slug for p in catalog} == {"mini-predict", "mini-implement", "mini-future", "mini-module", "twin"}
+    assert {p.slug for p in catalog} == {
+        "mini-predict",
+        "mini-implement",
+        "mini-future",
+        "mini-module",
+        "twin",
+    }
     assert catalog.get("twin").pack == "dup-a"
     monkeypatch.setenv("IMPORTDRILL_PATH", str(tmp_path / "missing"))
     with pytest.raises(UsageError, match="IMPORTDRILL_PATH names .*missing.*not a folder"):
@@ -184,7 +212,9 @@ def test_packs_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 def test_pack_slug_clashing_with_builtin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     builtin = problems.paths.builtin_problems() / "sys-modules-cache.yaml"
-    (tmp_path / "sys-modules-cache.yaml").write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "sys-modules-cache.yaml").write_text(
+        builtin.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     monkeypatch.setenv("IMPORTDRILL_PATH", str(tmp_path))
     with pytest.raises(DuplicateSlugError, match="sys-modules-cache"):
         problems.load_catalog()

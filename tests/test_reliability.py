@@ -30,7 +30,9 @@ def expected_verdict(path: Path) -> str:
 
 
 def processes_with(marker: str) -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True
+    ).stdout
     return [line for line in out.splitlines() if marker in line and "ps -eo" not in line]
 
 
@@ -88,7 +90,9 @@ def test_signal_is_named():
 
 
 def test_traceback_is_the_learners_own():
-    result = runner.run(runner.Program(code="import sys\nprint(sys.argv)\nraise ValueError('mine')\n"))
+    result = runner.run(
+        runner.Program(code="import sys\nprint(sys.argv)\nraise ValueError('mine')\n")
+    )
     assert result.stdout == "['main.py']\n"
     assert 'File "main.py", line 3' in result.stderr
     assert "importdrill" not in result.stderr and "BOOTSTRAP" not in result.stderr
@@ -168,7 +172,12 @@ def test_concurrent_checks_from_separate_processes_lose_nothing(home: Path):
         ["check", "mini-predict", "--predict-file", str(pred)],
     ]
     procs = [
-        subprocess.Popen([sys.executable, "-m", "importdrill", *c], env=cli_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "importdrill", *c],
+            env=cli_env(home),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for c in commands
     ]
     for proc in procs:
@@ -199,7 +208,11 @@ while True:
 def test_kill_9_mid_write_leaves_old_or_new_state(tmp_path: Path):
     state_path, lock_path = tmp_path / "state.json", tmp_path / "state.lock"
     for round_ in range(12):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(state_path), str(lock_path)], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(state_path), str(lock_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         time.sleep(0.02 + 0.013 * round_)
         proc.kill()
@@ -216,7 +229,9 @@ def test_kill_9_mid_write_leaves_old_or_new_state(tmp_path: Path):
     assert all(name.startswith(".state.json.") for name in leftovers)
 
 
-@pytest.mark.parametrize("content", [b"", b'{"version": 1, "current": "x", "probl', b"\x00\xff garbage", b"[1, 2, 3]"])
+@pytest.mark.parametrize(
+    "content", [b"", b'{"version": 1, "current": "x", "probl', b"\x00\xff garbage", b"[1, 2, 3]"]
+)
 def test_damaged_state_is_kept_aside_and_reported(content: bytes, tmp_path: Path):
     state_path = tmp_path / "state.json"
     state_path.write_bytes(content)

@@ -77,7 +77,7 @@ def write_new(slug: str, kind: str, directory: Path) -> Path:
     template = PREDICT_TEMPLATE if kind == "predict" else IMPLEMENT_TEMPLATE
     text = template.format(slug=slug)
     target = directory / f"{slug}.yaml"
-    import yaml  # noqa: PLC0415
+    import yaml
 
     # The template must itself be a valid problem: check before writing anything.
     validate(yaml.safe_load(text), target)
@@ -88,5 +88,7 @@ def write_new(slug: str, kind: str, directory: Path) -> Path:
     except FileExistsError:
         raise UsageError(f"{target} already exists; choose another slug or --dir") from None
     except OSError as exc:
-        raise UsageError(f"--dir {directory}: cannot write {target.name} there ({exc.strerror})") from None
+        raise UsageError(
+            f"--dir {directory}: cannot write {target.name} there ({exc.strerror})"
+        ) from None
     return target

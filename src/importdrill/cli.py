@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,8 +17,8 @@ from importdrill.problems import DIFFICULTIES, KINDS, Catalog, Problem, load_cat
 from importdrill.progress import Store
 
 if TYPE_CHECKING:
-    from importdrill.judge import Verdict
-    from importdrill.runner import RunResult
+    from importdrill.drill import Outcome
+    from importdrill.runner import Limits
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -107,8 +107,12 @@ def _require_available(problem: Problem) -> None:
 @app.command("list")
 def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only problems with this tag.")] = None,
-    difficulty: Annotated[str | None, typer.Option("--difficulty", "-d", help="Only easy, medium or hard.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only problems with this tag.")
+    ] = None,
+    difficulty: Annotated[
+        str | None, typer.Option("--difficulty", "-d", help="Only easy, medium or hard.")
+    ] = None,
 ) -> None:
     """List the problems by difficulty, with your progress.
 
@@ -117,7 +121,9 @@ def list_(
     store = Store()
     with reporting(store):
         if difficulty is not None and difficulty not in DIFFICULTIES:
-            raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(DIFFICULTIES)}")
+            raise UsageError(
+                f"--difficulty {difficulty!r}: choose one of {', '.join(DIFFICULTIES)}"
+            )
         catalog = _catalog()
         state = store.load()
         problems = [
@@ -167,7 +173,7 @@ def path(slug: SlugArg = None) -> None:
 
     Example: importdrill path load-from-file
     """
-    from importdrill import workspace  # noqa: PLC0415
+    from importdrill import workspace
 
     store = Store()
     with reporting(store):
@@ -185,9 +191,9 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _begin(problem: Problem, store: Store, *, edit: bool) -> None:
+def _begin(catalog: Catalog, problem: Problem, store: Store, *, edit: bool) -> None:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
-    from importdrill import editor, workspace  # noqa: PLC0415
+    from importdrill import editor, workspace
 
     _require_available(problem)
     with store.change() as state:
@@ -209,14 +215,22 @@ def _begin(problem: Problem, store: Store, *, edit: bool) -> None:
         return
     ui.show_problem(problem)
     if _interactive():
-        raise typer.Exit(_check_predict(problem, store, prediction=None, as_json=False))
+        limits = _limits(10.0, 1024)
+        raise typer.Exit(
+            _check_predict(catalog, store, problem, prediction=None, as_json=False, limits=limits)
+        )
     ui.info("Write what it prints to a file and run: importdrill check --predict-file FILE")
 
 
 @app.command()
 def start(
-    slug: Annotated[str, typer.Argument(help="The problem to start.", metavar="SLUG", autocompletion=_complete_slug)],
-    no_edit: Annotated[bool, typer.Option("--no-edit", help="Don't open the editor; print the file's path.")] = False,
+    slug: Annotated[
+        str,
+        typer.Argument(help="The problem to start.", metavar="SLUG", autocompletion=_complete_slug),
+    ],
+    no_edit: Annotated[
+        bool, typer.Option("--no-edit", help="Don't open the editor; print the file's path.")
+    ] = False,
 ) -> None:
     """Start a problem: show it, then open your file or ask for your prediction.
 
@@ -224,7 +238,8 @@ def start(
     """
     store = Store()
     with reporting(store):
-        _begin(_catalog().get(slug), store, edit=not no_edit)
+        catalog = _catalog()
+        _begin(catalog, catalog.get(slug), store, edit=not no_edit)
 
 
 @app.command("next")
@@ -242,7 +257,7 @@ def next_(
         candidates = catalog.after(state.current) + catalog.problems
         for problem in candidates:
             if state.status(problem.slug) != "solved" and not problem.unavailable_reason():
-                _begin(problem, store, edit=not no_edit)
+                _begin(catalog, problem, store, edit=not no_edit)
                 return
         ui.info("Every problem is solved. Well done! (importdrill list to review)")
 
@@ -267,7 +282,9 @@ def hint(slug: SlugArg = None) -> None:
                 entry.hints_revealed += 1
                 number = entry.hints_revealed
         if number is None:
-            ui.info(f"All {len(problem.hints)} hints for {problem.slug} are revealed; here is the last:")
+            ui.info(
+                f"All {len(problem.hints)} hints for {problem.slug} are revealed; here is the last:"
+            )
             ui.show_hint(problem, len(problem.hints))
             return
         ui.show_hint(problem, number)
@@ -279,15 +296,19 @@ def solution(slug: SlugArg = None) -> None:
 
     Example: importdrill solution load-from-file
     """
-    from importdrill import workspace  # noqa: PLC0415
+    from importdrill import workspace
 
     store = Store()
     with reporting(store):
         problem = _resolve(_catalog(), store, slug)
         if problem.kind != "implement":
-            raise UsageError(f"'{problem.slug}' is a predict problem: its explanation is shown when you pass")
+            raise UsageError(
+                f"'{problem.slug}' is a predict problem: its explanation is shown when you pass"
+            )
         if store.load().status(problem.slug) != "solved":
-            raise UsageError(f"solve '{problem.slug}' first: the reference is shown only after a pass")
+            raise UsageError(
+                f"solve '{problem.slug}' first: the reference is shown only after a pass"
+            )
         ui.show_solution(problem, workspace.read(problem))
 
 
@@ -303,8 +324,8 @@ def _read_prediction(source: str) -> str:
         raise UsageError(f"--predict-file {source}: cannot read it ({exc})") from None
 
 
-def _limits(timeout: float, memory: int) -> Any:
-    from importdrill import runner  # noqa: PLC0415
+def _limits(timeout: float, memory: int) -> Limits:
+    from importdrill import runner
 
     if timeout <= 0:
         raise UsageError(f"--timeout {timeout}: must be more than 0 seconds")
@@ -313,29 +334,13 @@ def _limits(timeout: float, memory: int) -> Any:
     return runner.Limits(timeout_s=timeout, memory_bytes=memory << 20)
 
 
-def _run_and_judge(problem: Problem, code: str, expected: str, limits: Any, python: str | None) -> tuple[Verdict, RunResult]:
-    from importdrill import judge, runner  # noqa: PLC0415
-    from importdrill.verify import program_for  # noqa: PLC0415
-
-    result = runner.run(program_for(problem, code), python=python, limits=limits)
-    return judge.judge(expected, result), result
-
-
-def _record_and_show(problem: Problem, store: Store, verdict: Verdict, result: RunResult, *, as_json: bool, prediction: str | None = None) -> int:
-    with store.change() as state:
-        if prediction is not None:
-            state.record_prediction(problem.slug, prediction)
-        if verdict.passed:
-            state.record_pass(problem.slug)
-        else:
-            state.record_fail(problem.slug)
-        state.current = problem.slug
-        after = [p for p in _catalog().after(problem.slug) if state.status(p.slug) != "solved"]
+def _show_outcome(outcome: Outcome, *, as_json: bool) -> int:
+    verdict, result = outcome.verdict, outcome.result
     if as_json:
         ui.plain(
             json.dumps(
                 {
-                    "slug": problem.slug,
+                    "slug": outcome.problem.slug,
                     "passed": verdict.passed,
                     "verdict": verdict.verdict,
                     "expected": verdict.expected,
@@ -348,11 +353,20 @@ def _record_and_show(problem: Problem, store: Store, verdict: Verdict, result: R
             )
         )
     else:
-        ui.show_verdict(problem, verdict, result, next_slug=after[0].slug if after else None)
+        ui.show_verdict(outcome.problem, verdict, result, next_slug=outcome.next_slug)
     return EXIT_OK if verdict.passed else EXIT_FAILED
 
 
-def _check_predict(problem: Problem, store: Store, *, prediction: str | None, as_json: bool, limits: Any = None, python: str | None = None) -> int:
+def _check_predict(
+    catalog: Catalog,
+    store: Store,
+    problem: Problem,
+    *,
+    prediction: str | None,
+    as_json: bool,
+    limits: Limits,
+    python: str | None = None,
+) -> int:
     if prediction is None:
         if not _interactive():
             raise UsageError(
@@ -360,7 +374,7 @@ def _check_predict(problem: Problem, store: Store, *, prediction: str | None, as
                 "--predict-file FILE (or --predict-file - to read standard input), or run "
                 "this in a terminal to type it"
             )
-        from importdrill import prompt  # noqa: PLC0415
+        from importdrill import prompt
 
         entry = store.load().of(problem.slug)
         ui.info("What does it print? Type your prediction below.")
@@ -368,42 +382,93 @@ def _check_predict(problem: Problem, store: Store, *, prediction: str | None, as
             prediction = prompt.ask_prediction(entry.predictions if entry else ())
         except EOFError:
             raise UsageError("no prediction was given") from None
-    verdict, result = _run_and_judge(problem, problem.code, prediction, limits or _limits(10, 1024), python)
-    return _record_and_show(problem, store, verdict, result, as_json=as_json, prediction=prediction)
+    from importdrill import drill  # runs children; not needed by most commands
+
+    outcome = drill.check(
+        catalog,
+        store,
+        problem,
+        code=problem.code,
+        expected=prediction,
+        limits=limits,
+        python=python,
+        prediction=prediction,
+    )
+    return _show_outcome(outcome, as_json=as_json)
 
 
 @app.command()
-def check(
+def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     slug: SlugArg = None,
-    predict_file: Annotated[str | None, typer.Option("--predict-file", metavar="FILE|-", help="Your prediction for a predict problem (- reads standard input).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Stop the program after this long.")] = 10.0,
-    memory: Annotated[int, typer.Option("--memory", metavar="MIB", help="Memory the program may use (0: no limit).")] = 1024,
-    python: Annotated[str | None, typer.Option("--python", metavar="PATH", help="Interpreter to run it with (default: this one).")] = None,
+    predict_file: Annotated[
+        str | None,
+        typer.Option(
+            "--predict-file",
+            metavar="FILE|-",
+            help="Your prediction for a predict problem (- reads standard input).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", metavar="SECONDS", help="Stop the program after this long."),
+    ] = 10.0,
+    memory: Annotated[
+        int,
+        typer.Option("--memory", metavar="MIB", help="Memory the program may use (0: no limit)."),
+    ] = 1024,
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "--python", metavar="PATH", help="Interpreter to run it with (default: this one)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Run your file (or the problem's program) and compare what it prints.
 
     Example: importdrill check --predict-file prediction.txt
     """
-    from importdrill import workspace  # noqa: PLC0415
+    from importdrill import drill, workspace
 
     store = Store()
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, memory)
-        problem = _resolve(_catalog(), store, slug)
+        catalog = _catalog()
+        problem = _resolve(catalog, store, slug)
         _require_available(problem)
         if problem.kind == "predict":
             prediction = _read_prediction(predict_file) if predict_file is not None else None
-            code = _check_predict(problem, store, prediction=prediction, as_json=as_json, limits=limits, python=python)
+            code = _check_predict(
+                catalog,
+                store,
+                problem,
+                prediction=prediction,
+                as_json=as_json,
+                limits=limits,
+                python=python,
+            )
         else:
             if predict_file is not None:
-                raise UsageError(f"--predict-file: '{problem.slug}' is an implement problem; edit your file instead")
+                raise UsageError(
+                    f"--predict-file: '{problem.slug}' is an implement problem; "
+                    "edit your file instead"
+                )
             mine = workspace.read(problem)
             if mine is None:
-                raise UsageError(f"you have not started '{problem.slug}': run importdrill start {problem.slug}")
-            verdict, result = _run_and_judge(problem, mine, problem.expected_output, limits, python)
-            code = _record_and_show(problem, store, verdict, result, as_json=as_json)
+                raise UsageError(
+                    f"you have not started '{problem.slug}': run importdrill start {problem.slug}"
+                )
+            outcome = drill.check(
+                catalog,
+                store,
+                problem,
+                code=mine,
+                expected=problem.expected_output,
+                limits=limits,
+                python=python,
+            )
+            code = _show_outcome(outcome, as_json=as_json)
     raise typer.Exit(code)
 
 
@@ -412,14 +477,17 @@ def check(
 
 @app.command()
 def reset(
-    slug: Annotated[str, typer.Argument(help="The problem to reset.", metavar="SLUG", autocompletion=_complete_slug)],
+    slug: Annotated[
+        str,
+        typer.Argument(help="The problem to reset.", metavar="SLUG", autocompletion=_complete_slug),
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask.")] = False,
 ) -> None:
     """Forget your progress on a problem and restore its starter file.
 
     Example: importdrill reset load-from-file --yes
     """
-    from importdrill import workspace  # noqa: PLC0415
+    from importdrill import workspace
 
     store = Store()
     with reporting(store):
@@ -427,7 +495,7 @@ def reset(
         if not yes:
             if not _interactive():
                 raise UsageError(f"reset throws away your work on '{slug}': add --yes to confirm")
-            from importdrill import prompt  # noqa: PLC0415
+            from importdrill import prompt
 
             if not prompt.confirm(f"Throw away your work and progress on {slug}?"):
                 ui.info("Nothing was changed.")
@@ -443,21 +511,36 @@ def reset(
 
 @app.command("verify")
 def verify_cmd(
-    slugs: Annotated[list[str] | None, typer.Argument(
+    slugs: Annotated[
+        list[str] | None,
+        typer.Argument(
             help="Problems to verify (default: all).",
             metavar="SLUG...",
             autocompletion=_complete_slug,
             show_default=False,
-        )] = None,
-    python: Annotated[list[str] | None, typer.Option("--python", metavar="PATH", help="Interpreter to verify under; repeat for several (default: this one).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Runs at once (default: the number of cores).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for each run.")] = 10.0,
+        ),
+    ] = None,
+    python: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--python",
+            metavar="PATH",
+            help="Interpreter to verify under; repeat for several (default: this one).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Runs at once (default: the number of cores)."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for each run.")
+    ] = 10.0,
 ) -> None:
-    """For authors: prove every problem true (its program prints expected_output, no starter passes).
+    """For authors: prove problems true (programs print expected_output; no starter passes).
 
     Example: importdrill verify --python python3.9 --python python3.13
     """
-    from importdrill import verify  # noqa: PLC0415
+    from importdrill import verify
 
     with reporting():
         limits = _limits(timeout, 1024)
@@ -482,14 +565,19 @@ def schema() -> None:
 
     Example: importdrill schema > problem.schema.json
     """
-    from importdrill.problems import schema_text  # noqa: PLC0415
+    from importdrill.problems import schema_text
 
     ui.plain(schema_text().rstrip("\n"))
 
 
 @app.command()
 def new(
-    slug: Annotated[str, typer.Argument(help="The new problem's slug (lowercase words joined by -).", metavar="SLUG")],
+    slug: Annotated[
+        str,
+        typer.Argument(
+            help="The new problem's slug (lowercase words joined by -).", metavar="SLUG"
+        ),
+    ],
     kind: Annotated[str, typer.Option("--kind", help="predict or implement.")] = "predict",
     directory: Annotated[Path, typer.Option("--dir", help="Folder to write it in.")] = Path(),
 ) -> None:
@@ -497,30 +585,36 @@ def new(
 
     Example: importdrill new my-first-problem --kind implement --dir my-pack
     """
-    from importdrill import authoring  # noqa: PLC0415
+    from importdrill import authoring
 
     with reporting():
         if kind not in KINDS:
             raise UsageError(f"--kind {kind!r}: choose predict or implement")
         target = authoring.write_new(slug, kind, directory)
         ui.info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
-        ui.info(f"(to list and check it, add its folder to IMPORTDRILL_PATH: {target.parent.resolve()})")
+        ui.info(
+            f"(to list and check it, add its folder to IMPORTDRILL_PATH: {target.parent.resolve()})"
+        )
 
 
 @app.command()
 def watch(
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Stop each run after this long.")] = 10.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Stop each run after this long.")
+    ] = 10.0,
 ) -> None:
-    """Re-check the current problem every time you save its file (h hint, n next, r re-run, q quit).
+    """Re-check the current problem each time you save its file (keys: h, n, r, q).
 
     Example: importdrill watch
     """
-    from importdrill import watch as watcher  # noqa: PLC0415
+    import importdrill.watch
 
     store = Store()
+    code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, 1024)
-        raise typer.Exit(watcher.run(store, limits))
+        code = importdrill.watch.run(_catalog(), store, limits)
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -24,7 +24,9 @@ def open_file(command: str, path: Path) -> int:
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise EditorError(f"cannot parse the editor command {command!r} ({exc}); edit {path}") from None
+        raise EditorError(
+            f"cannot parse the editor command {command!r} ({exc}); edit {path}"
+        ) from None
     if not argv:
         raise EditorError(f"the editor command is empty; edit {path}")
     try:

@@ -39,7 +39,7 @@ def normalise(text: str) -> str:
 
 def unified_diff(expected: str, actual: str) -> str:
     """A unified diff of expected against actual, empty when they are equal."""
-    import difflib  # noqa: PLC0415 - only failing checks need it
+    import difflib  # only failing checks need it
 
     lines = difflib.unified_diff(
         expected.split("\n"),

@@ -1,4 +1,4 @@
-"""Problems: the model, loading and validating problem files, and finding the packs they come from."""
+"""Problems: the model, loading and validating problem files, and the packs they come from."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ FIELDS: dict[str, tuple[bool, str]] = {
     "files": (False, "a mapping of relative POSIX path to file content"),
     "main": (False, "a relative POSIX path ending in .py"),
     "run": (False, "one of script, module"),
-    "requires_python": (False, "a version floor such as \">=3.11\""),
+    "requires_python": (False, 'a version floor such as ">=3.11"'),
 }
 
 
@@ -234,13 +234,15 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
 
 def parse_yaml(path: Path) -> Any:
     """Read one problem file with yaml.safe_load semantics (no tag runs code)."""
-    import yaml  # noqa: PLC0415 - yaml costs start-up time and a warm cache never needs it
+    import yaml  # yaml costs start-up time and a warm cache never needs it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ProblemFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ProblemFileError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except OSError as exc:
         raise ProblemFileError(f"{path}: cannot read: {exc.strerror}") from None
     try:
@@ -276,8 +278,8 @@ class Pack:
 
 def entry_point_packs() -> list[Pack]:
     """Packs declared by installed distributions under the importdrill.packs entry point."""
-    from importlib.metadata import entry_points  # noqa: PLC0415 - only when packs are listed
-    from importlib.util import find_spec  # noqa: PLC0415
+    from importlib.metadata import entry_points  # only when packs are listed
+    from importlib.util import find_spec
 
     found: list[Pack] = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -345,7 +347,7 @@ class Catalog:
             return self._by_slug[slug]
         except KeyError:
             pass
-        import difflib  # noqa: PLC0415 - only needed on this error path
+        import difflib  # only needed on this error path
 
         close = difflib.get_close_matches(slug, list(self._by_slug), n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'importdrill list'."
@@ -404,10 +406,8 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
             stat = path.stat()
             stamp = [stat.st_size, stat.st_mtime_ns]
             entry = cached.get(key)
-            if entry and entry.get("stamp") == stamp:
-                data = entry["data"]
-            else:
-                data = parse_yaml(path)
+            fresh_entry = isinstance(entry, dict) and entry.get("stamp") == stamp
+            data = entry["data"] if fresh_entry and entry else parse_yaml(path)
             fresh[key] = {"stamp": stamp, "data": data}
             problems.append(validate(data, path, pack.name))
     catalog = Catalog(problems)

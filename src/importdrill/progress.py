@@ -111,7 +111,7 @@ class State:
     @classmethod
     def from_json(cls, data: Any) -> State:
         if not isinstance(data, dict) or not isinstance(data.get("problems", {}), dict):
-            raise ValueError("not an importdrill progress file")
+            raise ValueError("not an importdrill progress file")  # noqa: TRY004 - caught as bad data
         current = data.get("current")
         return cls(
             current=current if isinstance(current, str) else None,
@@ -219,7 +219,9 @@ class Store:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise StateError(f"cannot write the progress file {self.path}: {exc.strerror}") from None
+            raise StateError(
+                f"cannot write the progress file {self.path}: {exc.strerror}"
+            ) from None
 
 
 def _parse(raw: bytes) -> State:
@@ -240,7 +242,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def _acquire(fd: int, lock_path: Path) -> None:
     try:
-        import fcntl  # noqa: PLC0415 - POSIX only
+        import fcntl  # POSIX only
     except ImportError:  # pragma: no cover - Windows: no advisory lock, single-writer use
         return
     deadline = time.monotonic() + LOCK_TIMEOUT_S

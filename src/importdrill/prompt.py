@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-TOOLBAR = " Enter: new line   Esc then Enter, or Alt+Enter: submit   Up/Down: earlier predictions   Ctrl-C: cancel "
+TOOLBAR = (
+    " Enter: new line   Esc then Enter, or Alt+Enter: submit   "
+    "Up/Down: earlier predictions   Ctrl-C: cancel "
+)
 
 
 def ask_prediction(history: Sequence[str] = ()) -> str:
     """Ask for a multi-line prediction; raise KeyboardInterrupt or EOFError when cancelled."""
-    from prompt_toolkit import PromptSession  # noqa: PLC0415 - heavy, only when prompting
-    from prompt_toolkit.history import InMemoryHistory  # noqa: PLC0415
+    from prompt_toolkit import PromptSession  # heavy, only when prompting
+    from prompt_toolkit.history import InMemoryHistory
 
     past = InMemoryHistory()
     for entry in history:
@@ -26,6 +30,33 @@ def ask_prediction(history: Sequence[str] = ()) -> str:
 
 def confirm(question: str) -> bool:
     """A yes/no question, defaulting to no."""
-    from prompt_toolkit.shortcuts import confirm as pt_confirm  # noqa: PLC0415
+    from prompt_toolkit.shortcuts import confirm as pt_confirm
 
     return bool(pt_confirm(question))
+
+
+class Keys:
+    """Single key presses from the terminal, without echo, for watch mode."""
+
+    def __init__(self) -> None:
+        from prompt_toolkit.input import create_input
+
+        self._input = create_input()
+        self._raw: Any = None
+
+    def __enter__(self) -> Keys:
+        # Raw mode also turns Ctrl-C into a key press rather than a signal: it arrives as "c-c".
+        self._raw = self._input.raw_mode()
+        self._raw.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._raw.__exit__(*exc)
+        self._input.close()
+
+    def fileno(self) -> int:
+        return self._input.fileno()
+
+    def read(self) -> list[str]:
+        """The keys pressed since the last call: letters as themselves, Ctrl-C as "c-c"."""
+        return [str(press.key) for press in self._input.read_keys()]

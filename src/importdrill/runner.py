@@ -257,9 +257,7 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             proc.wait(timeout=1)
 
 
-def _collect(
-    proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: float
-) -> RunResult:
+def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: float) -> RunResult:
     assert proc.stdout is not None
     assert proc.stderr is not None
     caps = {"stdout": limits.stdout_bytes, "stderr": limits.stderr_bytes}

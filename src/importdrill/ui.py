@@ -16,6 +16,7 @@ from importdrill.problems import DIFFICULTIES, Problem
 from importdrill.progress import STATUS_SOLVED, STATUS_STARTED, State
 
 if TYPE_CHECKING:
+    from importdrill.drill import Outcome
     from importdrill.runner import RunResult
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
@@ -44,14 +45,14 @@ def err() -> Console:
 
 
 def markdown(text: str) -> RenderableType:
-    from rich.markdown import Markdown  # noqa: PLC0415 - costly import, only where shown
+    from rich.markdown import Markdown  # costly import, only where shown
 
     return Markdown(text.strip())
 
 
 def code_view(code: str, *, title: str | None = None) -> RenderableType:
-    from rich.panel import Panel  # noqa: PLC0415
-    from rich.syntax import Syntax  # noqa: PLC0415
+    from rich.panel import Panel
+    from rich.syntax import Syntax
 
     syntax = Syntax(code.rstrip("\n"), "python", line_numbers=True, word_wrap=True)
     return Panel(syntax, title=title, title_align="left", border_style="dim")
@@ -87,7 +88,7 @@ def difficulty_text(difficulty: str) -> Text:
 
 def tree_view(problem: Problem) -> RenderableType:
     """The run folder as a tree, the learner's file marked."""
-    from rich.tree import Tree  # noqa: PLC0415
+    from rich.tree import Tree
 
     root = Tree(Text("run folder/", style="bold"), guide_style="dim")
     nodes: dict[tuple[str, ...], Tree] = {(): root}
@@ -97,16 +98,21 @@ def tree_view(problem: Problem) -> RenderableType:
         for depth in range(1, len(parts)):
             key = parts[:depth]
             if key not in nodes:
-                nodes[key] = nodes[parts[: depth - 1]].add(Text(parts[depth - 1] + "/", "bold blue"))
+                nodes[key] = nodes[parts[: depth - 1]].add(
+                    Text(parts[depth - 1] + "/", "bold blue")
+                )
         label = Text(parts[-1])
         if rel == problem.main:
-            label = Text.assemble((parts[-1], "bold cyan"), ("  ← your file" if problem.kind == "implement" else "  ← the program", "cyan"))
+            label = Text.assemble(
+                (parts[-1], "bold cyan"),
+                ("  ← your file" if problem.kind == "implement" else "  ← the program", "cyan"),
+            )
         nodes[parts[:-1]].add(label)
     return root
 
 
 def show_problem(problem: Problem, learner_file: str | None = None) -> None:
-    from rich.panel import Panel  # noqa: PLC0415
+    from rich.panel import Panel
 
     console = out()
     heading = Text.assemble(
@@ -122,7 +128,11 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
         console.print(Text.assemble(("runs as  ", "dim"), (" ".join(problem.command()), "bold")))
         for rel, content in sorted(problem.files.items()):
             if rel.endswith(".py") or PurePosixPath(rel).suffix in ("", ".txt", ".pth", ".cfg"):
-                console.print(code_view(content, title=rel) if rel.endswith(".py") else Group(Text(rel, style="bold"), Text(content.rstrip())))
+                console.print(
+                    code_view(content, title=rel)
+                    if rel.endswith(".py")
+                    else Group(Text(rel, style="bold"), Text(content.rstrip()))
+                )
     if problem.kind == "predict":
         console.print(code_view(problem.code, title=problem.main))
     elif learner_file:
@@ -136,7 +146,13 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
         if not group:
             continue
         solved = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
-        console.print(Text.assemble((difficulty.capitalize(), f"bold {DIFFICULTY_STYLE[difficulty]}"), "  ", progress_bar(solved, len(group))))
+        console.print(
+            Text.assemble(
+                (difficulty.capitalize(), f"bold {DIFFICULTY_STYLE[difficulty]}"),
+                "  ",
+                progress_bar(solved, len(group)),
+            )
+        )
         # One line per problem, whatever the width: titles are cut short rather than wrapped,
         # and on a narrow terminal the kind column goes first.
         wide = console.width >= 100
@@ -151,7 +167,7 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
             entry = state.of(problem.slug)
             reason = unavailable.get(problem.slug)
             if reason:
-                status = Text("– n/a", style="dim")
+                status = Text("- n/a", style="dim")
             elif entry and entry.status in STATUS_MARK:
                 label, style = STATUS_MARK[entry.status]
                 status = Text(label, style=style)
@@ -165,7 +181,9 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
                 title.append("  ← current", style="cyan")
             if not wide:
                 status = Text(status.plain[:1], style=status.style)
-            cells = [status, problem.slug, *([problem.kind] if wide else []), title, hints]
+            cells: list[RenderableType] = [status, problem.slug]
+            cells += [problem.kind] if wide else []
+            cells += [title, hints]
             table.add_row(*cells)
         console.print(table)
         console.print()
@@ -173,7 +191,9 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
 
 def progress_bar(done: int, total: int, width: int = 20) -> Text:
     filled = round(width * done / total) if total else 0
-    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"), f" {done}/{total}")
+    return Text.assemble(
+        ("█" * filled, "green"), ("░" * (width - filled), "dim"), f" {done}/{total}"
+    )
 
 
 def show_status(problems: Sequence[Problem], state: State) -> None:
@@ -185,19 +205,35 @@ def show_status(problems: Sequence[Problem], state: State) -> None:
         group = [p for p in problems if p.difficulty == difficulty]
         if group:
             done = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
-            console.print(Text.assemble((f"  {difficulty:<8}", DIFFICULTY_STYLE[difficulty]), progress_bar(done, len(group))))
+            console.print(
+                Text.assemble(
+                    (f"  {difficulty:<8}", DIFFICULTY_STYLE[difficulty]),
+                    progress_bar(done, len(group)),
+                )
+            )
     started = [p.slug for p in problems if state.status(p.slug) == STATUS_STARTED]
     if state.current:
-        console.print(Text.assemble(("Current   ", "bold"), state.current, (f"  ({state.status(state.current)})", "dim")))
+        console.print(
+            Text.assemble(
+                ("Current   ", "bold"), state.current, (f"  ({state.status(state.current)})", "dim")
+            )
+        )
     if started:
         console.print(Text.assemble(("Started   ", "bold"), ", ".join(started)))
 
 
 def show_hint(problem: Problem, number: int) -> None:
-    from rich.panel import Panel  # noqa: PLC0415
+    from rich.panel import Panel
 
     title = f"hint {number} of {len(problem.hints)}"
-    out().print(Panel(markdown(problem.hints[number - 1]), title=title, title_align="left", border_style="yellow"))
+    out().print(
+        Panel(
+            markdown(problem.hints[number - 1]),
+            title=title,
+            title_align="left",
+            border_style="yellow",
+        )
+    )
 
 
 # --- verdicts ------------------------------------------------------------------------------
@@ -225,10 +261,22 @@ def diff_view(verdict: judge.Verdict, labels: tuple[str, str], width: int) -> Re
         actual = [visible_whitespace(line) for line in actual]
     if width >= SIDE_BY_SIDE_MIN_WIDTH:
         return side_by_side(expected, actual, labels)
-    lines = difflib.unified_diff(expected, actual, fromfile=labels[0], tofile=labels[1], lineterm="", n=3)
+    lines = difflib.unified_diff(
+        expected, actual, fromfile=labels[0], tofile=labels[1], lineterm="", n=3
+    )
     text = Text()
     for line in lines:
-        style = "bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else ""
+        style = (
+            "bold"
+            if line.startswith(("---", "+++"))
+            else "green"
+            if line.startswith("+")
+            else "red"
+            if line.startswith("-")
+            else "cyan"
+            if line.startswith("@@")
+            else ""
+        )
         text.append(line + "\n", style=style)
     return text
 
@@ -243,7 +291,15 @@ def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]
         for offset in range(max(i2 - i1, j2 - j1)):
             left = expected[i1 + offset] if i1 + offset < i2 else None
             right = actual[j1 + offset] if j1 + offset < j2 else None
-            mark = " " if tag == "equal" else "≠" if left is not None and right is not None else "-" if right is None else "+"
+            mark = (
+                " "
+                if tag == "equal"
+                else "≠"
+                if left is not None and right is not None
+                else "-"
+                if right is None
+                else "+"
+            )
             table.add_row(
                 mark,
                 Text(left if left is not None else "", style="" if tag == "equal" else "red"),
@@ -258,22 +314,47 @@ def show_verdict(
     result: RunResult,
     *,
     next_slug: str | None,
+    watching: bool = False,
 ) -> None:
-    from rich.panel import Panel  # noqa: PLC0415
+    from rich.panel import Panel
 
     console = out()
     label, style = VERDICT_STYLE[verdict.verdict]
-    console.print(Text.assemble((label, style), "  ", (problem.slug, "bold"), (f"  {verdict.detail}", "dim"), (f"  ({result.duration_s:.2f} s)", "dim")))
+    console.print(
+        Text.assemble(
+            (label, style),
+            "  ",
+            (problem.slug, "bold"),
+            (f"  {verdict.detail}", "dim"),
+            (f"  ({result.duration_s:.2f} s)", "dim"),
+        )
+    )
     if verdict.passed:
-        console.print(Panel(markdown(problem.explanation), title="why", title_align="left", border_style="green"))
+        console.print(
+            Panel(
+                markdown(problem.explanation), title="why", title_align="left", border_style="green"
+            )
+        )
         if problem.kind == "implement":
-            console.print(Text("Compare with the reference: importdrill solution " + problem.slug, style="dim"))
+            console.print(
+                Text(
+                    "Compare with the reference: importdrill solution " + problem.slug, style="dim"
+                )
+            )
+        if watching:
+            return
         if next_slug:
-            console.print(Text.assemble("Next: ", ("importdrill next", "bold"), f"  (starts {next_slug})"))
+            console.print(
+                Text.assemble("Next: ", ("importdrill next", "bold"), f"  (starts {next_slug})")
+            )
         else:
             console.print(Text("That was the last problem in the list.", style="bold"))
         return
-    labels = ("your prediction", "real output") if problem.kind == "predict" else ("expected", "your output")
+    labels = (
+        ("your prediction", "real output")
+        if problem.kind == "predict"
+        else ("expected", "your output")
+    )
     if verdict.diff or verdict.whitespace_only:
         if verdict.whitespace_only:
             console.print(Text("Only whitespace differs (· is a space, → a tab):", style="yellow"))
@@ -283,17 +364,36 @@ def show_verdict(
     if result.output_limit:
         shown = result.stdout if result.output_limit == "stdout" else result.stderr
         head = "\n".join(shown.splitlines()[:10])
-        console.print(Panel(Text(head), title=f"first lines of {result.output_limit}", title_align="left", border_style="dim"))
+        console.print(
+            Panel(
+                Text(head),
+                title=f"first lines of {result.output_limit}",
+                title_align="left",
+                border_style="dim",
+            )
+        )
     stderr = result.stderr.strip()
-    if stderr and not result.output_limit == "stderr":
+    if stderr and result.output_limit != "stderr":
         lines = stderr.splitlines()
         if len(lines) > STDERR_LINES_SHOWN:
-            lines = [f"... {len(lines) - STDERR_LINES_SHOWN} lines above not shown ...", *lines[-STDERR_LINES_SHOWN:]]
-        console.print(Panel(Text("\n".join(lines)), title="stderr", title_align="left", border_style="red"))
+            lines = [
+                f"... {len(lines) - STDERR_LINES_SHOWN} lines above not shown ...",
+                *lines[-STDERR_LINES_SHOWN:],
+            ]
+        console.print(
+            Panel(Text("\n".join(lines)), title="stderr", title_align="left", border_style="red")
+        )
+    if watching:
+        return
     if problem.kind == "predict":
         console.print(Text("Try again: importdrill check   Stuck? importdrill hint", style="dim"))
     else:
-        console.print(Text("Edit your file and run importdrill check again.   Stuck? importdrill hint", style="dim"))
+        console.print(
+            Text(
+                "Edit your file and run importdrill check again.   Stuck? importdrill hint",
+                style="dim",
+            )
+        )
 
 
 def show_solution(problem: Problem, mine: str | None) -> None:
@@ -321,3 +421,36 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
         console.print(Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"))
         if detail.strip():
             console.print(Text(detail.rstrip()), style="dim")
+
+
+def show_watch(
+    problem: Problem,
+    target: str,
+    outcome: Outcome | None,
+    *,
+    full: bool,
+    extra: str | None = None,
+) -> None:
+    """One screen of watch mode: the problem, the last verdict, and the keys."""
+    console = out()
+    if console.is_terminal:
+        console.clear()
+    if full:
+        show_problem(problem, learner_file=None)
+    what = "your prediction" if problem.kind == "predict" else "your file"
+    console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"))
+    if outcome is None:
+        if problem.kind == "predict":
+            console.print(
+                Text("Write what the program prints in that file and save it.", style="yellow")
+            )
+    else:
+        show_verdict(
+            problem, outcome.verdict, outcome.result, next_slug=outcome.next_slug, watching=True
+        )
+    if extra:
+        console.print(Text(extra, style="yellow"))
+    keys = "h hint · r re-run · q quit"
+    if outcome is not None and outcome.verdict.passed:
+        keys = ("n next (" + outcome.next_slug + ") · " if outcome.next_slug else "") + keys
+    console.print(Text(keys, style="bold cyan"))

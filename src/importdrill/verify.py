@@ -83,10 +83,17 @@ def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> 
         if result.stderr.strip():
             detail += ("\n" if detail else "") + result.stderr.strip()
         failures.append(
-            Failure(problem.slug, python.label, f"{program} does not print expected_output ({verdict.verdict}: {verdict.detail})", detail)
+            Failure(
+                problem.slug,
+                python.label,
+                f"{program} does not print expected_output ({verdict.verdict}: {verdict.detail})",
+                detail,
+            )
         )
     if problem.kind == "implement":
-        starter = runner.run(program_for(problem, problem.code), python=python.command, limits=limits)
+        starter = runner.run(
+            program_for(problem, problem.code), python=python.command, limits=limits
+        )
         if judge.judge(problem.expected_output, starter).passed:
             failures.append(Failure(problem.slug, python.label, "the starter already passes", ""))
     return failures

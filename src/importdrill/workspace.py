@@ -31,6 +31,22 @@ def ensure(problem: Problem) -> tuple[Path, bool]:
     return target, True
 
 
+def prediction_file(problem: Problem) -> Path:
+    """Where watch mode reads the learner's prediction for a predict problem."""
+    return paths.workspace() / problem.slug / "prediction.txt"
+
+
+def ensure_prediction(problem: Problem) -> Path:
+    """Create an empty prediction file unless one exists; return its path."""
+    target = prediction_file(problem)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch(exist_ok=True)
+    except OSError as exc:
+        raise StateError(f"cannot create {target}: {exc.strerror}") from None
+    return target
+
+
 def read(problem: Problem) -> str | None:
     """The learner's current code, or None when they have not started this problem."""
     target = file_for(problem)
@@ -44,11 +60,13 @@ def read(problem: Problem) -> str | None:
 
 def remove(problem: Problem) -> bool:
     """Delete the learner's file (reset); say whether there was one."""
-    target = file_for(problem)
-    try:
-        target.unlink()
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        raise StateError(f"cannot delete {target}: {exc.strerror}") from None
-    return True
+    removed = False
+    for target in (file_for(problem), prediction_file(problem)):
+        try:
+            target.unlink()
+            removed = True
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise StateError(f"cannot delete {target}: {exc.strerror}") from None
+    return removed
