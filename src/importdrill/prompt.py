@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-TOOLBAR = (
-    " Enter: new line   Esc then Enter, or Alt+Enter: submit   "
-    "Up/Down: earlier predictions   Ctrl-C: cancel "
-)
+TOOLBAR = " Enter: new line · Esc Enter or Alt+Enter: submit · ↑↓: earlier predictions · Ctrl-C: cancel "
 
 
 def ask_prediction(history: Sequence[str] = ()) -> str:
@@ -59,4 +56,5 @@ class Keys:
 
     def read(self) -> list[str]:
         """The keys pressed since the last call: letters as themselves, Ctrl-C as "c-c"."""
-        return [str(press.key) for press in self._input.read_keys()]
+        # Special keys are members of a str Enum: their value is the name ("c-c"), not str().
+        return [str(getattr(press.key, "value", press.key)) for press in self._input.read_keys()]

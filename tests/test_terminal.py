@@ -1,0 +1,170 @@
+"""End to end in a real pseudo-terminal: the inline prediction editor, watch mode, colour."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from .conftest import PACK
+
+SOLUTION = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]
+
+
+def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.spawn:
+    full = dict(os.environ)
+    full.update(
+        IMPORTDRILL_HOME=str(home),
+        IMPORTDRILL_PATH=str(PACK),
+        IMPORTDRILL_NO_BUILTINS="1",
+        TERM="xterm-256color",
+        COLUMNS="100",
+        LINES="40",
+        **env,
+    )
+    full.pop("NO_COLOR", None)
+    if not color:
+        full["NO_COLOR"] = "1"
+    child = pexpect.spawn(sys.executable, ["-m", "importdrill", *args], env=full, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    return child
+
+
+def answer_cursor_query(child: pexpect.spawn) -> None:
+    """prompt-toolkit asks the terminal where the cursor is (as real terminals answer)."""
+    child.expect(r"\x1b\[6n")
+    child.send("\x1b[20;1R")
+
+
+def state(home: Path) -> dict:
+    return json.loads((home / "state.json").read_text(encoding="utf-8"))
+
+
+def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
+    child = spawn(home, "start", "mini-predict")
+    child.expect("What does it print")
+    answer_cursor_query(child)
+    child.expect("Esc Enter or Alt\\+Enter")  # the bottom toolbar says how to submit
+    child.send("True\r")
+    child.send("done")
+    child.send("\x1b\r")  # Esc then Enter submits
+    child.expect("pass")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    entry = state(home)["problems"]["mini-predict"]
+    assert entry["status"] == "solved"
+    assert entry["predictions"] == ["True\ndone"]
+
+
+def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
+    child = spawn(home, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.send("False\r")
+    child.send("done\x1b\r")
+    child.expect("wrong output")
+    child.expect("real output")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    # The earlier prediction is in the editor's history: Up brings it back.
+    child = spawn(home, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.send("\x1b[A")  # Up
+    child.send("\x1b\r")
+    child.expect("wrong output")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert state(home)["problems"]["mini-predict"]["attempts"] == 2
+
+
+def test_ctrl_c_at_the_prompt_exits_130_and_records_nothing(home: Path):
+    child = spawn(home, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "mini-predict" not in state(home).get("problems", {}) if (home / "state.json").exists() else True
+
+
+def test_watch_picks_up_a_rename_save_and_records_the_pass(home: Path):
+    start = spawn(home, "start", "mini-implement", "--no-edit")
+    start.expect(pexpect.EOF)
+    start.close()
+    target = home / "workspace" / "mini-implement" / "main.py"
+    assert target.exists()
+    child = spawn(home, "watch")
+    child.expect("error")  # the starter is checked at once and fails
+    child.expect("q quit")
+    time.sleep(0.5)
+    # Save as many editors do: write a new file, then rename it over the old one.
+    tmp = target.with_name(".main.py.swp")
+    tmp.write_text(SOLUTION, encoding="utf-8")
+    tmp.replace(target)
+    child.expect("pass", timeout=15)
+    child.expect("n next")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert state(home)["problems"]["mini-implement"]["status"] == "solved"
+
+
+def test_watch_keys_hint_and_next(home: Path):
+    spawn(home, "start", "mini-implement", "--no-edit").expect(pexpect.EOF)
+    target = home / "workspace" / "mini-implement" / "main.py"
+    target.write_text(SOLUTION, encoding="utf-8")
+    child = spawn(home, "watch")
+    child.expect("pass")
+    child.send("h")
+    child.expect("hint 1 of 3")
+    child.send("n")
+    child.expect("Relative import under|relative import under -m|mini-module")
+    child.expect("your prediction")  # predict problems are watched through a prediction file
+    prediction = home / "workspace" / "mini-module" / "prediction.txt"
+    time.sleep(0.5)
+    prediction.write_text("app init\n__main__ app util\n", encoding="utf-8")
+    child.expect("pass", timeout=15)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    problems = state(home)["problems"]
+    assert problems["mini-implement"]["hints_revealed"] == 1
+    assert problems["mini-module"]["status"] == "solved"
+
+
+def test_watch_without_a_terminal_prints_plain_lines(home: Path, tmp_path: Path):
+    import subprocess
+
+    spawn(home, "start", "mini-implement", "--no-edit").expect(pexpect.EOF)
+    env = dict(os.environ, IMPORTDRILL_HOME=str(home), IMPORTDRILL_PATH=str(PACK), IMPORTDRILL_NO_BUILTINS="1")
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([sys.executable, "-m", "importdrill", "watch"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    (home / "workspace" / "mini-implement" / "main.py").write_text(SOLUTION, encoding="utf-8")
+    time.sleep(2.5)
+    out, _ = proc.communicate("q\n", timeout=15)
+    assert proc.returncode == 0
+    assert "\x1b[" not in out  # no colour and no cursor movement in a pipe
+    assert "✗ error" in out and "✓ pass" in out
+    assert out.count("A tiny implement problem") == 1  # the prompt is printed once, not per save
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+def test_no_color(home: Path, no_color: bool):
+    child = spawn(home, "list", color=not no_color)
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert "mini-predict" in output
+    has_colour = "\x1b[3" in output or "\x1b[9" in output or "\x1b[1;3" in output
+    assert has_colour is (not no_color)
