@@ -53,21 +53,39 @@ def pack_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = root / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # importdrill and its dependencies come from the environment running the tests (addsitedir,
     # so that an editable install's own .pth file there is processed too).
     outer = sysconfig.get_paths()["purelib"]
     (Path(site) / "outer.pth").write_text(f"import site; site.addsitedir({outer!r})\n")
     project = make_pack_project(root)
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(project)], check=True, timeout=600)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(project)],
+        check=True,
+        timeout=600,
+    )
     return python
 
 
-def run_in(python: Path, home: Path, *args: str, input: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+def run_in(
+    python: Path, home: Path, *args: str, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     full = dict(os.environ, IMPORTDRILL_HOME=str(home), NO_COLOR="1")
     full.pop("IMPORTDRILL_PATH", None)
     full.update(env)
-    return subprocess.run([python, "-m", "importdrill", *args], env=full, input=input, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [python, "-m", "importdrill", *args],
+        env=full,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_installed_pack_is_listed_and_checked(pack_venv: Path, home: Path):
@@ -75,7 +93,15 @@ def test_installed_pack_is_listed_and_checked(pack_venv: Path, home: Path):
     assert listed.returncode == 0, listed.stderr
     slugs = [p["slug"] for p in json.loads(listed.stdout)["problems"]]
     assert "demo-module" in slugs and "sys-modules-cache" in slugs
-    checked = run_in(pack_venv, home, "check", "demo-module", "--predict-file", "-", input="app init\n__main__ app util\n")
+    checked = run_in(
+        pack_venv,
+        home,
+        "check",
+        "demo-module",
+        "--predict-file",
+        "-",
+        input="app init\n__main__ app util\n",
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "pass" in checked.stdout
     verified = run_in(pack_venv, home, "verify", "demo-module")
@@ -85,11 +111,16 @@ def test_installed_pack_is_listed_and_checked(pack_venv: Path, home: Path):
 def test_installed_pack_clashing_with_a_folder_pack(pack_venv: Path, home: Path, tmp_path: Path):
     clash = tmp_path / "clash"
     clash.mkdir()
-    (clash / "demo-module.yaml").write_text((PACK / "mini-module.yaml").read_text().replace("slug: mini-module", "slug: demo-module"))
+    (clash / "demo-module.yaml").write_text(
+        (PACK / "mini-module.yaml").read_text().replace("slug: mini-module", "slug: demo-module")
+    )
     result = run_in(pack_venv, home, "list", IMPORTDRILL_PATH=str(clash))
     assert result.returncode == 2
     assert "slug 'demo-module' is declared twice" in result.stderr
-    assert "clash/demo-module.yaml" in result.stderr and "demo_pack/problems/demo-module.yaml" in result.stderr
+    assert (
+        "clash/demo-module.yaml" in result.stderr
+        and "demo_pack/problems/demo-module.yaml" in result.stderr
+    )
 
 
 def test_folder_pack_in_both_run_modes(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -97,9 +128,14 @@ def test_folder_pack_in_both_run_modes(cli, tmp_path: Path, monkeypatch: pytest.
     folder.mkdir()
     module_mode = (PACK / "mini-module.yaml").read_text()
     (folder / "mini-module.yaml").write_text(module_mode)
-    script_mode = module_mode.replace("slug: mini-module", "slug: by-path").replace("run: module\n", "")
+    script_mode = module_mode.replace("slug: mini-module", "slug: by-path").replace(
+        "run: module\n", ""
+    )
     script_mode = script_mode.replace("  app init\n  __main__ app util\n", "  ImportError\n")
-    script_mode = script_mode.replace("code: |\n  from .util import NAME\n  print(__name__, __package__, NAME)\n", "code: |\n  try:\n      from .util import NAME\n  except ImportError as e:\n      print(type(e).__name__)\n")
+    script_mode = script_mode.replace(
+        "code: |\n  from .util import NAME\n  print(__name__, __package__, NAME)\n",
+        "code: |\n  try:\n      from .util import NAME\n  except ImportError as e:\n      print(type(e).__name__)\n",
+    )
     (folder / "by-path.yaml").write_text(script_mode)
     monkeypatch.setenv("IMPORTDRILL_PATH", str(folder))
     monkeypatch.setenv("IMPORTDRILL_NO_BUILTINS", "1")
@@ -108,7 +144,12 @@ def test_folder_pack_in_both_run_modes(cli, tmp_path: Path, monkeypatch: pytest.
     shown = cli("start", "by-path")
     assert "python app/cli.py" in shown.stdout
     assert cli("check", "by-path", "--predict-file", "-", input="ImportError\n").exit_code == 0
-    assert cli("check", "mini-module", "--predict-file", "-", input="app init\n__main__ app util\n").exit_code == 0
+    assert (
+        cli(
+            "check", "mini-module", "--predict-file", "-", input="app init\n__main__ app util\n"
+        ).exit_code
+        == 0
+    )
     assert cli("verify").exit_code == 0
 
 
@@ -117,9 +158,17 @@ def test_entry_point_naming_a_missing_package(tmp_path: Path, home: Path):
     dist = site / "broken_pack-1.0.dist-info"
     dist.mkdir(parents=True)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-pack\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[importdrill.packs]\nbroken = no_such_pack_pkg.problems\n")
+    (dist / "entry_points.txt").write_text(
+        "[importdrill.packs]\nbroken = no_such_pack_pkg.problems\n"
+    )
     env = dict(os.environ, IMPORTDRILL_HOME=str(home), PYTHONPATH=str(site))
     env.pop("IMPORTDRILL_PATH", None)
-    result = subprocess.run([sys.executable, "-m", "importdrill", "list"], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "importdrill", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "entry point 'broken'" in result.stderr and "no_such_pack_pkg.problems" in result.stderr

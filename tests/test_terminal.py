@@ -31,8 +31,14 @@ def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.sp
     full.pop("NO_COLOR", None)
     if not color:
         full["NO_COLOR"] = "1"
-    child = pexpect.spawn(sys.executable, ["-m", "importdrill", *args], env=full, encoding="utf-8", timeout=20, dimensions=(40, 100))
-    return child
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "importdrill", *args],
+        env=full,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
 
 
 def answer_cursor_query(child: pexpect.spawn) -> None:
@@ -91,7 +97,11 @@ def test_ctrl_c_at_the_prompt_exits_130_and_records_nothing(home: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert "mini-predict" not in state(home).get("problems", {}) if (home / "state.json").exists() else True
+    assert (
+        "mini-predict" not in state(home).get("problems", {})
+        if (home / "state.json").exists()
+        else True
+    )
 
 
 def test_watch_picks_up_a_rename_save_and_records_the_pass(home: Path):
@@ -145,9 +155,21 @@ def test_watch_without_a_terminal_prints_plain_lines(home: Path, tmp_path: Path)
     import subprocess
 
     spawn(home, "start", "mini-implement", "--no-edit").expect(pexpect.EOF)
-    env = dict(os.environ, IMPORTDRILL_HOME=str(home), IMPORTDRILL_PATH=str(PACK), IMPORTDRILL_NO_BUILTINS="1")
+    env = dict(
+        os.environ,
+        IMPORTDRILL_HOME=str(home),
+        IMPORTDRILL_PATH=str(PACK),
+        IMPORTDRILL_NO_BUILTINS="1",
+    )
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen([sys.executable, "-m", "importdrill", "watch"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "importdrill", "watch"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(2)
     (home / "workspace" / "mini-implement" / "main.py").write_text(SOLUTION, encoding="utf-8")
     time.sleep(2.5)

@@ -1,6 +1,6 @@
 """The command line: parse, call the core, hand results to ui; errors become exit statuses here."""
 
-from __future__ import annotations
+# no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
 import contextlib
 import json
@@ -324,7 +324,7 @@ def _read_prediction(source: str) -> str:
         raise UsageError(f"--predict-file {source}: cannot read it ({exc})") from None
 
 
-def _limits(timeout: float, memory: int) -> Limits:
+def _limits(timeout: float, memory: int) -> "Limits":
     from importdrill import runner
 
     if timeout <= 0:
@@ -334,7 +334,7 @@ def _limits(timeout: float, memory: int) -> Limits:
     return runner.Limits(timeout_s=timeout, memory_bytes=memory << 20)
 
 
-def _show_outcome(outcome: Outcome, *, as_json: bool) -> int:
+def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
     verdict, result = outcome.verdict, outcome.result
     if as_json:
         ui.plain(
@@ -364,7 +364,7 @@ def _check_predict(
     *,
     prediction: str | None,
     as_json: bool,
-    limits: Limits,
+    limits: "Limits",
     python: str | None = None,
 ) -> int:
     if prediction is None:

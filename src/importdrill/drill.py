@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from importdrill import judge, runner
 from importdrill.problems import Catalog, Problem
 from importdrill.progress import STATUS_SOLVED, Store
-from importdrill.verify import program_for
+
+
+def program_for(problem: Problem, code: str) -> runner.Program:
+    """The runnable form of a problem with the given learner file."""
+    module = problem.module_name if problem.run == "module" else None
+    return runner.Program(code=code, main=problem.main, files=problem.files, module=module)
 
 
 @dataclass(frozen=True)

@@ -276,8 +276,47 @@ class Pack:
     folder: Path
 
 
+def _path_stamp() -> list[list[Any]]:
+    """What installing or removing a distribution changes: sys.path and its folders' mtimes."""
+    stamp: list[list[Any]] = []
+    # sys.path[0] is the script's folder or, under -m, the current one: its mtime changes with
+    # every file written there, and distributions are not installed in it.
+    for entry in sys.path[1:]:
+        try:
+            stamp.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            stamp.append([entry, None])
+    return stamp
+
+
 def entry_point_packs() -> list[Pack]:
-    """Packs declared by installed distributions under the importdrill.packs entry point."""
+    """Packs declared by installed distributions, cached until sys.path's folders change.
+
+    Scanning installed distributions imports importlib.metadata and reads every dist-info
+    folder, which costs more than the rest of `importdrill list`; pip install and uninstall
+    change the mtime of the folder they write in, so the stamp notices them.
+    """
+    stamp = _path_stamp()
+    cache = paths.cache_dir() / "packs.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("stamp") == stamp:
+            return [Pack(name, Path(folder)) for name, folder in cached["packs"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
+    found = _scan_entry_points()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        packs = [[p.name, str(p.folder)] for p in found]
+        tmp.write_text(json.dumps({"stamp": stamp, "packs": packs}), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass
+    return found
+
+
+def _scan_entry_points() -> list[Pack]:
     from importlib.metadata import entry_points  # only when packs are listed
     from importlib.util import find_spec
 

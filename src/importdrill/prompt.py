@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-TOOLBAR = " Enter: new line · Esc Enter or Alt+Enter: submit · ↑↓: earlier predictions · Ctrl-C: cancel "
+TOOLBAR = (
+    " Enter: new line · Esc Enter or Alt+Enter: submit · ↑↓: earlier predictions · Ctrl-C: cancel "
+)
 
 
 def ask_prediction(history: Sequence[str] = ()) -> str:

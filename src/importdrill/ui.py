@@ -11,11 +11,11 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from importdrill import judge
 from importdrill.problems import DIFFICULTIES, Problem
 from importdrill.progress import STATUS_SOLVED, STATUS_STARTED, State
 
 if TYPE_CHECKING:
+    from importdrill import judge
     from importdrill.drill import Outcome
     from importdrill.runner import RunResult
 
@@ -32,7 +32,7 @@ def out() -> Console:
     """The console for results (stdout). Rich honours NO_COLOR and a non-terminal by itself."""
     global _out  # noqa: PLW0603 - one console per process, made on first use
     if _out is None:
-        _out = Console(highlight=False)
+        _out = Console(highlight=False, emoji=False)
     return _out
 
 
@@ -40,14 +40,14 @@ def err() -> Console:
     """The console for errors and notices (stderr)."""
     global _err  # noqa: PLW0603
     if _err is None:
-        _err = Console(stderr=True, highlight=False)
+        _err = Console(stderr=True, highlight=False, emoji=False)
     return _err
 
 
 def markdown(text: str) -> RenderableType:
-    from rich.markdown import Markdown  # costly import, only where shown
+    from importdrill import prose
 
-    return Markdown(text.strip())
+    return prose.render(text)
 
 
 def code_view(code: str, *, title: str | None = None) -> RenderableType:
@@ -139,54 +139,68 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
         console.print(Text.assemble(("Your file: ", "bold"), learner_file))
 
 
+def _cell(text: str, width: int) -> str:
+    """text cut to width (with an ellipsis) and padded to it."""
+    if len(text) > width:
+        return text[: max(width - 1, 0)] + "…" if width > 0 else ""
+    return text.ljust(width)
+
+
 def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, str]) -> None:
+    # Laid out by hand rather than with rich.table: a Table of fifty rows costs more than all
+    # the rest of `importdrill list`, and these columns need no more than padding and cutting.
+    # One line per problem whatever the width; on a narrow terminal the kind column goes.
     console = out()
+    width = console.width
+    wide = width >= SIDE_BY_SIDE_MIN_WIDTH
+    slug_w = max((len(p.slug) for p in problems), default=7)
+    status_w = 10 if wide else 1
+    kind_w = 9 if wide else 0
+    hints_w = 5
+    fixed = status_w + slug_w + hints_w + (kind_w + 2 if wide else 0) + 2 * 3
+    title_w = max(width - fixed - 1, 10)
+    lines = Text()
     for difficulty in DIFFICULTIES:
         group = [p for p in problems if p.difficulty == difficulty]
         if not group:
             continue
         solved = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
-        console.print(
-            Text.assemble(
-                (difficulty.capitalize(), f"bold {DIFFICULTY_STYLE[difficulty]}"),
-                "  ",
-                progress_bar(solved, len(group)),
-            )
-        )
-        # One line per problem, whatever the width: titles are cut short rather than wrapped,
-        # and on a narrow terminal the kind column goes first.
-        wide = console.width >= 100
-        table = Table(show_header=True, header_style="dim", box=None, pad_edge=False, expand=True)
-        table.add_column("status" if wide else "", no_wrap=True)
-        table.add_column("problem", no_wrap=True, style="bold")
-        if wide:
-            table.add_column("kind", style="dim", no_wrap=True)
-        table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
-        table.add_column("hints", justify="right", style="dim", no_wrap=True)
+        lines.append(difficulty.capitalize(), style=f"bold {DIFFICULTY_STYLE[difficulty]}")
+        lines.append("  ")
+        lines.append_text(progress_bar(solved, len(group)))
+        lines.append("\n")
+        header = [_cell("status" if wide else "", status_w), _cell("problem", slug_w)]
+        header += [_cell("kind", kind_w)] if wide else []
+        header += [_cell("title", title_w), "hints".rjust(hints_w)]
+        lines.append("  ".join(header).rstrip() + "\n", style="dim")
         for problem in group:
             entry = state.of(problem.slug)
             reason = unavailable.get(problem.slug)
             if reason:
-                status = Text("- n/a", style="dim")
+                label, style = "- n/a", "dim"
             elif entry and entry.status in STATUS_MARK:
                 label, style = STATUS_MARK[entry.status]
-                status = Text(label, style=style)
             else:
-                status = Text("○ unsolved", style="dim")
-            hints = f"{entry.hints_revealed if entry else 0}/{len(problem.hints)}"
-            title = Text(problem.title)
+                label, style = "○ unsolved", "dim"
+            lines.append(_cell(label if wide else label[:1], status_w), style=style)
+            lines.append("  ")
+            lines.append(_cell(problem.slug, slug_w), style="bold")
+            if wide:
+                lines.append("  ")
+                lines.append(_cell(problem.kind, kind_w), style="dim")
+            lines.append("  ")
+            title = problem.title
             if reason:
-                title.append(f" (unavailable: {reason})", style="dim")
+                title += f" (unavailable: {reason})"
             if state.current == problem.slug:
-                title.append("  ← current", style="cyan")
-            if not wide:
-                status = Text(status.plain[:1], style=status.style)
-            cells: list[RenderableType] = [status, problem.slug]
-            cells += [problem.kind] if wide else []
-            cells += [title, hints]
-            table.add_row(*cells)
-        console.print(table)
-        console.print()
+                title = _cell(title, title_w - 11) + " ← current"
+            lines.append(
+                _cell(title, title_w), style="cyan" if state.current == problem.slug else ""
+            )
+            hints = f"{entry.hints_revealed if entry else 0}/{len(problem.hints)}"
+            lines.append("  " + hints.rjust(hints_w) + "\n", style="dim")
+        lines.append("\n")
+    console.print(lines, end="", soft_wrap=True, overflow="ignore", crop=False)
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> Text:
@@ -238,13 +252,15 @@ def show_hint(problem: Problem, number: int) -> None:
 
 # --- verdicts ------------------------------------------------------------------------------
 
+# Keyed by judge's verdict names; spelled out here so that importing ui does not import the
+# judge and the runner behind it (start-up time of the commands that run nothing).
 VERDICT_STYLE = {
-    judge.PASS: ("✓ pass", "bold green"),
-    judge.WRONG_OUTPUT: ("✗ wrong output", "bold red"),
-    judge.ERROR: ("✗ error", "bold red"),
-    judge.TIMEOUT: ("✗ timeout", "bold red"),
-    judge.OUTPUT_LIMIT: ("✗ output limit", "bold red"),
-    judge.MEMORY_LIMIT: ("✗ memory limit", "bold red"),
+    "pass": ("✓ pass", "bold green"),
+    "wrong-output": ("✗ wrong output", "bold red"),
+    "error": ("✗ error", "bold red"),
+    "timeout": ("✗ timeout", "bold red"),
+    "output-limit": ("✗ output limit", "bold red"),
+    "memory-limit": ("✗ memory limit", "bold red"),
 }
 
 
@@ -359,7 +375,7 @@ def show_verdict(
         if verdict.whitespace_only:
             console.print(Text("Only whitespace differs (· is a space, → a tab):", style="yellow"))
         console.print(diff_view(verdict, labels, console.width))
-    elif verdict.verdict != judge.PASS and verdict.actual and verdict.verdict != judge.ERROR:
+    elif not verdict.passed and verdict.actual and verdict.verdict != "error":
         console.print(Text(verdict.actual))
     if result.output_limit:
         shown = result.stdout if result.output_limit == "stdout" else result.stderr

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from importdrill import judge, runner
+from importdrill.drill import program_for
 from importdrill.errors import UsageError
 from importdrill.problems import Problem
 
@@ -63,12 +64,6 @@ def interpreter(command: str) -> Interpreter:
     if (major, minor) < (3, 9):
         raise UsageError(f"--python {command}: Python {major}.{minor} is older than 3.9")
     return Interpreter(command, (major, minor))
-
-
-def program_for(problem: Problem, code: str) -> runner.Program:
-    """The runnable form of a problem with the given learner file."""
-    module = problem.module_name if problem.run == "module" else None
-    return runner.Program(code=code, main=problem.main, files=problem.files, module=module)
 
 
 def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:

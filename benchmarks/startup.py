@@ -1,0 +1,133 @@
+"""Start-up and check timings of importdrill, as ratios measured side by side in one run.
+
+    python benchmarks/startup.py [--rounds N]
+
+Each command is run N times, the commands interleaved round by round so that a busy machine
+slows all of them alike, and the median wall time of each is reported. Ratios compare
+importdrill with the floor it cannot beat: the import of what it must use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+
+
+def importdrill() -> list[str]:
+    script = shutil.which("importdrill", path=str(Path(PY).parent))
+    return [script] if script else [PY, "-m", "importdrill"]
+
+
+def timed(argv: list[str], env: dict[str, str], stdin: str | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        argv,
+        env=env,
+        input=stdin,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+
+    home = tempfile.mkdtemp(prefix="importdrill-bench-")
+    env = dict(os.environ, IMPORTDRILL_HOME=home, NO_COLOR="1", COLUMNS="100")
+    env.pop("IMPORTDRILL_PATH", None)
+    cli = importdrill()
+    prediction = subprocess.run(
+        [*cli, "check", "sys-modules-cache", "--json", "--predict-file", "-"],
+        env=env,
+        input="x\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    import json
+
+    truth = json.loads(prediction.stdout)["actual"] + "\n"
+    subprocess.run([*cli, "list"], env=env, stdout=subprocess.DEVNULL, check=True)  # warm the cache
+
+    commands: dict[str, tuple[list[str], str | None]] = {
+        "python -c pass": ([PY, "-c", "pass"], None),
+        "child start (-E -s -c pass)": ([PY, "-X", "utf8", "-E", "-s", "-c", "pass"], None),
+        "import floor (typer, rich.console, rich.table)": (
+            [PY, "-c", "import typer, rich.console, rich.table"],
+            None,
+        ),
+        "importdrill --help": ([*cli, "--help"], None),
+        "importdrill list": ([*cli, "list"], None),
+        "importdrill check (predict)": (
+            [*cli, "check", "sys-modules-cache", "--predict-file", "-"],
+            truth,
+        ),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.rounds):
+        for name, (argv, stdin) in commands.items():
+            samples[name].append(timed(argv, env, stdin))
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    for name, value in median.items():
+        print(f"{name:<50} {value * 1000:7.1f} ms")
+
+    floor = median["import floor (typer, rich.console, rich.table)"]
+    list_ = median["importdrill list"]
+    child = median["child start (-E -s -c pass)"]
+    print()
+    print(f"import floor / python -c pass:            {floor / median['python -c pass']:.2f} x")
+    print(f"list / import floor:                      {list_ / floor:.2f} x   (goal <= 1.15)")
+    print(
+        f"--help / import floor:                    {median['importdrill --help'] / floor:.2f} x   (goal <= 1.15)"
+    )
+    print(
+        f"check / (list + child start):             {median['importdrill check (predict)'] / (list_ + child):.2f} x   (goal <= 1.3)"
+    )
+
+    # verify: wall time of the whole set against the sum of its children's run times / cores.
+    from importdrill import paths, problems, runner, verify
+
+    catalog = problems.load_catalog(
+        [problems.Pack("built-in", paths.builtin_problems())], use_cache=False
+    )
+    here = verify.Interpreter(PY, sys.version_info[:2])
+    durations: list[float] = []
+    original = runner.run
+
+    def measured(*a, **kw):
+        result = original(*a, **kw)
+        durations.append(result.duration_s)
+        return result
+
+    runner.run = measured
+    try:
+        start = time.perf_counter()
+        report = verify.verify(catalog.problems, [here])
+        wall = time.perf_counter() - start
+    finally:
+        runner.run = original
+    cores = os.cpu_count() or 1
+    ideal = sum(durations) / cores
+    print(
+        f"verify, {report.checked} problems ({len(durations)} runs) on {cores} cores: {wall:.2f} s wall; "
+        f"sum of runs / cores = {ideal:.2f} s; ratio {wall / ideal:.2f} x"
+    )
+    shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
