@@ -53,7 +53,7 @@ def verify(session: nox.Session) -> None:
 def screenshots(session: nox.Session) -> None:
     """Regenerate the README's SVG screenshots from real runs (Rich's SVG export)."""
     session.install(".")
-    session.run("python", "benchmarks/../docs/make_screenshots.py")
+    session.run("python", "docs/make_screenshots.py")
 
 
 @nox.session(python="3.11", default=False)

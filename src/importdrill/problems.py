@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from importdrill import paths
+from importdrill import __version__, paths
 from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -199,36 +199,37 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
         files[clean] = content
     if main in files:
         raise _schema_error(path, "main", f"{main!r} is also a key of 'files'")
-    run = data.get("run", "script")
-    need(run in RUN_MODES, "run")
-
+    need(data.get("run", "script") in RUN_MODES, "run")
     requires = data.get("requires_python")
-    floor: tuple[int, int] | None = None
     if requires is not None:
-        match = REQUIRES_RE.match(str(requires).strip()) if isinstance(requires, str) else None
-        need(match is not None, "requires_python")
-        assert match is not None
-        floor = (3, int(match.group(1)))
+        ok = isinstance(requires, str) and REQUIRES_RE.match(requires.strip()) is not None
+        need(ok, "requires_python")
+    return build(data, path, pack)
 
+
+def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem:
+    """The Problem for data that validate() has accepted (also: the cache's trusted path)."""
+    requires = data.get("requires_python")
+    match = REQUIRES_RE.match(requires.strip()) if requires else None
     return Problem(
-        slug=slug,
+        slug=data["slug"],
         title=data["title"].strip(),
         difficulty=data["difficulty"],
         kind=data["kind"],
-        tags=tuple(t.strip() for t in tags),
+        tags=tuple(t.strip() for t in data["tags"]),
         prompt=data["prompt"],
         code=data["code"],
         expected_output=data["expected_output"],
-        hints=tuple(hints),
+        hints=tuple(data["hints"]),
         explanation=data["explanation"],
         source=path,
         pack=pack,
-        order=order,
-        solution=solution,
-        files=files,
-        main=main,
-        run=run,
-        requires_python=floor,
+        order=data.get("order", DEFAULT_ORDER),
+        solution=data.get("solution"),
+        files={PurePosixPath(k).as_posix(): v for k, v in (data.get("files") or {}).items()},
+        main=PurePosixPath(data.get("main", "main.py")).as_posix(),
+        run=data.get("run", "script"),
+        requires_python=(3, int(match.group(1))) if match else None,
     )
 
 
@@ -404,7 +405,9 @@ class Catalog:
 # Parsing every YAML file costs more than the rest of `importdrill list`; the cache keeps
 # each file's parsed data keyed by path, size and mtime, so a warm start never imports yaml.
 
-CACHE_VERSION = 1
+# Entries are trusted only when written by this very version of importdrill, whose validator
+# accepted them; any other version starts the cache afresh.
+CACHE_VERSION = f"1/{__version__}"
 
 
 def _cache_path() -> Path:
@@ -445,10 +448,13 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
             stat = path.stat()
             stamp = [stat.st_size, stat.st_mtime_ns]
             entry = cached.get(key)
-            fresh_entry = isinstance(entry, dict) and entry.get("stamp") == stamp
-            data = entry["data"] if fresh_entry and entry else parse_yaml(path)
+            if isinstance(entry, dict) and entry.get("stamp") == stamp:
+                data = entry["data"]
+                problems.append(build(data, path, pack.name))
+            else:
+                data = parse_yaml(path)
+                problems.append(validate(data, path, pack.name))
             fresh[key] = {"stamp": stamp, "data": data}
-            problems.append(validate(data, path, pack.name))
     catalog = Catalog(problems)
     if use_cache and fresh != cached:
         _write_cache(fresh)

@@ -8,7 +8,6 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,7 @@ class State:
         entry.attempts += 1
         if entry.status != STATUS_SOLVED:
             entry.status = STATUS_SOLVED
-            entry.solved_at = datetime.now(UTC).isoformat(timespec="seconds")
+            entry.solved_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
     def record_fail(self, slug: str) -> None:
         self.touch(slug).attempts += 1
@@ -166,7 +165,7 @@ class Store:
             return State()
 
     def _keep_damaged(self, raw: bytes) -> Path:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{os.getpid()}")
         try:
             backup.write_bytes(raw)

@@ -297,30 +297,45 @@ def diff_view(verdict: judge.Verdict, labels: tuple[str, str], width: int) -> Re
     return text
 
 
-def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]) -> Table:
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
-    table.add_column("", style="dim", justify="right", no_wrap=True)
-    table.add_column(labels[0], ratio=1, overflow="fold")
-    table.add_column(labels[1], ratio=1, overflow="fold")
+def _aligned(expected: list[str], actual: list[str]) -> list[tuple[str | None, str | None]]:
+    """Pairs of lines to show side by side.
+
+    Outputs of the same length are paired line by line, which is how a learner reads a
+    prediction; otherwise difflib lines up what the two share.
+    """
+    if len(expected) == len(actual):
+        return list(zip(expected, actual, strict=True))
+    pairs: list[tuple[str | None, str | None]] = []
     matcher = difflib.SequenceMatcher(a=expected, b=actual, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for offset in range(max(i2 - i1, j2 - j1)):
             left = expected[i1 + offset] if i1 + offset < i2 else None
             right = actual[j1 + offset] if j1 + offset < j2 else None
-            mark = (
-                " "
-                if tag == "equal"
-                else "≠"
-                if left is not None and right is not None
-                else "-"
-                if right is None
-                else "+"
-            )
-            table.add_row(
-                mark,
-                Text(left if left is not None else "", style="" if tag == "equal" else "red"),
-                Text(right if right is not None else "", style="" if tag == "equal" else "green"),
-            )
+            pairs.append((left, right))
+    return pairs
+
+
+def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column(labels[0], ratio=1, overflow="fold")
+    table.add_column(labels[1], ratio=1, overflow="fold")
+    for left, right in _aligned(expected, actual):
+        same = left == right
+        mark = (
+            " "
+            if same
+            else "≠"
+            if left is not None and right is not None
+            else "-"
+            if right is None
+            else "+"
+        )
+        table.add_row(
+            Text(mark, style="" if same else "bold yellow"),
+            Text(left if left is not None else "", style="" if same else "red"),
+            Text(right if right is not None else "", style="" if same else "green"),
+        )
     return table
 
 

@@ -1,0 +1,47 @@
+"""Make the README's screenshots from real runs, with Rich's SVG export (nox -s screenshots).
+
+Each screenshot runs importdrill in-process against a throwaway IMPORTDRILL_HOME, with the
+output console recording, and saves what it printed as docs/<name>.svg.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+HERE = Path(__file__).parent
+WIDTH = 100
+
+
+def shoot(name: str, title: str, *args: str, stdin: str | None = None) -> None:
+    from importdrill import ui
+    from importdrill.cli import app
+
+    console = Console(record=True, width=WIDTH, force_terminal=True, color_system="truecolor")
+    ui._out = console
+    ui._err = console
+    CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
+    (HERE / f"{name}.svg").write_text(console.export_svg(title=title), encoding="utf-8")
+    ui._out = ui._err = None
+    print(f"wrote docs/{name}.svg")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["IMPORTDRILL_HOME"] = home
+        os.environ.pop("IMPORTDRILL_PATH", None)
+        os.environ.pop("NO_COLOR", None)
+        # A learner who has solved a few problems and is working on another.
+        shoot("check-pass", "importdrill check", "check", "sys-modules-cache", "--predict-file", "-",
+              stdin="True\nTrue\nFalse\nTrue\n")
+        shoot("check-fail", "importdrill check", "check", "import-module", "--predict-file", "-",
+              stdin="True\nTrue\nTrue\nTrue\nTrue\nTrue\n")
+        shoot("list", "importdrill list", "list", "--difficulty", "easy")
+
+
+if __name__ == "__main__":
+    main()
