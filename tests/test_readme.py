@@ -1,0 +1,101 @@
+"""What the README claims about commands, exit statuses, variables and limits is what the code does."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from importdrill import cli, paths, runner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_two_setup_commands_are_there_and_ci_runs_the_test_one():
+    install = "python3 -m venv .venv && . .venv/bin/activate && pip install . && importdrill list"
+    test = "python3 -m venv .venv && . .venv/bin/activate && pip install nox && nox"
+    assert install in README and test in README
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 -m venv .venv" in ci and ". .venv/bin/activate" in ci
+    assert "pip install --quiet nox" in ci and re.search(r"^nox$", ci, re.M)
+
+
+def test_every_command_named_in_the_readme_exists():
+    registered = {c.name or c.callback.__name__.rstrip("_") for c in cli.app.registered_commands}
+    named = set(re.findall(r"`importdrill (\w+)", README)) | set(re.findall(r"/ `(\w+)", README))
+    assert named - registered == set()
+    assert registered - named == set()
+
+
+def test_exit_statuses():
+    assert "Exit status: 0 ok or pass; 1 the check or verify\nfailed; 2 bad input" in README
+    assert "130 interrupted" in README
+    assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_INTERRUPTED) == (0, 1, 2, 130)
+
+
+def test_variables():
+    for name in (paths.HOME_ENV, paths.PACKS_ENV, paths.NO_BUILTINS_ENV, "NO_COLOR"):
+        assert f"`{name}" in README
+
+
+def test_limits_table_matches_the_runner():
+    assert runner.STDOUT_CAP_BYTES == 1 << 20 and "more than 1 MiB on stdout" in README
+    assert runner.STDERR_CAP_BYTES == 256 << 10 and "256 KiB on stderr" in README
+    assert runner.DEFAULT_TIMEOUT_S == 10 and "(default 10)" in README
+    assert (
+        runner.DEFAULT_MEMORY_BYTES == 1024 << 20 and "(default 1024; 0 means no limit)" in README
+    )
+    assert runner.FILE_SIZE_CAP_BYTES == 64 << 20 and "capped\nat 64 MiB each" in README
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the README names the Linux default")
+def test_default_home_on_linux(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("IMPORTDRILL_HOME")
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    assert paths.home() == Path("~/.local/share/importdrill").expanduser()
+    assert "`~/.local/share/importdrill` on Linux" in README
+
+
+def test_memory_zero_means_no_limit():
+    code = "blob = bytearray(3 * 1024**3)\nprint('ok')\n"
+    limited = runner.run(runner.Program(code=code), limits=runner.Limits(memory_bytes=1 << 30))
+    assert limited.memory_limit
+    free = runner.run(runner.Program(code=code), limits=runner.Limits(memory_bytes=0))
+    assert free.returncode == 0 and free.stdout == "ok\n"
+
+
+def test_shell_completion_of_slugs(home: Path):
+    env = dict(
+        os.environ,
+        _IMPORTDRILL_COMPLETE="complete_bash",
+        COMP_WORDS="importdrill start sys-mod",
+        COMP_CWORD="2",
+        IMPORTDRILL_HOME=str(home),
+    )
+    script = Path(sys.executable).parent / "importdrill"  # completion goes by the program's name
+    done = subprocess.run([script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["sys-modules-cache"], done.stderr
+    assert (
+        "--install-completion"
+        in subprocess.run(
+            [sys.executable, "-m", "importdrill", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
+
+
+def test_readme_figures_come_from_the_benchmark_script():
+    bench = (ROOT / "benchmarks" / "startup.py").read_text(encoding="utf-8")
+    for label in (
+        "import floor (typer, rich.console, rich.table)",
+        "list / import floor:",
+        "check / (list + child start):",
+    ):
+        assert label in bench and label in README
