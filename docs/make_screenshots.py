@@ -36,10 +36,24 @@ def main() -> None:
         os.environ.pop("IMPORTDRILL_PATH", None)
         os.environ.pop("NO_COLOR", None)
         # A learner who has solved a few problems and is working on another.
-        shoot("check-pass", "importdrill check", "check", "sys-modules-cache", "--predict-file", "-",
-              stdin="True\nTrue\nFalse\nTrue\n")
-        shoot("check-fail", "importdrill check", "check", "import-module", "--predict-file", "-",
-              stdin="True\nTrue\nTrue\nTrue\nTrue\nTrue\n")
+        shoot(
+            "check-pass",
+            "importdrill check",
+            "check",
+            "sys-modules-cache",
+            "--predict-file",
+            "-",
+            stdin="True\nTrue\nFalse\nTrue\n",
+        )
+        shoot(
+            "check-fail",
+            "importdrill check",
+            "check",
+            "import-module",
+            "--predict-file",
+            "-",
+            stdin="True\nTrue\nTrue\nTrue\nTrue\nTrue\n",
+        )
         shoot("list", "importdrill list", "list", "--difficulty", "easy")
 
 

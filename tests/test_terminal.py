@@ -190,3 +190,23 @@ def test_no_color(home: Path, no_color: bool):
     assert "mini-predict" in output
     has_colour = "\x1b[3" in output or "\x1b[9" in output or "\x1b[1;3" in output
     assert has_colour is (not no_color)
+
+
+def test_start_implement_waits_for_enter_before_the_editor(home: Path, tmp_path: Path):
+    editor = tmp_path / "fake-editor"
+    editor.write_text(
+        f"#!{sys.executable}\nimport sys\nopen(sys.argv[-1], 'a').write('# edited\\n')\n"
+    )
+    editor.chmod(0o755)
+    child = spawn(home, "start", "mini-implement", EDITOR=str(editor))
+    child.expect("import a module by name")  # the problem's prompt is shown first
+    answer_cursor_query(child)
+    child.expect("not now")
+    target = home / "workspace" / "mini-implement" / "main.py"
+    assert not target.read_text().endswith("# edited\n")
+    child.send("\r")
+    child.expect("When it is ready")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert target.read_text().endswith("# edited\n")

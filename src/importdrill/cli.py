@@ -205,6 +205,15 @@ def _begin(catalog: Catalog, problem: Problem, store: Store, *, edit: bool) -> N
         if not created:
             ui.info("Your earlier work is kept (importdrill reset to start over).")
         command = editor.configured()
+        if edit and command and _interactive():
+            # A terminal editor takes over the screen: let the learner read the prompt first.
+            from importdrill import prompt
+
+            try:
+                prompt.wait_for_enter(f"Press Enter to open it in {command} (Ctrl-C: not now) ")
+            except (KeyboardInterrupt, EOFError):
+                ui.info("Open it when you are ready; then run: importdrill check")
+                return
         if edit and command:
             editor.open_file(command, target)
             ui.info("When it is ready: importdrill check")

@@ -27,6 +27,13 @@ def ask_prediction(history: Sequence[str] = ()) -> str:
     return session.prompt(">>> ")
 
 
+def wait_for_enter(message: str) -> None:
+    """Wait until Enter is pressed; raise KeyboardInterrupt or EOFError when cancelled."""
+    from prompt_toolkit import prompt
+
+    prompt(message)
+
+
 def confirm(question: str) -> bool:
     """A yes/no question, defaulting to no."""
     from prompt_toolkit.shortcuts import confirm as pt_confirm

@@ -127,6 +127,8 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
         console.print(tree_view(problem))
         console.print(Text.assemble(("runs as  ", "dim"), (" ".join(problem.command()), "bold")))
         for rel, content in sorted(problem.files.items()):
+            if not content.strip():
+                continue  # an empty __init__.py is in the tree; a panel would say nothing more
             if rel.endswith(".py") or PurePosixPath(rel).suffix in ("", ".txt", ".pth", ".cfg"):
                 console.print(
                     code_view(content, title=rel)

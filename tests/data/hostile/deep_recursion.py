@@ -1,11 +1,16 @@
 # verdict: error
 import sys
 
-# With the recursion limit raised far past what the C stack holds, recursion through C code
-# (repr of a deeply nested list) overflows the stack: the interpreter dies by a signal.
+# With the recursion limit raised far past what the C stack holds, recursion that passes
+# through C (repr calling __repr__ calling repr) overflows the stack: up to 3.11 the
+# interpreter dies by SIGSEGV; newer versions stop it with RecursionError. An error either way.
 sys.setrecursionlimit(10**8)
-nested = []
-for _ in range(300_000):
-    nested = [nested]
+
+
+class Loop:
+    def __repr__(self):
+        return repr(self)
+
+
 print("ok", flush=True)
-print(repr(nested)[:10])
+repr(Loop())
