@@ -411,3 +411,19 @@ def test_unreadable_state_is_exit_2(cli, home: Path):
         (home / "state.json").chmod(0)
     result = cli("status")
     assert result.exit_code == 2 and "state.json" in result.stderr
+
+
+def test_narrow_terminal_and_pipe(cli, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    listed = cli("list")
+    assert listed.exit_code == 0
+    assert max(len(line) for line in listed.stdout.splitlines()) <= 60
+    assert "\x1b[" not in listed.stdout  # a pipe gets plain text
+    failed = cli("check", "mini-predict", "--predict-file", "-", input="False\ndone\n")
+    assert failed.exit_code == 1
+    assert "--- your prediction" in failed.stdout and "+++ real output" in failed.stdout
+    assert "-False" in failed.stdout and "+True" in failed.stdout
+    monkeypatch.setenv("COLUMNS", "120")
+    wide = cli("check", "mini-predict", "--predict-file", "-", input="False\ndone\n")
+    assert "your prediction" in wide.stdout and "---" not in wide.stdout
+    assert "≠" in wide.stdout
