@@ -131,38 +131,37 @@ class Store:
 
     def load(self) -> State:
         """The current state; a damaged file is kept aside and replaced by fresh state."""
-        raw = self._read_bytes()
-        if raw is None:
-            return State()
-        try:
-            return _parse(raw)
-        except ValueError:
-            # Recover under the lock, so that a file another process has just replaced
-            # is never mistaken for the damaged one and thrown away.
-            with self._locked():
-                return self._load_locked()
+        state, _ = self._read()
+        if state is not None:
+            return state
+        # Recover under the lock, so that a file another process has just replaced is never
+        # mistaken for the damaged one and thrown away.
+        with self._locked():
+            return self._load_locked()
 
-    def _read_bytes(self) -> bytes | None:
+    def _read(self) -> tuple[State | None, bytes]:
+        """The state on disk (fresh when there is no file), or None and the bytes if damaged."""
         try:
-            return self.path.read_bytes()
+            raw = self.path.read_bytes()
         except FileNotFoundError:
-            return None
+            return State(), b""
         except OSError as exc:
             raise StateError(f"cannot read the progress file {self.path}: {exc.strerror}") from None
+        try:
+            return _parse(raw), raw
+        except ValueError:
+            return None, raw
 
     def _load_locked(self) -> State:
-        raw = self._read_bytes()
-        if raw is None:
-            return State()
-        try:
-            return _parse(raw)
-        except ValueError:
-            backup = self._keep_damaged(raw)
-            self.notices.append(
-                f"The progress file {self.path} was damaged and could not be read. Its bytes "
-                f"are kept in {backup}; importdrill goes on with fresh progress."
-            )
-            return State()
+        state, raw = self._read()
+        if state is not None:
+            return state
+        backup = self._keep_damaged(raw)
+        self.notices.append(
+            f"The progress file {self.path} was damaged and could not be read. Its bytes "
+            f"are kept in {backup}; importdrill goes on with fresh progress."
+        )
+        return State()
 
     def _keep_damaged(self, raw: bytes) -> Path:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
