@@ -427,3 +427,32 @@ def test_narrow_terminal_and_pipe(cli, monkeypatch: pytest.MonkeyPatch):
     wide = cli("check", "mini-predict", "--predict-file", "-", input="False\ndone\n")
     assert "your prediction" in wide.stdout and "---" not in wide.stdout
     assert "≠" in wide.stdout
+
+
+def test_check_with_another_python_respects_requires_python(cli, tmp_path: Path):
+    old = Path("/root/.pyenv/versions/3.9.18/bin/python")
+    future = cli(
+        "check", "mini-future", "--python", sys.executable, "--predict-file", "-", input="future\n"
+    )
+    assert future.exit_code == 2 and "needs Python 3.99" in future.stderr
+    bad = cli(
+        "check",
+        "mini-future",
+        "--python",
+        str(tmp_path / "nope"),
+        "--predict-file",
+        "-",
+        input="x\n",
+    )
+    assert bad.exit_code == 2 and "nope" in bad.stderr
+    if old.exists():  # an older interpreter runs problems without a floor
+        ok = cli(
+            "check",
+            "mini-predict",
+            "--python",
+            str(old),
+            "--predict-file",
+            "-",
+            input="True\ndone\n",
+        )
+        assert ok.exit_code == 0

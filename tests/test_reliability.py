@@ -271,3 +271,33 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
             pass
     finally:
         os.close(fd)
+
+
+def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
+    pack = tmp_path / "slow"
+    pack.mkdir()
+    base = (PACK / "mini-predict.yaml").read_text(encoding="utf-8")
+    for n in range(4):
+        slow = base.replace("slug: mini-predict", f"slug: slow-{n}").replace(
+            '  print("done")\n', '  print("done")\n  import time\n  time.sleep(60)\n'
+        )
+        (pack / f"slow-{n}.yaml").write_text(slow, encoding="utf-8")
+    env = cli_env(tmp_path / "home")
+    env["IMPORTDRILL_PATH"] = str(pack)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "importdrill", "verify", "--timeout", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and len(processes_with("utf8 -E -s main.py")) < 2:
+        time.sleep(0.05)
+    assert len(processes_with("utf8 -E -s main.py")) >= 2
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=15)
+    assert time.monotonic() - sent < 2.0
+    assert proc.returncode == 130
+    assert processes_with("utf8 -E -s main.py") == []

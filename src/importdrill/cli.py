@@ -95,8 +95,13 @@ def _resolve(catalog: Catalog, store: Store, slug: str | None) -> Problem:
     return catalog.get(slug)
 
 
-def _require_available(problem: Problem) -> None:
-    reason = problem.unavailable_reason()
+def _require_available(problem: Problem, python: str | None = None) -> None:
+    version = None
+    if python is not None and problem.requires_python is not None:
+        from importdrill.verify import interpreter
+
+        version = interpreter(python).version
+    reason = problem.unavailable_reason(version)
     if reason:
         raise UsageError(f"'{problem.slug}' is not available here: it {reason}")
 
@@ -445,7 +450,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
         limits = _limits(timeout, memory)
         catalog = _catalog()
         problem = _resolve(catalog, store, slug)
-        _require_available(problem)
+        _require_available(problem, python)
         if problem.kind == "predict":
             prediction = _read_prediction(predict_file) if predict_file is not None else None
             code = _check_predict(

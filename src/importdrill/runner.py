@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -162,6 +163,19 @@ def child_command(python: str, program: Program, limits: Limits) -> list[str]:
     ]
 
 
+# Children running now, so that an interrupted verify can stop all of its parallel runs at once.
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+
+
+def kill_all() -> None:
+    """Kill every child (and its group) that a run in this process has under way."""
+    with _live_lock:
+        running = list(_live)
+    for proc in running:
+        _kill_group(proc)
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -242,9 +256,13 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             returncode=None,
             duration_s=0.0,
         )
+    with _live_lock:
+        _live.add(proc)
     try:
         return _collect(proc, root, limits, start)
     finally:
+        with _live_lock:
+            _live.discard(proc)
         # Whatever happened (a pass, a timeout, Ctrl-C in the parent), nothing it started lives on.
         _kill_group(proc)
         _kill_marked(marker)

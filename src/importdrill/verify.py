@@ -118,9 +118,15 @@ def verify(
     # Threads are enough: each task spends its time waiting on a child process.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [(task, pool.submit(_check_one, *task, limits)) for task in tasks]
-        for (problem, python), future in futures:
-            found = future.result()
-            failures.extend(found)
-            if on_done:
-                on_done(problem, python, found)
+        try:
+            for (problem, python), future in futures:
+                found = future.result()
+                failures.extend(found)
+                if on_done:
+                    on_done(problem, python, found)
+        except KeyboardInterrupt:
+            # Ctrl-C: drop what has not started and stop what has, so the pool joins at once.
+            pool.shutdown(wait=False, cancel_futures=True)
+            runner.kill_all()
+            raise
     return Report(failures=failures, checked=len(tasks), skipped=skipped)
