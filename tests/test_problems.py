@@ -106,6 +106,39 @@ IMPL = (PACK / "mini-implement.yaml").read_text(encoding="utf-8")
         (BASE.replace("  - A dict keyed by name.\n", ""), "hints", "at least two"),
         (BASE.replace("prompt: |\n  What does this print?", "prompt: ''"), "prompt", "non-empty"),
         (BASE + "solution: |\n  print(1)\n", "solution", "only implement"),
+        (
+            BASE.replace(
+                'code: |\n  import sys\n  import json\n  print("json" in sys.modules)\n  print("done")\n',
+                "code: ''\n",
+            ),
+            "code",
+            "non-empty",
+        ),
+        (
+            BASE.replace("code: |\n  import sys", "code: ''\nold_code: |\n  import sys"),
+            "old_code",
+            "unknown field",
+        ),
+        (
+            BASE.replace(
+                "explanation: |\n  `import json`", "explanation: ''\nextra: |\n  `import json`"
+            ),
+            "extra",
+            "unknown field",
+        ),
+        (
+            BASE.replace(
+                "explanation: |\n  `import json` stores the module in `sys.modules`.\n",
+                "explanation: '  '\n",
+            ),
+            "explanation",
+            "non-empty",
+        ),
+        (
+            BASE.replace("expected_output: |\n  True\n  done\n", "expected_output: 5\n"),
+            "expected_output",
+            "a string",
+        ),
         (BASE + "run: subprocess\n", "run", "script, module"),
         (BASE + "main: main.txt\n", "main", "must end in .py"),
         (BASE + "main: /abs/main.py\n", "main", "relative POSIX path"),

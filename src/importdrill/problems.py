@@ -6,7 +6,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -372,7 +372,7 @@ class Catalog:
                 )
             self._by_slug[problem.slug] = problem
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)
 
     def __len__(self) -> int:

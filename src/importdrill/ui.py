@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -279,6 +278,8 @@ def diff_view(verdict: judge.Verdict, labels: tuple[str, str], width: int) -> Re
         actual = [visible_whitespace(line) for line in actual]
     if width >= SIDE_BY_SIDE_MIN_WIDTH:
         return side_by_side(expected, actual, labels)
+    import difflib  # only failing checks show a diff
+
     lines = difflib.unified_diff(
         expected, actual, fromfile=labels[0], tofile=labels[1], lineterm="", n=3
     )
@@ -307,6 +308,8 @@ def _aligned(expected: list[str], actual: list[str]) -> list[tuple[str | None, s
     """
     if len(expected) == len(actual):
         return list(zip(expected, actual, strict=True))
+    import difflib
+
     pairs: list[tuple[str | None, str | None]] = []
     matcher = difflib.SequenceMatcher(a=expected, b=actual, autojunk=False)
     for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
