@@ -45,10 +45,20 @@ def test_signal_named():
 def test_limits_take_precedence():
     assert judge.judge("x", run("x", returncode=None, timed_out=True)).verdict == "timeout"
     assert (
-        judge.judge("x", run("x", returncode=None, output_limit="stdout", bytes_cut=5)).verdict
+        judge.judge(
+            "x", run("x", returncode=None, output_limit="stdout", output_cap=1 << 20)
+        ).verdict
         == "output-limit"
     )
     assert (
         judge.judge("x", run("", "MemoryError\n", returncode=1, memory_limit=True)).verdict
         == "memory-limit"
     )
+
+
+def test_output_limit_says_what_was_kept():
+    v = judge.judge(
+        "x", run("x" * 10, returncode=None, output_limit="stderr", output_cap=256 << 10)
+    )
+    assert v.verdict == "output-limit"
+    assert "more than 256 KiB to stderr" in v.detail and "first 256 KiB are kept" in v.detail

@@ -51,6 +51,14 @@ def unified_diff(expected: str, actual: str) -> str:
     return "\n".join(lines)
 
 
+def _size(count: int) -> str:
+    if count >= 1 << 20 and count % (1 << 20) == 0:
+        return f"{count >> 20} MiB"
+    if count >= 1 << 10 and count % (1 << 10) == 0:
+        return f"{count >> 10} KiB"
+    return f"{count:,} bytes"
+
+
 def _squeeze(text: str) -> str:
     return "".join(text.split())
 
@@ -71,8 +79,8 @@ def judge(expected_output: str, result: RunResult) -> Verdict:
     if result.output_limit:
         return verdict(
             OUTPUT_LIMIT,
-            f"printed too much to {result.output_limit}, so it was stopped "
-            f"({result.bytes_cut:,} more bytes were cut)",
+            f"printed more than {_size(result.output_cap)} to {result.output_limit}, so it "
+            f"was stopped; the first {_size(result.output_cap)} are kept",
         )
     if result.memory_limit:
         return verdict(MEMORY_LIMIT, "ran out of the memory it is allowed (MemoryError)")

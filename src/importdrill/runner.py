@@ -79,7 +79,7 @@ class RunResult:
     duration_s: float
     timed_out: bool = False
     output_limit: str | None = None  # "stdout" or "stderr" when that stream passed its cap
-    bytes_cut: int = 0
+    output_cap: int = 0  # the cap that stream passed: what was kept of it
     memory_limit: bool = False
 
     @property
@@ -283,7 +283,6 @@ def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: f
     deadline = start + limits.timeout_s
     timed_out = False
     over: str | None = None
-    bytes_cut = 0
     selector = selectors.DefaultSelector()
     for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr)):
         os.set_blocking(stream.fileno(), False)
@@ -317,7 +316,6 @@ def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: f
                 buffers[name] += chunk[: max(room, 0)]
                 if len(chunk) > room:
                     over = over or name
-                    bytes_cut += len(chunk) - max(room, 0)
             if over:
                 break
     if timed_out or over:
@@ -339,6 +337,6 @@ def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: f
         duration_s=duration,
         timed_out=timed_out,
         output_limit=over,
-        bytes_cut=bytes_cut,
+        output_cap=caps[over] if over else 0,
         memory_limit=not timed_out and not over and _is_memory_error(stderr, returncode),
     )
