@@ -7,6 +7,7 @@ output console recording, and saves what it printed as docs/<name>.svg.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ HERE = Path(__file__).parent
 WIDTH = 100
 
 
-def shoot(name: str, title: str, *args: str, stdin: str | None = None) -> None:
+def shoot(out: Path, name: str, title: str, *args: str, stdin: str | None = None) -> None:
     from importdrill import ui
     from importdrill.cli import app
 
@@ -25,18 +26,20 @@ def shoot(name: str, title: str, *args: str, stdin: str | None = None) -> None:
     ui._out = console
     ui._err = console
     CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
-    (HERE / f"{name}.svg").write_text(console.export_svg(title=title), encoding="utf-8")
+    (out / f"{name}.svg").write_text(console.export_svg(title=title), encoding="utf-8")
     ui._out = ui._err = None
-    print(f"wrote docs/{name}.svg")
+    print(f"wrote {out / name}.svg")
 
 
 def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
     with tempfile.TemporaryDirectory() as home:
         os.environ["IMPORTDRILL_HOME"] = home
         os.environ.pop("IMPORTDRILL_PATH", None)
         os.environ.pop("NO_COLOR", None)
         # A learner who has solved a few problems and is working on another.
         shoot(
+            out,
             "check-pass",
             "importdrill check",
             "check",
@@ -46,6 +49,7 @@ def main() -> None:
             stdin="True\nTrue\nFalse\nTrue\n",
         )
         shoot(
+            out,
             "check-fail",
             "importdrill check",
             "check",
@@ -54,7 +58,7 @@ def main() -> None:
             "-",
             stdin="True\nTrue\nTrue\nTrue\nTrue\nTrue\n",
         )
-        shoot("list", "importdrill list", "list", "--difficulty", "easy")
+        shoot(out, "list", "importdrill list", "list", "--difficulty", "easy")
 
 
 if __name__ == "__main__":

@@ -99,3 +99,17 @@ def test_readme_figures_come_from_the_benchmark_script():
         "check / (list + child start):",
     ):
         assert label in bench and label in README
+
+
+def test_screenshots_are_made_from_real_runs(tmp_path: Path):
+    script = ROOT / "docs" / "make_screenshots.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("list", "check-fail", "check-pass"):
+        assert f"](docs/{name}.svg)" in README
+        svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
+        assert svg.startswith("<svg")
+    assert "wrong&#160;output" in (tmp_path / "check-fail.svg").read_text(encoding="utf-8")
+    assert "sys-modules-cache" in (tmp_path / "list.svg").read_text(encoding="utf-8")
