@@ -31,6 +31,15 @@ def shoot(out: Path, name: str, title: str, *args: str, stdin: str | None = None
     print(f"wrote {out / name}.svg")
 
 
+def truth(slug: str) -> str:
+    """What the problem's program really prints, so the screenshots never go stale."""
+    from importdrill import problems, runner
+    from importdrill.drill import program_for
+
+    problem = problems.load_catalog().get(slug)
+    return runner.run(program_for(problem, problem.code)).stdout
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
     with tempfile.TemporaryDirectory() as home:
@@ -46,7 +55,7 @@ def main() -> None:
             "sys-modules-cache",
             "--predict-file",
             "-",
-            stdin="True\nTrue\nFalse\nTrue\n",
+            stdin=truth("sys-modules-cache"),
         )
         shoot(
             out,
@@ -56,7 +65,8 @@ def main() -> None:
             "import-module",
             "--predict-file",
             "-",
-            stdin="True\nTrue\nTrue\nTrue\nTrue\nTrue\n",
+            # a learner who expects every check to be True
+            stdin="\n".join("True" for _ in truth("import-module").splitlines()),
         )
         shoot(out, "list", "importdrill list", "list", "--difficulty", "easy")
 
