@@ -112,4 +112,5 @@ def test_screenshots_are_made_from_real_runs(tmp_path: Path):
         svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
         assert svg.startswith("<svg")
     assert "wrong&#160;output" in (tmp_path / "check-fail.svg").read_text(encoding="utf-8")
+    assert "✓&#160;pass" in (tmp_path / "check-pass.svg").read_text(encoding="utf-8")
     assert "sys-modules-cache" in (tmp_path / "list.svg").read_text(encoding="utf-8")
