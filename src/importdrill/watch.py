@@ -59,7 +59,9 @@ class FileWatcher:
             recursive=False,
             raise_interrupt=False,
         ):
-            if any(Path(path).name == name for change, path in changes if self.target.exists()):
+            # A save that deletes the file before writing it anew is reported once it is back.
+            touched = any(Path(path).name == name for _change, path in changes)
+            if touched and self.target.exists():
                 self._events.put(Event("saved"))
 
     def stop(self) -> None:
