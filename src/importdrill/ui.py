@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -49,11 +49,11 @@ def markdown(text: str) -> RenderableType:
     return prose.render(text)
 
 
-def code_view(code: str, *, title: str | None = None) -> RenderableType:
+def code_view(code: str, *, title: str | None = None, lexer: str = "python") -> RenderableType:
     from rich.panel import Panel
     from rich.syntax import Syntax
 
-    syntax = Syntax(code.rstrip("\n"), "python", line_numbers=True, word_wrap=True)
+    syntax = Syntax(code.rstrip("\n"), lexer, line_numbers=True, word_wrap=True)
     return Panel(syntax, title=title, title_align="left", border_style="dim")
 
 
@@ -128,12 +128,9 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
         for rel, content in sorted(problem.files.items()):
             if not content.strip():
                 continue  # an empty __init__.py is in the tree; a panel would say nothing more
-            if rel.endswith(".py") or PurePosixPath(rel).suffix in ("", ".txt", ".pth", ".cfg"):
-                console.print(
-                    code_view(content, title=rel)
-                    if rel.endswith(".py")
-                    else Group(Text(rel, style="bold"), Text(content.rstrip()))
-                )
+            # Every support file is part of the puzzle: Python highlighted, data as it is.
+            lexer = "python" if rel.endswith(".py") else "text"
+            console.print(code_view(content, title=rel, lexer=lexer))
     if problem.kind == "predict":
         console.print(code_view(problem.code, title=problem.main))
     elif learner_file:
