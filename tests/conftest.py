@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,12 +61,14 @@ def cli():
     return invoke
 
 
-def importdrill_cmd() -> list[str]:
-    """The command that runs the installed CLI in a child process."""
-    return [sys.executable, "-m", "importdrill"]
-
-
-def child_env(**extra: str) -> dict[str, str]:
+def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of an importdrill child process that sees only the mini pack."""
     env = dict(os.environ)
+    env.update(
+        IMPORTDRILL_HOME=str(home),
+        IMPORTDRILL_PATH=str(PACK),
+        IMPORTDRILL_NO_BUILTINS="1",
+        NO_COLOR="1",
+    )
     env.update(extra)
     return env

@@ -17,7 +17,7 @@ import pytest
 from importdrill import judge, runner
 from importdrill.progress import State, Store
 
-from .conftest import HOSTILE, PACK
+from .conftest import HOSTILE, PACK, mini_pack_env
 
 TIMEOUT = 2.0
 CASES = sorted(HOSTILE.glob("*.py"))
@@ -102,15 +102,7 @@ def test_traceback_is_the_learners_own():
 # --- through the CLI, in separate processes --------------------------------------------------
 
 
-def cli_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        IMPORTDRILL_HOME=str(home),
-        IMPORTDRILL_PATH=str(PACK),
-        IMPORTDRILL_NO_BUILTINS="1",
-        NO_COLOR="1",
-    )
-    return env
+cli_env = mini_pack_env
 
 
 def importdrill(*args: str, home: Path, **kw) -> subprocess.CompletedProcess[str]:

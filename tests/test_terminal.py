@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -12,25 +11,15 @@ import pexpect
 import pytest
 import yaml
 
-from .conftest import PACK
+from .conftest import PACK, mini_pack_env
 
 SOLUTION = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]
 
 
 def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.spawn:
-    full = dict(os.environ)
-    full.update(
-        IMPORTDRILL_HOME=str(home),
-        IMPORTDRILL_PATH=str(PACK),
-        IMPORTDRILL_NO_BUILTINS="1",
-        TERM="xterm-256color",
-        COLUMNS="100",
-        LINES="40",
-        **env,
-    )
-    full.pop("NO_COLOR", None)
-    if not color:
-        full["NO_COLOR"] = "1"
+    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS="100", LINES="40", **env)
+    if color:
+        del full["NO_COLOR"]
     return pexpect.spawn(
         sys.executable,
         ["-m", "importdrill", *args],
@@ -155,13 +144,8 @@ def test_watch_without_a_terminal_prints_plain_lines(home: Path, tmp_path: Path)
     import subprocess
 
     spawn(home, "start", "mini-implement", "--no-edit").expect(pexpect.EOF)
-    env = dict(
-        os.environ,
-        IMPORTDRILL_HOME=str(home),
-        IMPORTDRILL_PATH=str(PACK),
-        IMPORTDRILL_NO_BUILTINS="1",
-    )
-    env.pop("NO_COLOR", None)
+    env = mini_pack_env(home)
+    del env["NO_COLOR"]  # even without it, a pipe gets no colour
     proc = subprocess.Popen(
         [sys.executable, "-m", "importdrill", "watch"],
         env=env,
