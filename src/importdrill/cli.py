@@ -50,7 +50,7 @@ def reporting(store: Store | None = None) -> Iterator[None]:
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         _flush_notices(store)
-        ui.error("interrupted; nothing was recorded")
+        ui.notice("interrupted; nothing was recorded")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     _flush_notices(store)
 
