@@ -251,3 +251,13 @@ def test_pack_slug_clashing_with_builtin(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("IMPORTDRILL_PATH", str(tmp_path))
     with pytest.raises(DuplicateSlugError, match="sys-modules-cache"):
         problems.load_catalog()
+
+
+def test_next_open_skips_solved_and_unavailable_and_may_wrap():
+    catalog = problems.load_catalog(pack(PACK), use_cache=False)
+    solved = {"mini-implement"}.__contains__
+    # after mini-predict: mini-implement is solved, mini-future unavailable
+    assert catalog.next_open("mini-predict", solved).slug == "mini-module"
+    assert catalog.next_open("mini-module", solved) is None
+    assert catalog.next_open("mini-module", solved, wrap=True).slug == "mini-predict"
+    assert catalog.next_open(None, lambda _slug: True, wrap=True) is None

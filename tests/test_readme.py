@@ -114,3 +114,8 @@ def test_screenshots_are_made_from_real_runs(tmp_path: Path):
     assert "wrong&#160;output" in (tmp_path / "check-fail.svg").read_text(encoding="utf-8")
     assert "✓&#160;pass" in (tmp_path / "check-pass.svg").read_text(encoding="utf-8")
     assert "sys-modules-cache" in (tmp_path / "list.svg").read_text(encoding="utf-8")
+
+
+def test_cli_option_defaults_match_the_runner():
+    assert cli.DEFAULT_TIMEOUT_S == runner.DEFAULT_TIMEOUT_S
+    assert cli.DEFAULT_MEMORY_MIB << 20 == runner.DEFAULT_MEMORY_BYTES

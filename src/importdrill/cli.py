@@ -24,6 +24,10 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+# The option defaults; runner.Limits has the same (a test keeps them in step). Not imported
+# from runner, which would put subprocess and friends on every command's start-up path.
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MEMORY_MIB = 1024
 
 app = typer.Typer(
     name="importdrill",
@@ -229,7 +233,7 @@ def _begin(catalog: Catalog, problem: Problem, store: Store, *, edit: bool) -> N
         return
     ui.show_problem(problem)
     if _interactive():
-        limits = _limits(10.0, 1024)
+        limits = _limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
         raise typer.Exit(
             _check_predict(catalog, store, problem, prediction=None, as_json=False, limits=limits)
         )
@@ -268,12 +272,11 @@ def next_(
     with reporting(store):
         catalog = _catalog()
         state = store.load()
-        candidates = catalog.after(state.current) + catalog.problems
-        for problem in candidates:
-            if state.status(problem.slug) != "solved" and not problem.unavailable_reason():
-                _begin(catalog, problem, store, edit=not no_edit)
-                return
-        ui.info("Every problem is solved. Well done! (importdrill list to review)")
+        following = catalog.next_open(state.current, state.is_solved, wrap=True)
+        if following is None:
+            ui.info("Every problem is solved. Well done! (importdrill list to review)")
+            return
+        _begin(catalog, following, store, edit=not no_edit)
 
 
 # --- hint, solution ------------------------------------------------------------------------
@@ -289,12 +292,7 @@ def hint(slug: SlugArg = None) -> None:
     with reporting(store):
         problem = _resolve(_catalog(), store, slug)
         with store.change() as state:
-            entry = state.touch(problem.slug)
-            if entry.hints_revealed >= len(problem.hints):
-                number = None
-            else:
-                entry.hints_revealed += 1
-                number = entry.hints_revealed
+            number = state.reveal_hint(problem.slug, len(problem.hints))
         if number is None:
             ui.info(
                 f"All {len(problem.hints)} hints for {problem.slug} are revealed; here is the last:"
@@ -319,7 +317,7 @@ def solution(slug: SlugArg = None) -> None:
             raise UsageError(
                 f"'{problem.slug}' is a predict problem: its explanation is shown when you pass"
             )
-        if store.load().status(problem.slug) != "solved":
+        if not store.load().is_solved(problem.slug):
             raise UsageError(
                 f"solve '{problem.slug}' first: the reference is shown only after a pass"
             )
@@ -425,11 +423,11 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     timeout: Annotated[
         float,
         typer.Option("--timeout", metavar="SECONDS", help="Stop the program after this long."),
-    ] = 10.0,
+    ] = DEFAULT_TIMEOUT_S,
     memory: Annotated[
         int,
         typer.Option("--memory", metavar="MIB", help="Memory the program may use (0: no limit)."),
-    ] = 1024,
+    ] = DEFAULT_MEMORY_MIB,
     python: Annotated[
         str | None,
         typer.Option(
@@ -548,7 +546,7 @@ def verify_cmd(
     ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for each run.")
-    ] = 10.0,
+    ] = DEFAULT_TIMEOUT_S,
 ) -> None:
     """For authors: prove problems true (programs print expected_output; no starter passes).
 
@@ -557,7 +555,7 @@ def verify_cmd(
     from importdrill import verify
 
     with reporting():
-        limits = _limits(timeout, 1024)
+        limits = _limits(timeout, DEFAULT_MEMORY_MIB)
         catalog = _catalog()
         problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
         pythons = [verify.interpreter(p) for p in (python or [sys.executable])]
@@ -615,7 +613,7 @@ def new(
 def watch(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Stop each run after this long.")
-    ] = 10.0,
+    ] = DEFAULT_TIMEOUT_S,
 ) -> None:
     """Re-check the current problem each time you save its file (keys: h, n, r, q).
 
@@ -626,7 +624,7 @@ def watch(
     store = Store()
     code = EXIT_OK
     with reporting(store):
-        limits = _limits(timeout, 1024)
+        limits = _limits(timeout, DEFAULT_MEMORY_MIB)
         code = importdrill.watch.run(_catalog(), store, limits)
     raise typer.Exit(code)
 

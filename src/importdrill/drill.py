@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from importdrill import judge, runner
 from importdrill.problems import Catalog, Problem
-from importdrill.progress import STATUS_SOLVED, Store
+from importdrill.progress import Store
 
 
 def program_for(problem: Problem, code: str) -> runner.Program:
@@ -48,6 +48,5 @@ def check(
         else:
             state.record_fail(problem.slug)
         state.current = problem.slug
-        after = [p for p in catalog.after(problem.slug) if state.status(p.slug) != STATUS_SOLVED]
-        after = [p for p in after if not p.unavailable_reason()]
-    return Outcome(problem, verdict, result, after[0].slug if after else None)
+        following = catalog.next_open(problem.slug, state.is_solved)
+    return Outcome(problem, verdict, result, following.slug if following else None)

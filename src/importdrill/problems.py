@@ -6,7 +6,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -399,6 +399,16 @@ class Catalog:
             return list(self.problems)
         index = self.problems.index(self._by_slug[slug])
         return self.problems[index + 1 :]
+
+    def next_open(
+        self, slug: str | None, solved: Callable[[str], bool], *, wrap: bool = False
+    ) -> Problem | None:
+        """The first available, unsolved problem after slug; with wrap, from the top again."""
+        candidates = self.after(slug) + (self.problems if wrap else [])
+        for problem in candidates:
+            if not solved(problem.slug) and not problem.unavailable_reason():
+                return problem
+        return None
 
 
 # --- the parsed-problem cache -------------------------------------------------------------

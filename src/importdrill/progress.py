@@ -82,6 +82,17 @@ class State:
         entry = self.problems.get(slug)
         return entry.status if entry else STATUS_UNSOLVED
 
+    def is_solved(self, slug: str) -> bool:
+        return self.status(slug) == STATUS_SOLVED
+
+    def reveal_hint(self, slug: str, total: int) -> int | None:
+        """Reveal slug's next hint and return its number, or None when all were revealed."""
+        entry = self.touch(slug)
+        if entry.hints_revealed >= total:
+            return None
+        entry.hints_revealed += 1
+        return entry.hints_revealed
+
     def record_pass(self, slug: str) -> None:
         entry = self.touch(slug)
         entry.attempts += 1

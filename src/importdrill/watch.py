@@ -156,12 +156,11 @@ class Session:
         ui.show_watch(self.problem, str(self.target), self.outcome, full=full, extra=extra)
 
     def hint(self) -> None:
+        total = len(self.problem.hints)
         with self.store.change() as state:
-            entry = state.touch(self.problem.slug)
-            entry.hints_revealed = min(entry.hints_revealed + 1, len(self.problem.hints))
-            number = entry.hints_revealed
+            number = state.reveal_hint(self.problem.slug, total)
         self.render()
-        ui.show_hint(self.problem, number)
+        ui.show_hint(self.problem, number or total)  # all revealed: the last one again
 
     def next(self) -> None:
         if not (self.outcome and self.outcome.verdict.passed):
