@@ -264,11 +264,6 @@ def parse_yaml(path: Path) -> Any:
         raise ProblemFileError(f"{path}: YAML error: {exc}") from None
 
 
-def load_file(path: Path, pack: str = BUILTIN_PACK) -> Problem:
-    """Load and validate one problem file."""
-    return validate(parse_yaml(path), path, pack)
-
-
 @dataclass(frozen=True)
 class Pack:
     """A folder of problem files, built in or added by IMPORTDRILL_PATH or an entry point."""

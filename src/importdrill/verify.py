@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -100,7 +100,6 @@ def verify(
     *,
     limits: runner.Limits | None = None,
     jobs: int | None = None,
-    on_done: Callable[[Problem, Interpreter, list[Failure]], None] | None = None,
 ) -> Report:
     """Check every problem under every interpreter, in parallel across the cores."""
     limits = limits or runner.Limits()
@@ -117,13 +116,10 @@ def verify(
     workers = max(1, jobs or os.cpu_count() or 1)
     # Threads are enough: each task spends its time waiting on a child process.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [(task, pool.submit(_check_one, *task, limits)) for task in tasks]
+        futures = [pool.submit(_check_one, *task, limits) for task in tasks]
         try:
-            for (problem, python), future in futures:
-                found = future.result()
-                failures.extend(found)
-                if on_done:
-                    on_done(problem, python, found)
+            for future in futures:
+                failures.extend(future.result())
         except KeyboardInterrupt:
             # Ctrl-C: drop what has not started and stop what has, so the pool joins at once.
             pool.shutdown(wait=False, cancel_futures=True)
