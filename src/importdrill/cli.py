@@ -66,10 +66,6 @@ def _flush_notices(store: Store | None) -> None:
         store.notices.clear()
 
 
-def _catalog() -> Catalog:
-    return load_catalog()
-
-
 def _complete_slug(incomplete: str) -> list[str]:
     try:
         return [p.slug for p in load_catalog() if p.slug.startswith(incomplete)]
@@ -133,7 +129,7 @@ def list_(
             raise UsageError(
                 f"--difficulty {difficulty!r}: choose one of {', '.join(DIFFICULTIES)}"
             )
-        catalog = _catalog()
+        catalog = load_catalog()
         state = store.load()
         problems = [
             p
@@ -172,7 +168,7 @@ def status() -> None:
     """
     store = Store()
     with reporting(store):
-        catalog = _catalog()
+        catalog = load_catalog()
         ui.show_status(catalog.problems, store.load())
 
 
@@ -186,7 +182,7 @@ def path(slug: SlugArg = None) -> None:
 
     store = Store()
     with reporting(store):
-        problem = _resolve(_catalog(), store, slug)
+        problem = _resolve(load_catalog(), store, slug)
         if problem.kind != "implement":
             raise UsageError(f"'{problem.slug}' is a predict problem: it has no file of yours")
         target, _ = workspace.ensure(problem)
@@ -256,7 +252,7 @@ def start(
     """
     store = Store()
     with reporting(store):
-        catalog = _catalog()
+        catalog = load_catalog()
         _begin(catalog, catalog.get(slug), store, edit=not no_edit)
 
 
@@ -270,7 +266,7 @@ def next_(
     """
     store = Store()
     with reporting(store):
-        catalog = _catalog()
+        catalog = load_catalog()
         state = store.load()
         following = catalog.next_open(state.current, state.is_solved, wrap=True)
         if following is None:
@@ -290,7 +286,7 @@ def hint(slug: SlugArg = None) -> None:
     """
     store = Store()
     with reporting(store):
-        problem = _resolve(_catalog(), store, slug)
+        problem = _resolve(load_catalog(), store, slug)
         with store.change() as state:
             number = state.reveal_hint(problem.slug, len(problem.hints))
         if number is None:
@@ -312,7 +308,7 @@ def solution(slug: SlugArg = None) -> None:
 
     store = Store()
     with reporting(store):
-        problem = _resolve(_catalog(), store, slug)
+        problem = _resolve(load_catalog(), store, slug)
         if problem.kind != "implement":
             raise UsageError(
                 f"'{problem.slug}' is a predict problem: its explanation is shown when you pass"
@@ -446,7 +442,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, memory)
-        catalog = _catalog()
+        catalog = load_catalog()
         problem = _resolve(catalog, store, slug)
         _require_available(problem, python)
         if problem.kind == "predict":
@@ -503,7 +499,7 @@ def reset(
 
     store = Store()
     with reporting(store):
-        problem = _catalog().get(slug)
+        problem = load_catalog().get(slug)
         if not yes:
             if not _interactive():
                 raise UsageError(f"reset throws away your work on '{slug}': add --yes to confirm")
@@ -556,7 +552,7 @@ def verify_cmd(
 
     with reporting():
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
-        catalog = _catalog()
+        catalog = load_catalog()
         problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
         pythons = [verify.interpreter(p) for p in (python or [sys.executable])]
         report = verify.verify(problems, pythons, limits=limits, jobs=jobs)
@@ -625,7 +621,7 @@ def watch(
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
-        code = importdrill.watch.run(_catalog(), store, limits)
+        code = importdrill.watch.run(load_catalog(), store, limits)
     raise typer.Exit(code)
 
 
