@@ -102,13 +102,10 @@ def test_traceback_is_the_learners_own():
 # --- through the CLI, in separate processes --------------------------------------------------
 
 
-cli_env = mini_pack_env
-
-
 def importdrill(*args: str, home: Path, **kw) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "importdrill", *args],
-        env=cli_env(home),
+        env=mini_pack_env(home),
         capture_output=True,
         text=True,
         timeout=60,
@@ -128,7 +125,7 @@ def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path):
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "importdrill", "check", "--timeout", "60"],
-        env=cli_env(home),
+        env=mini_pack_env(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -166,7 +163,7 @@ def test_concurrent_checks_from_separate_processes_lose_nothing(home: Path):
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "importdrill", *c],
-            env=cli_env(home),
+            env=mini_pack_env(home),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -274,7 +271,7 @@ def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
             '  print("done")\n', '  print("done")\n  import time\n  time.sleep(60)\n'
         )
         (pack / f"slow-{n}.yaml").write_text(slow, encoding="utf-8")
-    env = cli_env(tmp_path / "home")
+    env = mini_pack_env(tmp_path / "home")
     env["IMPORTDRILL_PATH"] = str(pack)
     proc = subprocess.Popen(
         [sys.executable, "-m", "importdrill", "verify", "--timeout", "60"],
