@@ -13,7 +13,7 @@ import typer
 
 from importdrill import ui
 from importdrill.errors import DrillError, NoCurrentProblemError, UsageError
-from importdrill.problems import DIFFICULTIES, KINDS, Catalog, Problem, load_catalog
+from importdrill.problems import KINDS, Catalog, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Store
 
 if TYPE_CHECKING:
@@ -125,16 +125,15 @@ def list_(
     """
     store = Store()
     with reporting(store):
-        if difficulty is not None and difficulty not in DIFFICULTIES:
-            raise UsageError(
-                f"--difficulty {difficulty!r}: choose one of {', '.join(DIFFICULTIES)}"
-            )
+        wanted = Difficulty.parse(difficulty) if difficulty is not None else None
+        if difficulty is not None and wanted is None:
+            raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
         catalog = load_catalog()
         state = store.load()
         problems = [
             p
             for p in catalog
-            if (tag is None or tag in p.tags) and (difficulty is None or p.difficulty == difficulty)
+            if (tag is None or tag in p.tags) and (wanted is None or p.difficulty is wanted)
         ]
         if tag is not None and not problems:
             tags = sorted({t for p in catalog for t in p.tags})
@@ -183,7 +182,7 @@ def path(slug: SlugArg = None) -> None:
     store = Store()
     with reporting(store):
         problem = _resolve(load_catalog(), store, slug)
-        if problem.kind != "implement":
+        if problem.kind is not Kind.IMPLEMENT:
             raise UsageError(f"'{problem.slug}' is a predict problem: it has no file of yours")
         target, _ = workspace.ensure(problem)
         ui.plain(str(target))
@@ -204,7 +203,7 @@ def _begin(catalog: Catalog, problem: Problem, store: Store, *, edit: bool) -> N
     with store.change() as state:
         state.current = problem.slug
         state.touch(problem.slug)
-    if problem.kind == "implement":
+    if problem.kind is Kind.IMPLEMENT:
         target, created = workspace.ensure(problem)
         ui.show_problem(problem, learner_file=str(target))
         if not created:
@@ -309,7 +308,7 @@ def solution(slug: SlugArg = None) -> None:
     store = Store()
     with reporting(store):
         problem = _resolve(load_catalog(), store, slug)
-        if problem.kind != "implement":
+        if problem.kind is not Kind.IMPLEMENT:
             raise UsageError(
                 f"'{problem.slug}' is a predict problem: its explanation is shown when you pass"
             )
@@ -445,7 +444,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
         catalog = load_catalog()
         problem = _resolve(catalog, store, slug)
         _require_available(problem, python)
-        if problem.kind == "predict":
+        if problem.kind is Kind.PREDICT:
             prediction = _read_prediction(predict_file) if predict_file is not None else None
             code = _check_predict(
                 catalog,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from importdrill import judge, runner
-from importdrill.problems import Catalog, Problem
+from importdrill.problems import Catalog, Problem, RunMode
 from importdrill.progress import Store
 
 
 def program_for(problem: Problem, code: str) -> runner.Program:
     """The runnable form of a problem with the given learner file."""
-    module = problem.module_name if problem.run == "module" else None
+    module = problem.module_name if problem.run is RunMode.MODULE else None
     return runner.Program(code=code, main=problem.main, files=problem.files, module=module)
 
 

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from importdrill.runner import RunResult
 
-PASS = "pass"
-WRONG_OUTPUT = "wrong-output"
-ERROR = "error"
-TIMEOUT = "timeout"
-OUTPUT_LIMIT = "output-limit"
-MEMORY_LIMIT = "memory-limit"
-VERDICTS = (PASS, WRONG_OUTPUT, ERROR, TIMEOUT, OUTPUT_LIMIT, MEMORY_LIMIT)
+
+class VerdictKind(StrEnum):
+    """How a check ended."""
+
+    PASS = "pass"
+    WRONG_OUTPUT = "wrong-output"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    OUTPUT_LIMIT = "output-limit"
+    MEMORY_LIMIT = "memory-limit"
 
 
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of one check, ready to show or to serialise."""
 
-    verdict: str
+    verdict: VerdictKind
     expected: str
     actual: str
     diff: str
@@ -28,7 +32,7 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
-        return self.verdict == PASS
+        return self.verdict is VerdictKind.PASS
 
 
 def normalise(text: str) -> str:
@@ -69,31 +73,35 @@ def judge(expected_output: str, result: RunResult) -> Verdict:
     actual = normalise(result.stdout)
     same = expected == actual
 
-    def verdict(kind: str, detail: str, *, with_diff: bool = True) -> Verdict:
+    def verdict(kind: VerdictKind, detail: str, *, with_diff: bool = True) -> Verdict:
         diff = unified_diff(expected, actual) if with_diff and not same else ""
         whitespace_only = not same and _squeeze(expected) == _squeeze(actual)
         return Verdict(kind, expected, actual, diff, detail, whitespace_only)
 
     if result.timed_out:
-        return verdict(TIMEOUT, f"still running after {result.duration_s:.1f} s, so it was stopped")
+        return verdict(
+            VerdictKind.TIMEOUT, f"still running after {result.duration_s:.1f} s, so it was stopped"
+        )
     if result.output_limit:
         return verdict(
-            OUTPUT_LIMIT,
+            VerdictKind.OUTPUT_LIMIT,
             f"printed more than {_size(result.output_cap)} to {result.output_limit}, so it "
             f"was stopped; the first {_size(result.output_cap)} are kept",
         )
     if result.memory_limit:
-        return verdict(MEMORY_LIMIT, "ran out of the memory it is allowed (MemoryError)")
+        return verdict(
+            VerdictKind.MEMORY_LIMIT, "ran out of the memory it is allowed (MemoryError)"
+        )
     if result.signal_name:
-        return verdict(ERROR, f"was killed by {result.signal_name}")
+        return verdict(VerdictKind.ERROR, f"was killed by {result.signal_name}")
     if result.returncode is None:
-        return verdict(ERROR, result.stderr.strip() or "did not finish")
+        return verdict(VerdictKind.ERROR, result.stderr.strip() or "did not finish")
     if result.returncode != 0:
         tail = " (the output was right, but a run that fails is never a pass)" if same else ""
-        return verdict(ERROR, f"exited with status {result.returncode}{tail}")
+        return verdict(VerdictKind.ERROR, f"exited with status {result.returncode}{tail}")
     if not same:
         detail = "the output differs"
         if _squeeze(expected) == _squeeze(actual):
             detail = "the output differs only in whitespace"
-        return verdict(WRONG_OUTPUT, detail)
-    return verdict(PASS, "the output matches")
+        return verdict(VerdictKind.WRONG_OUTPUT, detail)
+    return verdict(VerdictKind.PASS, "the output matches")

@@ -8,15 +8,55 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from importdrill import __version__, paths
 from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
 
-DIFFICULTIES = ("easy", "medium", "hard")
-KINDS = ("predict", "implement")
-RUN_MODES = ("script", "module")
+
+class Kind(StrEnum):
+    """What the learner does: predict a program's output, or implement a file."""
+
+    PREDICT = "predict"
+    IMPLEMENT = "implement"
+
+    @property
+    def learner_writes_code(self) -> bool:
+        return self is Kind.IMPLEMENT
+
+
+class Difficulty(StrEnum):
+    """How hard a problem is; the order of the members is the order problems are listed in."""
+
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+    @property
+    def rank(self) -> int:
+        return list(Difficulty).index(self)
+
+    @classmethod
+    def parse(cls, text: str) -> Difficulty | None:
+        """The difficulty named by text in any case, or None."""
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            return None
+
+
+class RunMode(StrEnum):
+    """How the learner's file is started: `python main.py` or `python -m package`."""
+
+    SCRIPT = "script"
+    MODULE = "module"
+
+
+DIFFICULTIES = tuple(d.value for d in Difficulty)
+KINDS = tuple(k.value for k in Kind)
+RUN_MODES = tuple(r.value for r in RunMode)
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIRES_RE = re.compile(r"^>=\s*3\.(\d+)$")
 ENTRY_POINT_GROUP = "importdrill.packs"
@@ -51,8 +91,8 @@ class Problem:
 
     slug: str
     title: str
-    difficulty: str
-    kind: str
+    difficulty: Difficulty
+    kind: Kind
     tags: tuple[str, ...]
     prompt: str
     code: str
@@ -65,7 +105,7 @@ class Problem:
     solution: str | None = None
     files: Mapping[str, str] = field(default_factory=dict)
     main: str = "main.py"
-    run: str = "script"
+    run: RunMode = RunMode.SCRIPT
     requires_python: tuple[int, int] | None = None
 
     @property
@@ -80,7 +120,7 @@ class Problem:
 
     def command(self, python: str = "python") -> list[str]:
         """The command a learner would type in the run folder to run this problem."""
-        if self.run == "module":
+        if self.run is RunMode.MODULE:
             return [python, "-m", self.module_name]
         return [python, self.main]
 
@@ -176,7 +216,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
     need(isinstance(hints, list) and len(hints) >= 2 and all(_is_str(h) for h in hints), "hints")
 
     solution = data.get("solution")
-    if data["kind"] == "implement":
+    if data["kind"] == Kind.IMPLEMENT:
         if solution is None:
             raise ProblemFileError(
                 f"{path}: field 'solution' is missing: an implement problem needs "
@@ -214,8 +254,8 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
     return Problem(
         slug=data["slug"],
         title=data["title"].strip(),
-        difficulty=data["difficulty"],
-        kind=data["kind"],
+        difficulty=Difficulty(data["difficulty"]),
+        kind=Kind(data["kind"]),
         tags=tuple(t.strip() for t in data["tags"]),
         prompt=data["prompt"],
         code=data["code"],
@@ -228,7 +268,7 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
         solution=data.get("solution"),
         files={PurePosixPath(k).as_posix(): v for k, v in (data.get("files") or {}).items()},
         main=PurePosixPath(data.get("main", "main.py")).as_posix(),
-        run=data.get("run", "script"),
+        run=RunMode(data.get("run", "script")),
         requires_python=(3, int(match.group(1))) if match else None,
     )
 
@@ -349,7 +389,7 @@ def problem_files(folder: Path) -> list[Path]:
 
 
 def order_key(problem: Problem) -> tuple[int, int, str]:
-    return (DIFFICULTIES.index(problem.difficulty), problem.order, problem.slug)
+    return (problem.difficulty.rank, problem.order, problem.slug)
 
 
 class Catalog:

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,24 @@ from importdrill.errors import StateError
 STATE_VERSION = 1
 LOCK_TIMEOUT_S = 10.0
 LOCK_POLL_S = 0.02
-STATUS_UNSOLVED = "unsolved"
-STATUS_STARTED = "started"
-STATUS_SOLVED = "solved"
+
+
+class Status(StrEnum):
+    """Where a learner stands on one problem."""
+
+    UNSOLVED = "unsolved"
+    STARTED = "started"
+    # Gave up on a prediction and was shown the answer: not solved, and a later right
+    # prediction still makes it solved.
+    REVEALED = "revealed"
+    SOLVED = "solved"
+
+    @property
+    def answer_seen(self) -> bool:
+        """The real output may be shown: it was earned or asked for."""
+        return self in (Status.REVEALED, Status.SOLVED)
+
+
 MAX_PREDICTIONS = 20
 HEADER = "importdrill progress: written by importdrill; edit at your own risk"
 
@@ -28,7 +44,7 @@ HEADER = "importdrill progress: written by importdrill; edit at your own risk"
 class ProblemState:
     """What the learner has done on one problem."""
 
-    status: str = STATUS_STARTED
+    status: Status = Status.STARTED
     hints_revealed: int = 0
     attempts: int = 0
     predictions: list[str] = field(default_factory=list)
@@ -36,7 +52,7 @@ class ProblemState:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "status": self.status,
+            "status": self.status.value,
             "hints_revealed": self.hints_revealed,
             "attempts": self.attempts,
             "predictions": self.predictions,
@@ -50,7 +66,9 @@ class ProblemState:
         status = data.get("status")
         predictions = data.get("predictions")
         return cls(
-            status=status if status in (STATUS_STARTED, STATUS_SOLVED) else STATUS_STARTED,
+            status=Status(status)
+            if status in (Status.STARTED, Status.REVEALED, Status.SOLVED)
+            else Status.STARTED,
             hints_revealed=_non_negative(data.get("hints_revealed")),
             attempts=_non_negative(data.get("attempts")),
             predictions=[p for p in predictions if isinstance(p, str)]
@@ -78,12 +96,18 @@ class State:
         """The state of slug, created as started when there is none yet."""
         return self.problems.setdefault(slug, ProblemState())
 
-    def status(self, slug: str) -> str:
+    def status(self, slug: str) -> Status:
         entry = self.problems.get(slug)
-        return entry.status if entry else STATUS_UNSOLVED
+        return entry.status if entry else Status.UNSOLVED
 
     def is_solved(self, slug: str) -> bool:
-        return self.status(slug) == STATUS_SOLVED
+        return self.status(slug) is Status.SOLVED
+
+    def record_reveal(self, slug: str) -> None:
+        """The learner gave up on slug's prediction; a solved problem stays solved."""
+        entry = self.touch(slug)
+        if entry.status is not Status.SOLVED:
+            entry.status = Status.REVEALED
 
     def reveal_hint(self, slug: str, total: int) -> int | None:
         """Reveal slug's next hint and return its number, or None when all were revealed."""
@@ -96,8 +120,8 @@ class State:
     def record_pass(self, slug: str) -> None:
         entry = self.touch(slug)
         entry.attempts += 1
-        if entry.status != STATUS_SOLVED:
-            entry.status = STATUS_SOLVED
+        if entry.status is not Status.SOLVED:
+            entry.status = Status.SOLVED
             entry.solved_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
     def record_fail(self, slug: str) -> None:

@@ -10,8 +10,8 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from importdrill.problems import DIFFICULTIES, Problem
-from importdrill.progress import STATUS_SOLVED, STATUS_STARTED, State
+from importdrill.problems import Difficulty, Kind, Problem, RunMode
+from importdrill.progress import State, Status
 
 if TYPE_CHECKING:
     from importdrill import judge
@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from importdrill.runner import RunResult
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
-STATUS_MARK = {"solved": ("✓ solved", "green"), "started": ("● started", "yellow")}
+STATUS_MARK = {
+    Status.SOLVED: ("✓ solved", "green"),
+    Status.REVEALED: ("◐ revealed", "magenta"),
+    Status.STARTED: ("● started", "yellow"),
+}
 SIDE_BY_SIDE_MIN_WIDTH = 100
 STDERR_LINES_SHOWN = 40
 
@@ -104,7 +108,7 @@ def tree_view(problem: Problem) -> RenderableType:
         if rel == problem.main:
             label = Text.assemble(
                 (parts[-1], "bold cyan"),
-                ("  ← your file" if problem.kind == "implement" else "  ← the program", "cyan"),
+                ("  ← your file" if problem.kind is Kind.IMPLEMENT else "  ← the program", "cyan"),
             )
         nodes[parts[:-1]].add(label)
     return root
@@ -122,7 +126,7 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
         (f"  {problem.slug}", "dim"),
     )
     console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
-    if problem.is_multi_file or problem.run == "module":
+    if problem.is_multi_file or problem.run is RunMode.MODULE:
         console.print(tree_view(problem))
         console.print(Text.assemble(("runs as  ", "dim"), (" ".join(problem.command()), "bold")))
         for rel, content in sorted(problem.files.items()):
@@ -131,7 +135,7 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
             # Every support file is part of the puzzle: Python highlighted, data as it is.
             lexer = "python" if rel.endswith(".py") else "text"
             console.print(code_view(content, title=rel, lexer=lexer))
-    if problem.kind == "predict":
+    if problem.kind is Kind.PREDICT:
         console.print(code_view(problem.code, title=problem.main))
     elif learner_file:
         console.print(Text.assemble(("Your file: ", "bold"), learner_file))
@@ -158,11 +162,11 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
     fixed = status_w + slug_w + hints_w + (kind_w + 2 if wide else 0) + 2 * 3
     title_w = max(width - fixed - 1, 10)
     lines = Text()
-    for difficulty in DIFFICULTIES:
+    for difficulty in Difficulty:
         group = [p for p in problems if p.difficulty == difficulty]
         if not group:
             continue
-        solved = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
+        solved = sum(state.status(p.slug) is Status.SOLVED for p in group)
         lines.append(difficulty.capitalize(), style=f"bold {DIFFICULTY_STYLE[difficulty]}")
         lines.append("  ")
         lines.append_text(progress_bar(solved, len(group)))
@@ -211,19 +215,19 @@ def progress_bar(done: int, total: int, width: int = 20) -> Text:
 def show_status(problems: Sequence[Problem], state: State) -> None:
     console = out()
     total = len(problems)
-    solved = sum(state.status(p.slug) == STATUS_SOLVED for p in problems)
+    solved = sum(state.status(p.slug) is Status.SOLVED for p in problems)
     console.print(Text.assemble(("Progress  ", "bold"), progress_bar(solved, total, 30)))
-    for difficulty in DIFFICULTIES:
+    for difficulty in Difficulty:
         group = [p for p in problems if p.difficulty == difficulty]
         if group:
-            done = sum(state.status(p.slug) == STATUS_SOLVED for p in group)
+            done = sum(state.status(p.slug) is Status.SOLVED for p in group)
             console.print(
                 Text.assemble(
                     (f"  {difficulty:<8}", DIFFICULTY_STYLE[difficulty]),
                     progress_bar(done, len(group)),
                 )
             )
-    started = [p.slug for p in problems if state.status(p.slug) == STATUS_STARTED]
+    started = [p.slug for p in problems if state.status(p.slug) is Status.STARTED]
     if state.current:
         console.print(
             Text.assemble(
@@ -368,7 +372,7 @@ def show_verdict(
                 markdown(problem.explanation), title="why", title_align="left", border_style="green"
             )
         )
-        if problem.kind == "implement":
+        if problem.kind is Kind.IMPLEMENT:
             console.print(
                 Text(
                     "Compare with the reference: importdrill solution " + problem.slug, style="dim"
@@ -385,7 +389,7 @@ def show_verdict(
         return
     labels = (
         ("your prediction", "real output")
-        if problem.kind == "predict"
+        if problem.kind is Kind.PREDICT
         else ("expected", "your output")
     )
     if verdict.diff or verdict.whitespace_only:
@@ -418,7 +422,7 @@ def show_verdict(
         )
     if watching:
         return
-    if problem.kind == "predict":
+    if problem.kind is Kind.PREDICT:
         console.print(Text("Try again: importdrill check   Stuck? importdrill hint", style="dim"))
     else:
         console.print(
@@ -470,10 +474,10 @@ def show_watch(
         console.clear()
     if full:
         show_problem(problem, learner_file=None)
-    what = "your prediction" if problem.kind == "predict" else "your file"
+    what = "your prediction" if problem.kind is Kind.PREDICT else "your file"
     console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"))
     if outcome is None:
-        if problem.kind == "predict":
+        if problem.kind is Kind.PREDICT:
             console.print(
                 Text("Write what the program prints in that file and save it.", style="yellow")
             )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importdrill import judge, runner
 from importdrill.drill import program_for
 from importdrill.errors import UsageError
-from importdrill.problems import Problem
+from importdrill.problems import Kind, Problem
 
 
 @dataclass(frozen=True)
@@ -68,12 +68,12 @@ def interpreter(command: str) -> Interpreter:
 
 def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
     failures: list[Failure] = []
-    reference = problem.solution if problem.kind == "implement" else problem.code
+    reference = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
     assert reference is not None
     result = runner.run(program_for(problem, reference), python=python.command, limits=limits)
     verdict = judge.judge(problem.expected_output, result)
     if not verdict.passed:
-        program = "solution" if problem.kind == "implement" else "code"
+        program = "solution" if problem.kind is Kind.IMPLEMENT else "code"
         detail = verdict.diff or ""
         if result.stderr.strip():
             detail += ("\n" if detail else "") + result.stderr.strip()
@@ -85,7 +85,7 @@ def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> 
                 detail,
             )
         )
-    if problem.kind == "implement":
+    if problem.kind is Kind.IMPLEMENT:
         starter = runner.run(
             program_for(problem, problem.code), python=python.command, limits=limits
         )

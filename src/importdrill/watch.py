@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from importdrill import drill, ui, workspace
 from importdrill.errors import NoCurrentProblemError
-from importdrill.problems import Catalog, Problem
+from importdrill.problems import Catalog, Kind, Problem
 from importdrill.progress import Store
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _key_source(events: queue.Queue[Event]) -> Iterator[object | None]:
 
 
 def _target(problem: Problem) -> Path:
-    if problem.kind == "implement":
+    if problem.kind is Kind.IMPLEMENT:
         return workspace.ensure(problem)[0]
     return workspace.ensure_prediction(problem)
 
@@ -130,7 +130,7 @@ class Session:
     def check(self) -> None:
         problem = self.problem
         text = self.target.read_text(encoding="utf-8")
-        if problem.kind == "predict":
+        if problem.kind is Kind.PREDICT:
             if not text.strip():
                 self.outcome = None
                 self.render()
@@ -174,7 +174,7 @@ class Session:
 
     def first_look(self) -> None:
         """Show a newly watched problem: implement files are checked at once, as rustlings does."""
-        if self.problem.kind == "implement" or self.target.read_text(encoding="utf-8").strip():
+        if self.problem.kind is Kind.IMPLEMENT or self.target.read_text(encoding="utf-8").strip():
             self.check()
         else:
             self.render()
