@@ -167,11 +167,10 @@ def test_check_predict_from_file_and_stdin(cli, tmp_path: Path):
     wrong.write_text("False\ndone\n")
     result = cli("check", "mini-predict", "--predict-file", str(wrong))
     assert result.exit_code == 1
-    assert (
-        "wrong output" in result.stdout
-        and "your prediction" in result.stdout
-        and "real output" in result.stdout
-    )
+    # The learner's own lines, marked; the real first line ("True") is never shown.
+    assert "wrong prediction" in result.stdout
+    assert "✗ False" in result.stdout and "✓ done" in result.stdout
+    assert "True" not in result.stdout
     result = cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n")
     assert result.exit_code == 0
     assert "✓ pass" in result.stdout and "stores the module" in result.stdout
@@ -197,16 +196,42 @@ def test_check_json_keys_are_pinned(cli):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert set(data) == {
+        "version",
         "slug",
+        "kind",
         "passed",
         "verdict",
+        "detail",
+        "prediction",
+        "lines",
+        "missing",
+        "extra",
+        "output",
+        "stderr",
+        "duration_s",
+    }
+    assert data["passed"] is True and data["verdict"] == "pass"
+    assert data["output"] == "app init\n__main__ app util"
+
+
+def test_check_json_keys_of_an_implement_problem(cli):
+    cli("start", "mini-implement", "--no-edit")
+    data = json.loads(cli("check", "--json").stdout)
+    assert set(data) == {
+        "version",
+        "slug",
+        "kind",
+        "passed",
+        "verdict",
+        "detail",
         "expected",
         "actual",
         "diff",
         "stderr",
         "duration_s",
+        "changed_support",
     }
-    assert data["passed"] is True and data["verdict"] == "pass"
+    assert data["kind"] == "implement" and data["version"] == 1
 
 
 def test_check_implement_starter_fails_then_solution_passes(cli, home: Path):
@@ -252,7 +277,8 @@ def test_check_timeout_and_bad_options(cli, home: Path):
 def test_check_whitespace_only_difference(cli):
     result = cli("check", "mini-predict", "--predict-file", "-", input="True\n done\n")
     assert result.exit_code == 1
-    assert "Only whitespace differs" in result.stdout and "·done" in result.stdout
+    # Said without showing the real line: the learner's own line is marked wrong.
+    assert "Only whitespace differs" in result.stdout and "✗  done" in result.stdout
 
 
 def test_next_skips_solved_and_unavailable(cli):
@@ -301,13 +327,32 @@ def test_editor_with_arguments_is_opened(
     editor = write_editor(tmp_path)
     monkeypatch.setenv("EDITOR", "vi")
     monkeypatch.setenv("VISUAL", f"{editor} --wait")  # VISUAL wins over EDITOR
+    as_if_in_a_terminal(monkeypatch)
     result = cli("start", "mini-implement")
     assert result.exit_code == 0
     assert learner_file(home).read_text().endswith("# edited by --wait\n")
 
 
+def as_if_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importdrill import cli as cli_module, prompt
+
+    monkeypatch.setattr(cli_module, "_interactive", lambda: True)
+    monkeypatch.setattr(prompt, "wait_for_enter", lambda message: None)
+
+
+def test_no_editor_is_opened_outside_a_terminal(
+    cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    editor = write_editor(tmp_path)
+    monkeypatch.setenv("VISUAL", f"{editor} --wait")
+    result = cli("start", "mini-implement")
+    assert result.exit_code == 0
+    assert "edited by" not in learner_file(home).read_text()
+
+
 def test_editor_that_cannot_start(cli, home: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("EDITOR", "no-such-editor-xyz --flag")
+    as_if_in_a_terminal(monkeypatch)
     result = cli("start", "mini-implement")
     assert result.exit_code == 2
     assert "no-such-editor-xyz" in result.stderr and str(learner_file(home)) in result.stderr
@@ -421,6 +466,11 @@ def test_narrow_terminal_and_pipe(cli, monkeypatch: pytest.MonkeyPatch):
     assert "\x1b[" not in listed.stdout  # a pipe gets plain text
     failed = cli("check", "mini-predict", "--predict-file", "-", input="False\ndone\n")
     assert failed.exit_code == 1
+    assert max(len(line) for line in failed.stdout.splitlines()) <= 60
+    # Once revealed, a wrong prediction is compared with the real output: a unified diff
+    # on a narrow terminal, side by side on a wide one.
+    assert cli("reveal", "mini-predict", "--yes").exit_code == 0
+    failed = cli("check", "mini-predict", "--predict-file", "-", input="False\ndone\n")
     assert "--- your prediction" in failed.stdout and "+++ real output" in failed.stdout
     assert "-False" in failed.stdout and "+True" in failed.stdout
     monkeypatch.setenv("COLUMNS", "120")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -20,7 +21,7 @@ def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.sp
     full = mini_pack_env(home, TERM="xterm-256color", COLUMNS="100", LINES="40", **env)
     if color:
         del full["NO_COLOR"]
-    return pexpect.spawn(
+    child = pexpect.spawn(
         sys.executable,
         ["-m", "importdrill", *args],
         env=full,
@@ -28,6 +29,8 @@ def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.sp
         timeout=20,
         dimensions=(40, 100),
     )
+    child.logfile_read = io.StringIO()  # everything the terminal was sent, to assert on
+    return child
 
 
 def answer_cursor_query(child: pexpect.spawn) -> None:
@@ -59,20 +62,25 @@ def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
 
 def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
     child = spawn(home, "check", "mini-predict")
+    child.expect("It prints 2 lines")  # told up front
     answer_cursor_query(child)
     child.send("False\r")
     child.send("done\x1b\r")
-    child.expect("wrong output")
-    child.expect("real output")
+    child.expect("wrong prediction")
+    child.expect("✗.*False")
+    child.expect("✓.*done")
     child.expect(pexpect.EOF)
     child.close()
+    # The real output's first line is never shown on a miss (only typed by the learner).
+    shown = child.logfile_read.getvalue().split("wrong prediction", 1)[1]
+    assert "True" not in shown
     assert child.exitstatus == 1
     # The earlier prediction is in the editor's history: Up brings it back.
     child = spawn(home, "check", "mini-predict")
     answer_cursor_query(child)
     child.send("\x1b[A")  # Up
     child.send("\x1b\r")
-    child.expect("wrong output")
+    child.expect("wrong prediction")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
@@ -194,3 +202,59 @@ def test_start_implement_waits_for_enter_before_the_editor(home: Path, tmp_path:
     child.close()
     assert child.exitstatus == 0
     assert target.read_text().endswith("# edited\n")
+
+
+def test_a_prediction_of_the_wrong_length_is_confirmed_first(home: Path):
+    child = spawn(home, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.send("True\x1b\r")  # one line, where the program prints two
+    child.expect("You wrote 1 line; the program prints 2. Submit anyway")
+    child.send("n")
+    # Back in the editor with the text kept: add the missing line and submit.
+    answer_cursor_query(child)
+    child.send("\rdone\x1b\r")
+    child.expect("pass")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert state(home)["problems"]["mini-predict"]["attempts"] == 1
+
+
+def test_reveal_asks_first_in_a_terminal(home: Path):
+    child = spawn(home, "reveal", "mini-predict")
+    child.expect("Show the answer")
+    child.send("n")
+    child.expect("Nothing was revealed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    child = spawn(home, "reveal", "mini-predict")
+    child.expect("Show the answer")
+    child.send("y")
+    child.expect("real output")
+    child.expect("stores the module")  # the explanation
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert state(home)["problems"]["mini-predict"]["status"] == "revealed"
+
+
+def test_watch_reveals_on_a_second_v_and_explains(home: Path):
+    start = spawn(home, "start", "mini-module")
+    answer_cursor_query(start)
+    start.sendintr()  # leave the inline prompt: mini-module is current, nothing predicted
+    start.expect(pexpect.EOF)
+    child = spawn(home, "watch")
+    child.expect("v reveal")
+    child.send("v")
+    child.expect("Press v again")
+    child.send("v")
+    child.expect("real output")
+    child.expect("app init")
+    child.send("e")
+    child.expect("why")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert state(home)["problems"]["mini-module"]["status"] == "revealed"

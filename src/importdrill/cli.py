@@ -12,18 +12,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from importdrill import ui
-from importdrill.errors import DrillError, NoCurrentProblemError, UsageError
-from importdrill.problems import KINDS, Catalog, Difficulty, Kind, Problem, load_catalog
+from importdrill.errors import DrillError, UsageError
+from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Store
+from importdrill.usecases import Drill
 
 if TYPE_CHECKING:
-    from importdrill.drill import Outcome
     from importdrill.runner import Limits
+    from importdrill.usecases import Outcome
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+# The version of every --json document's keys; it changes only when a key changes meaning.
+JSON_VERSION = 1
 # The option defaults; runner.Limits has the same (a test keeps them in step). Not imported
 # from runner, which would put subprocess and friends on every command's start-up path.
 DEFAULT_TIMEOUT_S = 10.0
@@ -45,7 +48,11 @@ app = typer.Typer(
 
 @contextlib.contextmanager
 def reporting(store: Store | None = None) -> Iterator[None]:
-    """Turn core errors into a message and exit 2, Ctrl-C into exit 130; show notices."""
+    """Turn core errors into a message and exit 2, Ctrl-C into exit 130; show notices.
+
+    Notices (a damaged progress file kept aside) are shown whatever the exit path, an early
+    typer.Exit included.
+    """
     try:
         yield
     except DrillError as exc:
@@ -56,7 +63,8 @@ def reporting(store: Store | None = None) -> Iterator[None]:
         _flush_notices(store)
         ui.notice("interrupted; nothing was recorded")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    _flush_notices(store)
+    finally:
+        _flush_notices(store)
 
 
 def _flush_notices(store: Store | None) -> None:
@@ -82,28 +90,50 @@ SlugArg = Annotated[
         show_default=False,
     ),
 ]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option("--timeout", metavar="SECONDS", help="Stop the program after this long."),
+]
+MemoryOpt = Annotated[
+    int,
+    typer.Option("--memory", metavar="MIB", help="Memory the program may use (0: no limit)."),
+]
+PythonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--python", metavar="PATH", help="Interpreter to run it with (default: this one)."
+    ),
+]
 
 
-def _resolve(catalog: Catalog, store: Store, slug: str | None) -> Problem:
-    if slug is None:
-        slug = store.load().current
-        if slug is None:
-            raise NoCurrentProblemError(
-                "no problem has been started yet: name one (importdrill list shows them), "
-                "or run importdrill next"
-            )
-    return catalog.get(slug)
+def _version_callback(value: bool) -> None:
+    if value:
+        from importdrill import __version__
+
+        ui.plain(f"importdrill {__version__}")
+        raise typer.Exit(EXIT_OK)
 
 
-def _require_available(problem: Problem, python: str | None = None) -> None:
-    version = None
-    if python is not None and problem.requires_python is not None:
-        from importdrill.verify import interpreter
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show importdrill's version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    # No docstring: the app's help (set above) is what `importdrill --help` shows.
+    pass
 
-        version = interpreter(python).version
-    reason = problem.unavailable_reason(version)
-    if reason:
-        raise UsageError(f"'{problem.slug}' is not available here: it {reason}")
+
+def _json(document: dict[str, object]) -> None:
+    ui.plain(json.dumps({"version": JSON_VERSION, **document}, indent=2))
 
 
 # --- list, status, path ---------------------------------------------------------------------
@@ -111,7 +141,7 @@ def _require_available(problem: Problem, python: str | None = None) -> None:
 
 @app.command("list")
 def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonOpt = False,
     tag: Annotated[
         str | None, typer.Option("--tag", "-t", help="Only problems with this tag.")
     ] = None,
@@ -144,17 +174,17 @@ def list_(
                 {
                     "slug": p.slug,
                     "title": p.title,
-                    "difficulty": p.difficulty,
-                    "kind": p.kind,
+                    "difficulty": p.difficulty.value,
+                    "kind": p.kind.value,
                     "tags": list(p.tags),
-                    "status": state.status(p.slug),
+                    "status": state.status(p.slug).value,
                     "hints_revealed": (s.hints_revealed if (s := state.of(p.slug)) else 0),
                     "hints_total": len(p.hints),
                     "available": p.slug not in unavailable,
                 }
                 for p in problems
             ]
-            ui.plain(json.dumps({"problems": rows}, indent=2))
+            _json({"problems": rows})
             return
         ui.show_list(problems, state, unavailable)
 
@@ -173,19 +203,19 @@ def status() -> None:
 
 @app.command()
 def path(slug: SlugArg = None) -> None:
-    """Print the path of your file for an implement problem, and nothing else.
+    """Print the path of your file for an implement problem.
+
+    The file is created from the starter if it does not exist yet; a note on stderr says so.
 
     Example: importdrill path load-from-file
     """
-    from importdrill import workspace
-
     store = Store()
     with reporting(store):
-        problem = _resolve(load_catalog(), store, slug)
-        if problem.kind is not Kind.IMPLEMENT:
-            raise UsageError(f"'{problem.slug}' is a predict problem: it has no file of yours")
-        target, _ = workspace.ensure(problem)
+        drill = Drill(store)
+        target, created = drill.learner_file(drill.problem(slug))
         ui.plain(str(target))
+        if created:
+            ui.notice(f"created {target} from the problem's starter")
 
 
 # --- start, next ---------------------------------------------------------------------------
@@ -195,44 +225,50 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _begin(catalog: Catalog, problem: Problem, store: Store, *, edit: bool) -> None:
+def _begin(drill: Drill, problem: Problem, *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
-    from importdrill import editor, workspace
+    from importdrill import editor
 
-    _require_available(problem)
-    with store.change() as state:
-        state.current = problem.slug
-        state.touch(problem.slug)
-    if problem.kind is Kind.IMPLEMENT:
-        target, created = workspace.ensure(problem)
-        ui.show_problem(problem, learner_file=str(target))
-        if not created:
-            ui.info("Your earlier work is kept (importdrill reset to start over).")
-        command = editor.configured()
-        if edit and command and _interactive():
-            # A terminal editor takes over the screen: let the learner read the prompt first.
-            from importdrill import prompt
+    begun = drill.begin(problem)
+    if begun.learner_file is None:
+        ui.show_problem(problem)
+        if _interactive():
+            limits = _limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
+            return _predict_in_terminal(drill, problem, limits=limits, python=None)
+        ui.info("Write what it prints to a file and run: importdrill check --predict-file FILE")
+        return EXIT_OK
+    target = begun.learner_file
+    ui.show_problem(problem, learner_file=str(target))
+    if not begun.created:
+        ui.info("Your earlier work is kept (importdrill reset moves it aside to start over).")
+    command = editor.configured()
+    # An editor is opened only from a terminal: a terminal editor started with its output
+    # in a pipe or a file would take over nothing and wait for keys that never come.
+    if edit and command and _interactive():
+        # A terminal editor takes over the screen: let the learner read the prompt first.
+        from importdrill import prompt
 
-            try:
-                prompt.wait_for_enter(f"Press Enter to open it in {command} (Ctrl-C: not now) ")
-            except (KeyboardInterrupt, EOFError):
-                ui.info("Open it when you are ready; then run: importdrill check")
-                return
-        if edit and command:
-            editor.open_file(command, target)
-            ui.info("When it is ready: importdrill check")
-        else:
-            if edit:
-                ui.info("No $VISUAL or $EDITOR is set: open the file above in your editor.")
-            ui.info("Then run: importdrill check")
-        return
-    ui.show_problem(problem)
-    if _interactive():
-        limits = _limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
-        raise typer.Exit(
-            _check_predict(catalog, store, problem, prediction=None, as_json=False, limits=limits)
-        )
-    ui.info("Write what it prints to a file and run: importdrill check --predict-file FILE")
+        try:
+            prompt.wait_for_enter(f"Press Enter to open it in {command} (Ctrl-C: not now) ")
+        except (KeyboardInterrupt, EOFError):
+            ui.info("Open it when you are ready; then run: importdrill check")
+            return EXIT_OK
+        editor.open_file(command, target)
+        ui.info("When it is ready: importdrill check")
+        return EXIT_OK
+    if edit and not command:
+        ui.info("No $VISUAL or $EDITOR is set: open the file above in your editor.")
+    ui.info(
+        f"Run it by hand in {workspace_folder(problem)} ({' '.join(problem.command())}); "
+        "then: importdrill check"
+    )
+    return EXIT_OK
+
+
+def workspace_folder(problem: Problem) -> str:
+    from importdrill import workspace
+
+    return str(workspace.folder(problem))
 
 
 @app.command()
@@ -250,9 +286,11 @@ def start(
     Example: importdrill start sys-modules-cache
     """
     store = Store()
+    code = EXIT_OK
     with reporting(store):
-        catalog = load_catalog()
-        _begin(catalog, catalog.get(slug), store, edit=not no_edit)
+        drill = Drill(store)
+        code = _begin(drill, drill.catalog.get(slug), edit=not no_edit)
+    raise typer.Exit(code)
 
 
 @app.command("next")
@@ -264,17 +302,18 @@ def next_(
     Example: importdrill next
     """
     store = Store()
+    code = EXIT_OK
     with reporting(store):
-        catalog = load_catalog()
-        state = store.load()
-        following = catalog.next_open(state.current, state.is_solved, wrap=True)
+        drill = Drill(store)
+        following = drill.next_problem()
         if following is None:
             ui.info("Every problem is solved. Well done! (importdrill list to review)")
-            return
-        _begin(catalog, following, store, edit=not no_edit)
+        else:
+            code = _begin(drill, following, edit=not no_edit)
+    raise typer.Exit(code)
 
 
-# --- hint, solution ------------------------------------------------------------------------
+# --- hint, solution, reveal, explain ---------------------------------------------------------
 
 
 @app.command()
@@ -285,41 +324,77 @@ def hint(slug: SlugArg = None) -> None:
     """
     store = Store()
     with reporting(store):
-        problem = _resolve(load_catalog(), store, slug)
-        with store.change() as state:
-            number = state.reveal_hint(problem.slug, len(problem.hints))
-        if number is None:
-            ui.info(
-                f"All {len(problem.hints)} hints for {problem.slug} are revealed; here is the last:"
-            )
-            ui.show_hint(problem, len(problem.hints))
-            return
-        ui.show_hint(problem, number)
+        drill = Drill(store)
+        ui.show_hint(drill.hint(drill.problem(slug)))
 
 
 @app.command()
 def solution(slug: SlugArg = None) -> None:
-    """Show the reference solution beside yours, once you have solved the problem.
+    """Show the reference solution of an implement problem beside yours, once it passes.
 
     Example: importdrill solution load-from-file
     """
-    from importdrill import workspace
-
     store = Store()
     with reporting(store):
-        problem = _resolve(load_catalog(), store, slug)
-        if problem.kind is not Kind.IMPLEMENT:
-            raise UsageError(
-                f"'{problem.slug}' is a predict problem: its explanation is shown when you pass"
-            )
-        if not store.load().is_solved(problem.slug):
-            raise UsageError(
-                f"solve '{problem.slug}' first: the reference is shown only after a pass"
-            )
-        ui.show_solution(problem, workspace.read(problem))
+        drill = Drill(store)
+        problem = drill.problem(slug)
+        reference, mine = drill.solution(problem)
+        ui.show_solution(reference, mine)
 
 
-# --- check ---------------------------------------------------------------------------------
+@app.command()
+def reveal(
+    slug: SlugArg = None,
+    yes: YesOpt = False,
+    python: PythonOpt = None,
+) -> None:
+    """Give up on a prediction: show the real output beside your last one, and why.
+
+    The problem becomes "revealed", not solved; a right prediction later still solves it.
+
+    Example: importdrill reveal sys-modules-cache --yes
+    """
+    store = Store()
+    with reporting(store):
+        drill = Drill(store)
+        problem = drill.problem(slug)
+        if problem.kind is not Kind.PREDICT:
+            drill.reveal(problem, limits=_limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB))
+        if not yes and not _confirmed(
+            f"Show the answer to {problem.slug}? It will count as revealed, not solved.",
+            f"reveal shows the answer to '{problem.slug}': add --yes to confirm",
+        ):
+            ui.info("Nothing was revealed.")
+            return
+        limits = _limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
+        ui.show_revealed(drill.reveal(problem, limits=limits, python=python))
+
+
+@app.command()
+def explain(slug: SlugArg = None) -> None:
+    """Show a problem's explanation again, once it is solved (or its answer revealed).
+
+    Example: importdrill explain sys-modules-cache
+    """
+    store = Store()
+    with reporting(store):
+        drill = Drill(store)
+        ui.show_explanation(drill.explain(drill.problem(slug)))
+
+
+def _confirmed(question: str, refusal: str) -> bool:
+    """Ask question in a terminal; outside one, refuse with a usage error (use --yes)."""
+    if not _interactive():
+        raise UsageError(refusal)
+    from importdrill import prompt
+
+    try:
+        return prompt.confirm(question)
+    except EOFError:
+        return False
+
+
+# --- check, run ----------------------------------------------------------------------------
 
 
 def _read_prediction(source: str) -> str:
@@ -334,74 +409,85 @@ def _read_prediction(source: str) -> str:
 def _limits(timeout: float, memory: int) -> "Limits":
     from importdrill import runner
 
-    if timeout <= 0:
+    if not timeout > 0:
         raise UsageError(f"--timeout {timeout}: must be more than 0 seconds")
     if memory < 0:
         raise UsageError(f"--memory {memory}: must be 0 (no limit) or a number of MiB")
     return runner.Limits(timeout_s=timeout, memory_bytes=memory << 20)
 
 
-def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
+def _outcome_json(outcome: "Outcome") -> dict[str, object]:
+    from importdrill.usecases import PredictionOutcome
+
     verdict, result = outcome.verdict, outcome.result
-    if as_json:
-        ui.plain(
-            json.dumps(
-                {
-                    "slug": outcome.problem.slug,
-                    "passed": verdict.passed,
-                    "verdict": verdict.verdict,
-                    "expected": verdict.expected,
-                    "actual": verdict.actual,
-                    "diff": verdict.diff,
-                    "stderr": result.stderr,
-                    "duration_s": round(result.duration_s, 3),
-                },
-                indent=2,
-            )
-        )
+    document: dict[str, object] = {
+        "slug": outcome.problem.slug,
+        "kind": outcome.problem.kind.value,
+        "passed": verdict.passed,
+        "verdict": verdict.verdict.value,
+        "detail": verdict.detail,
+        "duration_s": round(result.duration_s, 3),
+    }
+    if isinstance(outcome, PredictionOutcome):
+        # The real output is a key only once the answer is earned or was revealed.
+        document["prediction"] = outcome.prediction
+        document["lines"] = [{"text": m.text, "right": m.right} for m in outcome.marks.lines]
+        document["missing"] = outcome.marks.missing
+        document["extra"] = outcome.marks.extra
+        document["output"] = verdict.actual if outcome.answer_visible else None
+        document["stderr"] = result.stderr if verdict.verdict.value != "wrong-output" else ""
     else:
-        ui.show_verdict(outcome.problem, verdict, result, next_slug=outcome.next_slug)
-    return EXIT_OK if verdict.passed else EXIT_FAILED
+        document["expected"] = verdict.expected
+        document["actual"] = verdict.actual
+        document["diff"] = verdict.diff
+        document["stderr"] = result.stderr
+        document["changed_support"] = list(outcome.changed_support)
+    return document
 
 
-def _check_predict(
-    catalog: Catalog,
-    store: Store,
-    problem: Problem,
-    *,
-    prediction: str | None,
-    as_json: bool,
-    limits: "Limits",
-    python: str | None = None,
+def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
+    if as_json:
+        _json(_outcome_json(outcome))
+    else:
+        ui.show_outcome(outcome)
+    return EXIT_OK if outcome.passed else EXIT_FAILED
+
+
+def _predict_in_terminal(
+    drill: Drill, problem: Problem, *, limits: "Limits", python: str | None
 ) -> int:
-    if prediction is None:
-        if not _interactive():
-            raise UsageError(
-                f"'{problem.slug}' asks you to predict its output: give the prediction with "
-                "--predict-file FILE (or --predict-file - to read standard input), or run "
-                "this in a terminal to type it"
-            )
-        from importdrill import prompt
+    """Ask for a prediction at the inline prompt, confirming one of the wrong length."""
+    from importdrill import judge, prompt
 
-        entry = store.load().of(problem.slug)
+    # The program runs first, so the learner can be told how many lines it prints.
+    result = drill.run_program(problem, limits=limits, python=python)
+    finished = result.returncode == 0 and not result.timed_out and not result.output_limit
+    count = len(judge.split_lines(result.stdout)) if finished else None
+    if count is not None:
+        ui.info(f"What does it print? It prints {ui.plural(count, 'line')}. Type them below.")
+    else:
         ui.info("What does it print? Type your prediction below.")
+    entry = drill.state().of(problem.slug)
+    history = entry.predictions if entry else []
+    text = ""
+    while True:
         try:
-            prediction = prompt.ask_prediction(entry.predictions if entry else ())
+            text = prompt.ask_prediction(history, default=text)
         except EOFError:
             raise UsageError("no prediction was given") from None
-    from importdrill import drill  # runs children; not needed by most commands
-
-    outcome = drill.check(
-        catalog,
-        store,
-        problem,
-        code=problem.code,
-        expected=prediction,
-        limits=limits,
-        python=python,
-        prediction=prediction,
-    )
-    return _show_outcome(outcome, as_json=as_json)
+        written = len(judge.split_lines(text))
+        if count is None or written == count:
+            break
+        question = (
+            f"You wrote {ui.plural(written, 'line')}; the program prints {count}. Submit anyway?"
+        )
+        try:
+            if prompt.confirm(question):
+                break
+        except EOFError:
+            break
+    outcome = drill.attempt_prediction(problem, text, limits=limits, python=python, result=result)
+    return _show_outcome(outcome, as_json=False)
 
 
 @app.command()
@@ -415,67 +501,78 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
             help="Your prediction for a predict problem (- reads standard input).",
         ),
     ] = None,
-    timeout: Annotated[
-        float,
-        typer.Option("--timeout", metavar="SECONDS", help="Stop the program after this long."),
-    ] = DEFAULT_TIMEOUT_S,
-    memory: Annotated[
-        int,
-        typer.Option("--memory", metavar="MIB", help="Memory the program may use (0: no limit)."),
-    ] = DEFAULT_MEMORY_MIB,
-    python: Annotated[
-        str | None,
-        typer.Option(
-            "--python", metavar="PATH", help="Interpreter to run it with (default: this one)."
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT_S,
+    memory: MemoryOpt = DEFAULT_MEMORY_MIB,
+    python: PythonOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run your file (or the problem's program) and compare what it prints.
 
+    A wrong prediction shows your own lines marked right or wrong, never the real output.
+
     Example: importdrill check --predict-file prediction.txt
     """
-    from importdrill import drill, workspace
-
     store = Store()
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, memory)
-        catalog = load_catalog()
-        problem = _resolve(catalog, store, slug)
-        _require_available(problem, python)
+        drill = Drill(store)
+        problem = drill.problem(slug)
         if problem.kind is Kind.PREDICT:
-            prediction = _read_prediction(predict_file) if predict_file is not None else None
-            code = _check_predict(
-                catalog,
-                store,
-                problem,
-                prediction=prediction,
-                as_json=as_json,
-                limits=limits,
-                python=python,
-            )
+            if predict_file is not None:
+                prediction = _read_prediction(predict_file)
+                outcome: Outcome = drill.attempt_prediction(
+                    problem, prediction, limits=limits, python=python
+                )
+                code = _show_outcome(outcome, as_json=as_json)
+            elif _interactive() and not as_json:
+                code = _predict_in_terminal(drill, problem, limits=limits, python=python)
+            else:
+                raise UsageError(
+                    f"'{problem.slug}' asks you to predict its output: give the prediction "
+                    "with --predict-file FILE (or --predict-file - to read standard input), "
+                    "or run this in a terminal to type it"
+                )
         else:
             if predict_file is not None:
                 raise UsageError(
                     f"--predict-file: '{problem.slug}' is an implement problem; "
                     "edit your file instead"
                 )
-            mine = workspace.read(problem)
-            if mine is None:
-                raise UsageError(
-                    f"you have not started '{problem.slug}': run importdrill start {problem.slug}"
-                )
-            outcome = drill.check(
-                catalog,
-                store,
-                problem,
-                code=mine,
-                expected=problem.expected_output,
-                limits=limits,
-                python=python,
+            code = _show_outcome(
+                drill.attempt_file(problem, limits=limits, python=python), as_json=as_json
             )
-            code = _show_outcome(outcome, as_json=as_json)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    slug: SlugArg = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT_S,
+    memory: MemoryOpt = DEFAULT_MEMORY_MIB,
+    python: PythonOpt = None,
+) -> None:
+    """Run your workspace as a check would and show its raw output; nothing is recorded.
+
+    Exits with the program's own status. A predict problem runs only once it is solved or
+    revealed (before that, running it would give the answer away).
+
+    Example: importdrill run load-from-file
+    """
+    store = Store()
+    code = EXIT_OK
+    with reporting(store):
+        limits = _limits(timeout, memory)
+        drill = Drill(store)
+        done = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
+        ui.show_workspace_run(done)
+        result = done.result
+        if result.returncode is None or result.timed_out or result.output_limit:
+            code = EXIT_FAILED
+        elif result.returncode < 0:
+            code = 128 - result.returncode
+        else:
+            code = result.returncode
     raise typer.Exit(code)
 
 
@@ -488,29 +585,30 @@ def reset(
         str,
         typer.Argument(help="The problem to reset.", metavar="SLUG", autocompletion=_complete_slug),
     ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask.")] = False,
+    yes: YesOpt = False,
 ) -> None:
-    """Forget your progress on a problem and restore its starter file.
+    """Forget your progress on a problem and start it afresh from the starter.
+
+    Your workspace folder for it is not deleted: it is moved to workspace/.trash/SLUG-TIME,
+    and the command says where.
 
     Example: importdrill reset load-from-file --yes
     """
-    from importdrill import workspace
-
     store = Store()
     with reporting(store):
-        problem = load_catalog().get(slug)
-        if not yes:
-            if not _interactive():
-                raise UsageError(f"reset throws away your work on '{slug}': add --yes to confirm")
-            from importdrill import prompt
-
-            if not prompt.confirm(f"Throw away your work and progress on {slug}?"):
-                ui.info("Nothing was changed.")
-                return
-        removed = workspace.remove(problem)
-        with store.change() as state:
-            state.problems.pop(problem.slug, None)
-        ui.info(f"Reset {slug}" + (" (your file was deleted)." if removed else "."))
+        drill = Drill(store)
+        problem = drill.catalog.get(slug)
+        if not yes and not _confirmed(
+            f"Forget your progress on {slug} (your files are kept in a trash folder)?",
+            f"reset forgets your progress on '{slug}': add --yes to confirm",
+        ):
+            ui.info("Nothing was changed.")
+            return
+        done = drill.reset(problem)
+        if done.kept is not None:
+            ui.info(f"Reset {slug}. Your old files are kept in {done.kept}")
+        else:
+            ui.info(f"Reset {slug}.")
 
 
 # --- authoring -----------------------------------------------------------------------------
@@ -610,7 +708,9 @@ def watch(
         float, typer.Option("--timeout", metavar="SECONDS", help="Stop each run after this long.")
     ] = DEFAULT_TIMEOUT_S,
 ) -> None:
-    """Re-check the current problem each time you save its file (keys: h, n, r, q).
+    """Re-check the current problem each time you save its file.
+
+    Keys: h hint, r re-run, v reveal (a prediction; press twice), e explain, n next, q quit.
 
     Example: importdrill watch
     """
@@ -620,7 +720,7 @@ def watch(
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
-        code = importdrill.watch.run(load_catalog(), store, limits)
+        code = importdrill.watch.run(Drill(store), limits)
     raise typer.Exit(code)
 
 

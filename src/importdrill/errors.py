@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class DrillError(Exception):
     """Base of every error importdrill reports to the user without a traceback."""
@@ -25,6 +27,44 @@ class StateError(DrillError):
 
 class EditorError(DrillError):
     """The learner's editor ($VISUAL or $EDITOR) could not be started."""
+
+
+class WorkspaceFileError(DrillError):
+    """A file of the learner's workspace cannot be read (not UTF-8, a folder, no permission)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot read {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NotEarnedError(UsageError):
+    """Something shown only after a pass (or a reveal) was asked for too early."""
+
+    def __init__(self, slug: str, what: str, how: str) -> None:
+        super().__init__(f"'{slug}': {what} is shown only after {how}")
+        self.slug = slug
+
+
+class SpoilerError(UsageError):
+    """Running a predict problem's program would show the answer not yet earned or revealed."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(
+            f"running '{slug}' would show the answer you are asked to predict: predict it first "
+            f"(importdrill check {slug}), or give up with importdrill reveal {slug}; after "
+            "that, run it as often as you like"
+        )
+        self.slug = slug
+
+
+class InterpreterError(UsageError):
+    """The interpreter named by --python cannot run, or is not a Python importdrill can use."""
+
+    def __init__(self, command: str, reason: str) -> None:
+        super().__init__(f"--python {command}: {reason}")
+        self.command = command
+        self.reason = reason
 
 
 class NoCurrentProblemError(UsageError):

@@ -105,3 +105,50 @@ def judge(expected_output: str, result: RunResult) -> Verdict:
             detail = "the output differs only in whitespace"
         return verdict(VerdictKind.WRONG_OUTPUT, detail)
     return verdict(VerdictKind.PASS, "the output matches")
+
+
+@dataclass(frozen=True)
+class LineMark:
+    """One line of the learner's prediction and whether the program printed it there."""
+
+    text: str
+    right: bool
+
+
+@dataclass(frozen=True)
+class PredictionMarks:
+    """A wrong prediction judged without giving the answer away: only the learner's own lines,
+    each marked, and how many lines are missing or extra. No text of the real output."""
+
+    lines: tuple[LineMark, ...]
+    missing: int
+    extra: int
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a normalised text; an empty text has none."""
+    text = normalise(text)
+    return text.split("\n") if text else []
+
+
+def mark_prediction(prediction: str, output: str) -> PredictionMarks:
+    """Mark each line of prediction right or wrong against the real output."""
+    mine, real = split_lines(prediction), split_lines(output)
+    if len(mine) == len(real):
+        # Same length: line by line, which is how a learner reads a prediction.
+        right = [a == b for a, b in zip(mine, real, strict=True)]
+    else:
+        import difflib
+
+        # Otherwise a line is right where it lines up with the real output in order, so one
+        # forgotten line does not mark every line after it wrong.
+        right = [False] * len(mine)
+        matcher = difflib.SequenceMatcher(a=mine, b=real, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for offset in range(block.size):
+                right[block.a + offset] = True
+    return PredictionMarks(
+        lines=tuple(LineMark(text, ok) for text, ok in zip(mine, right, strict=True)),
+        missing=max(len(real) - len(mine), 0),
+        extra=max(len(mine) - len(real), 0),
+    )

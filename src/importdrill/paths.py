@@ -37,6 +37,11 @@ def workspace() -> Path:
     return home() / "workspace"
 
 
+def trash() -> Path:
+    """Where a reset keeps the learner's old workspace folders."""
+    return workspace() / ".trash"
+
+
 def cache_dir() -> Path:
     """Where the parsed-problem cache lives."""
     return home() / "cache"

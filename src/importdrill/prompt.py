@@ -10,8 +10,9 @@ TOOLBAR = (
 )
 
 
-def ask_prediction(history: Sequence[str] = ()) -> str:
-    """Ask for a multi-line prediction; raise KeyboardInterrupt or EOFError when cancelled."""
+def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
+    """Ask for a multi-line prediction (starting from default, to edit one the learner chose
+    not to submit); raise KeyboardInterrupt or EOFError when cancelled."""
     from prompt_toolkit import PromptSession  # heavy, only when prompting
     from prompt_toolkit.history import InMemoryHistory
 
@@ -24,7 +25,7 @@ def ask_prediction(history: Sequence[str] = ()) -> str:
         bottom_toolbar=TOOLBAR,
         prompt_continuation=lambda width, _line, _wrap: "... ".rjust(width),
     )
-    return session.prompt(">>> ")
+    return session.prompt(">>> ", default=default)
 
 
 def wait_for_enter(message: str) -> None:

@@ -25,6 +25,8 @@ INLINE = re.compile(
     r"|(?<![\w_])_(?P<italic2>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
     r"|\[(?P<link_text>[^\]]+)\]\((?P<url>[^)\s]+)\)"
     r"|<(?P<autolink>https?://[^>\s]+)>"
+    # A bare URL is not Markdown emphasis: `__main__` inside one is part of the address.
+    r"|(?P<bare>https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])"
 )
 CODE_STYLE = "bold cyan"
 
@@ -48,11 +50,14 @@ def inline(text: str) -> Text:
             out.stylize("italic", start)
         elif match.group("link_text"):
             url = match.group("url")
-            out.append(match.group("link_text"), style=f"underline link {url}")
+            start = len(out)
+            # Link text is Markdown too: ``[`__import__`](url)`` shows code, not backticks.
+            out.append_text(inline(match.group("link_text")))
+            out.stylize(f"underline link {url}", start)
             if url != match.group("link_text"):
                 out.append(f" ({url})", style="dim")
         else:
-            url = match.group("autolink")
+            url = match.group("autolink") or match.group("bare")
             out.append(url, style=f"underline link {url}")
     out.append(text[pos:])
     return out

@@ -15,8 +15,15 @@ from importdrill.progress import State, Status
 
 if TYPE_CHECKING:
     from importdrill import judge
-    from importdrill.drill import Outcome
     from importdrill.runner import RunResult
+    from importdrill.usecases import (
+        FileOutcome,
+        HintShown,
+        Outcome,
+        PredictionOutcome,
+        Revealed,
+        WorkspaceRun,
+    )
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 STATUS_MARK = {
@@ -238,13 +245,16 @@ def show_status(problems: Sequence[Problem], state: State) -> None:
         console.print(Text.assemble(("Started   ", "bold"), ", ".join(started)))
 
 
-def show_hint(problem: Problem, number: int) -> None:
+def show_hint(hint: HintShown) -> None:
     from rich.panel import Panel
 
-    title = f"hint {number} of {len(problem.hints)}"
+    problem = hint.problem
+    if not hint.fresh:
+        info(f"All {len(problem.hints)} hints for {problem.slug} are revealed; here is the last:")
+    title = f"hint {hint.number} of {len(problem.hints)}"
     out().print(
         Panel(
-            markdown(problem.hints[number - 1]),
+            markdown(hint.text),
             title=title,
             title_align="left",
             border_style="yellow",
@@ -345,19 +355,11 @@ def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]
     return table
 
 
-def show_verdict(
-    problem: Problem,
-    verdict: judge.Verdict,
-    result: RunResult,
-    *,
-    next_slug: str | None,
-    watching: bool = False,
-) -> None:
-    from rich.panel import Panel
-
-    console = out()
+def _verdict_line(problem: Problem, verdict: judge.Verdict, result: RunResult) -> None:
     label, style = VERDICT_STYLE[verdict.verdict]
-    console.print(
+    if problem.kind is Kind.PREDICT and verdict.verdict == "wrong-output":
+        label = "✗ wrong prediction"
+    out().print(
         Text.assemble(
             (label, style),
             "  ",
@@ -366,32 +368,129 @@ def show_verdict(
             (f"  ({result.duration_s:.2f} s)", "dim"),
         )
     )
-    if verdict.passed:
-        console.print(
-            Panel(
-                markdown(problem.explanation), title="why", title_align="left", border_style="green"
-            )
-        )
-        if problem.kind is Kind.IMPLEMENT:
-            console.print(
-                Text(
-                    "Compare with the reference: importdrill solution " + problem.slug, style="dim"
-                )
-            )
-        if watching:
-            return
-        if next_slug:
-            console.print(
-                Text.assemble("Next: ", ("importdrill next", "bold"), f"  (starts {next_slug})")
-            )
-        else:
-            console.print(Text("That was the last problem in the list.", style="bold"))
-        return
-    labels = (
-        ("your prediction", "real output")
-        if problem.kind is Kind.PREDICT
-        else ("expected", "your output")
+
+
+def show_explanation(problem: Problem) -> None:
+    from rich.panel import Panel
+
+    out().print(
+        Panel(markdown(problem.explanation), title="why", title_align="left", border_style="green")
     )
+
+
+def _show_pass(problem: Problem, next_slug: str | None, *, watching: bool) -> None:
+    console = out()
+    show_explanation(problem)
+    if problem.kind is Kind.IMPLEMENT:
+        console.print(
+            Text("Compare with the reference: importdrill solution " + problem.slug, style="dim")
+        )
+    if watching:
+        return
+    if next_slug:
+        console.print(
+            Text.assemble("Next: ", ("importdrill next", "bold"), f"  (starts {next_slug})")
+        )
+    else:
+        console.print(Text("That was the last problem in the list.", style="bold"))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _lines(count: int) -> str:
+    return plural(count, "line")
+
+
+def marks_view(marks: judge.PredictionMarks) -> RenderableType:
+    """The learner's own lines, each marked; never a line of the real output."""
+    text = Text()
+    if not marks.lines:
+        text.append("  (your prediction was empty)\n", style="dim")
+    for line in marks.lines:
+        if line.right:
+            text.append("✓ ", style="bold green")
+        else:
+            text.append("✗ ", style="bold red")
+        text.append(line.text + "\n", style="" if line.right else "red")
+    if marks.missing:
+        text.append(
+            f"The program prints {_lines(marks.missing)} more than you wrote.\n", style="yellow"
+        )
+    if marks.extra:
+        text.append(
+            f"You wrote {_lines(marks.extra)} more than the program prints.\n", style="yellow"
+        )
+    text.rstrip()
+    return text
+
+
+def show_prediction(outcome: PredictionOutcome, *, watching: bool = False) -> None:
+    """A judged prediction: on a miss, only the learner's lines are shown, unless the answer
+    was already seen (solved before, or revealed)."""
+    console = out()
+    problem, verdict, result = outcome.problem, outcome.verdict, outcome.result
+    _verdict_line(problem, verdict, result)
+    if outcome.passed:
+        _show_pass(problem, outcome.next_slug, watching=watching)
+        return
+    if verdict.verdict == "wrong-output":
+        if outcome.answer_visible:
+            # The learner has seen this answer already (a reveal): comparing helps.
+            console.print(diff_view(verdict, ("your prediction", "real output"), console.width))
+        else:
+            if verdict.whitespace_only:
+                console.print(Text("Only whitespace differs (· is a space, → a tab):", "yellow"))
+            console.print(marks_view(outcome.marks))
+    else:
+        # The program itself did not run to the end (a timeout, a bad interpreter): that says
+        # nothing about the prediction, and its error output is what the learner needs.
+        _show_stderr(result)
+    if watching:
+        return
+    console.print(
+        Text(
+            "Try again: importdrill check   Stuck? importdrill hint   Give up: importdrill reveal",
+            style="dim",
+        )
+    )
+
+
+def _show_stderr(result: RunResult) -> None:
+    from rich.panel import Panel
+
+    stderr = result.stderr.strip()
+    if stderr and result.output_limit != "stderr":
+        lines = stderr.splitlines()
+        if len(lines) > STDERR_LINES_SHOWN:
+            lines = [
+                f"... {len(lines) - STDERR_LINES_SHOWN} lines above not shown ...",
+                *lines[-STDERR_LINES_SHOWN:],
+            ]
+        out().print(
+            Panel(Text("\n".join(lines)), title="stderr", title_align="left", border_style="red")
+        )
+
+
+def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
+    """A judged implement file: expected output and the learner's, as a diff."""
+    from rich.panel import Panel
+
+    console = out()
+    problem, verdict, result = outcome.problem, outcome.verdict, outcome.result
+    _verdict_line(problem, verdict, result)
+    if outcome.changed_support:
+        notice(
+            "you changed "
+            + ", ".join(outcome.changed_support)
+            + " in your workspace; checks always use the problem's own copy, so those changes "
+            "were not used"
+        )
+    if outcome.passed:
+        _show_pass(problem, outcome.next_slug, watching=watching)
+        return
+    labels = ("expected", "your output")
     if verdict.diff or verdict.whitespace_only:
         if verdict.whitespace_only:
             console.print(Text("Only whitespace differs (· is a space, → a tab):", style="yellow"))
@@ -409,33 +508,89 @@ def show_verdict(
                 border_style="dim",
             )
         )
-    stderr = result.stderr.strip()
-    if stderr and result.output_limit != "stderr":
-        lines = stderr.splitlines()
-        if len(lines) > STDERR_LINES_SHOWN:
-            lines = [
-                f"... {len(lines) - STDERR_LINES_SHOWN} lines above not shown ...",
-                *lines[-STDERR_LINES_SHOWN:],
-            ]
-        console.print(
-            Panel(Text("\n".join(lines)), title="stderr", title_align="left", border_style="red")
-        )
+    _show_stderr(result)
     if watching:
         return
-    if problem.kind is Kind.PREDICT:
-        console.print(Text("Try again: importdrill check   Stuck? importdrill hint", style="dim"))
+    console.print(
+        Text(
+            "Edit your file and run importdrill check again.   Stuck? importdrill hint",
+            style="dim",
+        )
+    )
+
+
+def show_outcome(outcome: Outcome, *, watching: bool = False) -> None:
+    from importdrill.usecases import PredictionOutcome
+
+    if isinstance(outcome, PredictionOutcome):
+        show_prediction(outcome, watching=watching)
     else:
+        show_file_outcome(outcome, watching=watching)
+
+
+def show_revealed(revealed: Revealed) -> None:
+    """The real output beside the learner's last prediction, then the explanation."""
+    console = out()
+    problem = revealed.problem
+    console.print(Text.assemble(("◐ revealed  ", "bold magenta"), (problem.slug, "bold")))
+    real = revealed.output.split("\n") if revealed.output else []
+    if revealed.last_prediction is None:
+        from rich.panel import Panel
+
         console.print(
-            Text(
-                "Edit your file and run importdrill check again.   Stuck? importdrill hint",
-                style="dim",
+            Panel(
+                Text("\n".join(real)),
+                title="real output",
+                title_align="left",
+                border_style="magenta",
             )
         )
+    else:
+        from importdrill import judge
+
+        mine = judge.split_lines(revealed.last_prediction)
+        console.print(side_by_side(mine, real, ("your last prediction", "real output")))
+    _show_stderr(revealed.result)
+    show_explanation(problem)
+    console.print(
+        Text(
+            f"The program is in {revealed.workspace}: change it and run it with "
+            f"importdrill run {problem.slug}. A right prediction later still counts as solved.",
+            style="dim",
+        )
+    )
 
 
-def show_solution(problem: Problem, mine: str | None) -> None:
+def show_workspace_run(run: WorkspaceRun) -> None:
+    """Raw output of the workspace run by hand, and its exit status."""
     console = out()
-    reference = code_view(problem.solution or "", title="reference solution")
+    result = run.result
+    console.print(
+        Text.assemble(
+            ("$ ", "dim"),
+            (" ".join(run.command), "bold"),
+            (f"   in {run.folder}", "dim"),
+        ),
+        soft_wrap=True,
+    )
+    if result.stdout:
+        console.print(Text(result.stdout.rstrip("\n")), soft_wrap=True)
+    if result.stderr:
+        err().print(Text(result.stderr.rstrip("\n")), soft_wrap=True)
+    if result.timed_out:
+        how = f"stopped after {result.duration_s:.1f} s (the time limit)"
+    elif result.output_limit:
+        how = f"stopped: it printed more than the {result.output_limit} limit"
+    elif result.signal_name:
+        how = f"killed by {result.signal_name}"
+    else:
+        how = f"exit status {result.returncode}"
+    console.print(Text(f"[{how}, {result.duration_s:.2f} s]", style="dim"))
+
+
+def show_solution(solution: str, mine: str | None) -> None:
+    console = out()
+    reference = code_view(solution, title="reference solution")
     if mine is None:
         console.print(reference)
         return
@@ -466,6 +621,7 @@ def show_watch(
     outcome: Outcome | None,
     *,
     full: bool,
+    keys: str,
     extra: str | None = None,
 ) -> None:
     """One screen of watch mode: the problem, the last verdict, and the keys."""
@@ -482,12 +638,7 @@ def show_watch(
                 Text("Write what the program prints in that file and save it.", style="yellow")
             )
     else:
-        show_verdict(
-            problem, outcome.verdict, outcome.result, next_slug=outcome.next_slug, watching=True
-        )
+        show_outcome(outcome, watching=True)
     if extra:
         console.print(Text(extra, style="yellow"))
-    keys = "h hint · r re-run · q quit"
-    if outcome is not None and outcome.verdict.passed:
-        keys = ("n next (" + outcome.next_slug + ") · " if outcome.next_slug else "") + keys
     console.print(Text(keys, style="bold cyan"))

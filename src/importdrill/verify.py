@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from importdrill import judge, runner
 from importdrill.drill import program_for
-from importdrill.errors import UsageError
+from importdrill.errors import InterpreterError
 from importdrill.problems import Kind, Problem
 
 
@@ -56,13 +56,13 @@ def interpreter(command: str) -> Interpreter:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"--python {command}: cannot run it ({exc})") from None
+        raise InterpreterError(command, f"cannot run it ({exc})") from None
     parts = done.stdout.split()
     if done.returncode != 0 or len(parts) != 2:
-        raise UsageError(f"--python {command}: it did not answer like a Python interpreter")
+        raise InterpreterError(command, "it did not answer like a Python interpreter")
     major, minor = int(parts[0]), int(parts[1])
     if (major, minor) < (3, 9):
-        raise UsageError(f"--python {command}: Python {major}.{minor} is older than 3.9")
+        raise InterpreterError(command, f"Python {major}.{minor} is older than 3.9")
     return Interpreter(command, (major, minor))
 
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from importdrill import drill, ui, workspace
-from importdrill.errors import NoCurrentProblemError
-from importdrill.problems import Catalog, Kind, Problem
-from importdrill.progress import Store
+from importdrill import ui, workspace
+from importdrill.errors import DrillError, NoCurrentProblemError
+from importdrill.problems import Kind, Problem
+from importdrill.usecases import Drill
 
 if TYPE_CHECKING:
     from importdrill.runner import Limits
+    from importdrill.usecases import Outcome
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130
@@ -88,93 +89,135 @@ def _key_source(events: queue.Queue[Event]) -> Iterator[object | None]:
         yield None
 
 
-def _target(problem: Problem) -> Path:
+def _target(drill: Drill, problem: Problem) -> Path:
     if problem.kind is Kind.IMPLEMENT:
-        return workspace.ensure(problem)[0]
+        return drill.learner_file(problem)[0]
     return workspace.ensure_prediction(problem)
 
 
-class Session:
-    """One watch session: the problem being watched, its last verdict, and the key handling."""
+KEYS_HELP = "h hint · r re-run · q quit"
 
-    def __init__(self, catalog: Catalog, store: Store, limits: Limits) -> None:
-        self.catalog = catalog
-        self.store = store
+
+class Session:
+    """One watch session: the problem being watched, its last verdict, and the key handling.
+
+    Every action goes through the use cases (usecases.Drill), as the commands do."""
+
+    def __init__(self, drill: Drill, limits: Limits) -> None:
+        self.drill = drill
         self.limits = limits
         self.events: queue.Queue[Event] = queue.Queue()
         self.problem = self._current()
-        self.outcome: drill.Outcome | None = None
+        self.outcome: Outcome | None = None
         self.watcher: FileWatcher | None = None
         self.shown: str | None = None  # the problem whose prompt was last shown
+        self.reveal_asked = False
 
     def _current(self) -> Problem:
-        slug = self.store.load().current
-        if slug is None:
+        try:
+            return self.drill.problem(None)
+        except NoCurrentProblemError:
             raise NoCurrentProblemError(
                 "no problem has been started yet: run importdrill start SLUG (or importdrill "
                 "next), then importdrill watch"
-            )
-        return self.catalog.get(slug)
+            ) from None
 
     def switch(self, problem: Problem) -> None:
         if self.watcher:
             self.watcher.stop()
         self.problem = problem
         self.outcome = None
-        with self.store.change() as state:
-            state.current = problem.slug
-            state.touch(problem.slug)
-        self.target = _target(problem)
+        self.drill.begin(problem)
+        self.target = _target(self.drill, problem)
         self.watcher = FileWatcher(self.target, self.events)
 
     def check(self) -> None:
         problem = self.problem
-        text = self.target.read_text(encoding="utf-8")
-        if problem.kind is Kind.PREDICT:
-            if not text.strip():
-                self.outcome = None
-                self.render()
-                return
-            expected, prediction, code = text, text, problem.code
-        else:
-            expected, prediction, code = problem.expected_output, None, text
-        self.outcome = drill.check(
-            self.catalog,
-            self.store,
-            problem,
-            code=code,
-            expected=expected,
-            limits=self.limits,
-            prediction=prediction,
-        )
+        self.reveal_asked = False
+        try:
+            if problem.kind is Kind.PREDICT:
+                text = workspace.read_prediction(problem)
+                if not text.strip():
+                    self.outcome = None
+                    self.render()
+                    return
+                self.outcome = self.drill.attempt_prediction(problem, text, limits=self.limits)
+            else:
+                self.outcome = self.drill.attempt_file(problem, limits=self.limits)
+        except DrillError as exc:
+            # A file that cannot be read (not UTF-8, say) is the learner's to fix: say so and
+            # keep watching, as `check` would report it and exit.
+            self.outcome = None
+            self.render(f"error: {exc}")
+            return
         self.render()
+
+    def keys(self) -> str:
+        keys = KEYS_HELP
+        status = self.drill.status(self.problem)
+        if status.answer_seen:
+            keys = "e explain · " + keys
+        elif self.problem.kind is Kind.PREDICT:
+            keys = "v reveal · " + keys
+        if self.outcome is not None and self.outcome.passed:
+            keys = (
+                "n next (" + self.outcome.next_slug + ") · " if self.outcome.next_slug else ""
+            ) + keys
+        return keys
 
     def render(self, extra: str | None = None) -> None:
         # On a terminal the screen is redrawn whole; in a pipe the prompt is printed once.
         full = ui.out().is_terminal or self.shown != self.problem.slug
         self.shown = self.problem.slug
-        ui.show_watch(self.problem, str(self.target), self.outcome, full=full, extra=extra)
+        ui.show_watch(
+            self.problem, str(self.target), self.outcome, full=full, keys=self.keys(), extra=extra
+        )
 
     def hint(self) -> None:
-        total = len(self.problem.hints)
-        with self.store.change() as state:
-            number = state.reveal_hint(self.problem.slug, total)
+        shown = self.drill.hint(self.problem)
         self.render()
-        ui.show_hint(self.problem, number or total)  # all revealed: the last one again
+        ui.show_hint(shown)
+
+    def reveal(self) -> None:
+        if self.problem.kind is not Kind.PREDICT:
+            self.render("Only a prediction can be revealed; h shows a hint.")
+            return
+        if not self.reveal_asked:
+            # One stray key must not give the answer away: v asks, a second v reveals.
+            self.reveal_asked = True
+            self.render("Press v again to see the answer (it counts as revealed, not solved).")
+            return
+        self.reveal_asked = False
+        try:
+            revealed = self.drill.reveal(self.problem, limits=self.limits)
+        except DrillError as exc:
+            self.render(f"error: {exc}")
+            return
+        self.render()
+        ui.show_revealed(revealed)
+
+    def explain(self) -> None:
+        try:
+            problem = self.drill.explain(self.problem)
+        except DrillError as exc:
+            self.render(str(exc))
+            return
+        self.render()
+        ui.show_explanation(problem)
 
     def next(self) -> None:
-        if not (self.outcome and self.outcome.verdict.passed):
+        if not (self.outcome and self.outcome.passed):
             self.render("n moves on once this problem passes.")
             return
         if self.outcome.next_slug is None:
             self.render("That was the last unsolved problem. Well done!")
             return
-        self.switch(self.catalog.get(self.outcome.next_slug))
+        self.switch(self.drill.catalog.get(self.outcome.next_slug))
         self.first_look()
 
     def first_look(self) -> None:
         """Show a newly watched problem: implement files are checked at once, as rustlings does."""
-        if self.problem.kind is Kind.IMPLEMENT or self.target.read_text(encoding="utf-8").strip():
+        if self.problem.kind is Kind.IMPLEMENT or self.target.stat().st_size:
             self.check()
         else:
             self.render()
@@ -200,6 +243,10 @@ class Session:
                     self.check()
                 elif event.key == "n":
                     self.next()
+                elif event.key == "v":
+                    self.reveal()
+                elif event.key == "e":
+                    self.explain()
 
     def _drain_saves(self) -> None:
         """Saves that piled up during a check are one more check, not many."""
@@ -229,9 +276,9 @@ class Session:
             return None
 
 
-def run(catalog: Catalog, store: Store, limits: Limits) -> int:
+def run(drill: Drill, limits: Limits) -> int:
     """Watch until q or Ctrl-C; the exit status is 0 for q and 130 for Ctrl-C."""
-    session = Session(catalog, store, limits)
+    session = Session(drill, limits)
     try:
         return session.loop()
     except KeyboardInterrupt:

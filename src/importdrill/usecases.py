@@ -1,0 +1,367 @@
+"""Everything a learner does, once: begin, attempt, reveal, explain, hint, run, reset, solution.
+
+Both front ends (the Typer commands and the watch screen) call these and render the result
+objects they return; neither decides anything about problems, progress or answers itself.
+The core they use returns data and raises DrillError subclasses; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from importdrill import workspace
+from importdrill.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
+from importdrill.problems import Catalog, Kind, Problem, load_catalog
+from importdrill.progress import State, Status, Store
+
+if TYPE_CHECKING:
+    from importdrill import judge, runner
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A problem made current: where the learner's file is, and whether it was just created."""
+
+    problem: Problem
+    learner_file: Path | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class PredictionOutcome:
+    """A judged prediction. `output` is the real output: render it only if `answer_visible`."""
+
+    problem: Problem
+    prediction: str
+    verdict: judge.Verdict
+    result: runner.RunResult
+    marks: judge.PredictionMarks
+    answer_visible: bool
+    next_slug: str | None
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+    @property
+    def output(self) -> str:
+        return self.verdict.actual
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """A judged implement file, and support files the learner changed (not used by checks)."""
+
+    problem: Problem
+    verdict: judge.Verdict
+    result: runner.RunResult
+    next_slug: str | None
+    changed_support: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+
+Outcome = PredictionOutcome | FileOutcome
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """The answer to a predict problem the learner gave up on, beside their last prediction."""
+
+    problem: Problem
+    output: str
+    last_prediction: str | None
+    result: runner.RunResult
+    workspace: Path
+
+
+@dataclass(frozen=True)
+class HintShown:
+    """A hint to show; `fresh` is False when every hint was already revealed."""
+
+    problem: Problem
+    number: int
+    fresh: bool
+
+    @property
+    def text(self) -> str:
+        return self.problem.hints[self.number - 1]
+
+
+@dataclass(frozen=True)
+class WorkspaceRun:
+    """The workspace run by hand, as a check would run it; nothing is recorded."""
+
+    problem: Problem
+    folder: Path
+    command: list[str]
+    result: runner.RunResult
+
+
+@dataclass(frozen=True)
+class ResetDone:
+    """A problem forgotten; its old workspace kept at `kept` (None when there was none)."""
+
+    problem: Problem
+    kept: Path | None
+
+
+class Drill:
+    """The use cases, over one progress store and one catalogue (loaded when first needed)."""
+
+    def __init__(self, store: Store | None = None, catalog: Catalog | None = None) -> None:
+        self.store = store or Store()
+        self._catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog()
+        return self._catalog
+
+    def state(self) -> State:
+        return self.store.load()
+
+    # --- finding problems ---------------------------------------------------------------
+
+    def problem(self, slug: str | None) -> Problem:
+        """The named problem, or the current one when slug is None."""
+        if slug is None:
+            slug = self.state().current
+            if slug is None:
+                raise NoCurrentProblemError(
+                    "no problem has been started yet: name one (importdrill list shows them), "
+                    "or run importdrill next"
+                )
+        return self.catalog.get(slug)
+
+    def next_problem(self) -> Problem | None:
+        """The next unsolved problem after the current one, wrapping round; None if all are."""
+        state = self.state()
+        return self.catalog.next_open(state.current, state.is_solved, wrap=True)
+
+    def status(self, problem: Problem) -> Status:
+        return self.state().status(problem.slug)
+
+    # --- starting -----------------------------------------------------------------------
+
+    def begin(self, problem: Problem) -> Begun:
+        """Make problem current; lay out an implement problem's workspace."""
+        require_available(problem)
+        with self.store.change() as state:
+            state.current = problem.slug
+            state.touch(problem.slug)
+            seen = state.status(problem.slug).answer_seen
+        if problem.kind is Kind.IMPLEMENT:
+            target, created = workspace.ensure(problem)
+            return Begun(problem, target, created)
+        if seen:
+            workspace.lay_out_program(problem)
+        return Begun(problem, None, False)
+
+    # --- attempts -----------------------------------------------------------------------
+
+    def run_program(
+        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+    ) -> runner.RunResult:
+        """Run a predict problem's own program (never the workspace copy): its real output."""
+        from importdrill import drill, runner
+
+        python = checked_interpreter(problem, python)
+        return runner.run(drill.program_for(problem, problem.code), python=python, limits=limits)
+
+    def attempt_prediction(
+        self,
+        problem: Problem,
+        prediction: str,
+        *,
+        limits: runner.Limits,
+        python: str | None = None,
+        result: runner.RunResult | None = None,
+    ) -> PredictionOutcome:
+        """Judge a prediction against the program's real output, and record it.
+
+        `result` is a run of the program made just before (to tell the learner how many lines
+        it prints); without one the program is run now.
+        """
+        from importdrill import judge
+
+        if problem.kind is not Kind.PREDICT:
+            raise UsageError(
+                f"'{problem.slug}' is an implement problem: edit your file and run "
+                "importdrill check, without a prediction"
+            )
+        if result is None:
+            result = self.run_program(problem, limits=limits, python=python)
+        verdict = judge.judge(prediction, result)
+        # judge() compares "expected" with the run; for a prediction, what the learner wrote is
+        # the claim and the run is the truth, so the verdict's `actual` is the real output.
+        marks = judge.mark_prediction(prediction, result.stdout)
+        with self.store.change() as state:
+            seen_before = state.status(problem.slug).answer_seen
+            state.record_prediction(problem.slug, prediction)
+            self._record(state, problem, verdict)
+            following = self.catalog.next_open(problem.slug, state.is_solved)
+        if verdict.passed:
+            workspace.lay_out_program(problem)
+        return PredictionOutcome(
+            problem=problem,
+            prediction=prediction,
+            verdict=verdict,
+            result=result,
+            marks=marks,
+            answer_visible=verdict.passed or seen_before,
+            next_slug=following.slug if following else None,
+        )
+
+    def attempt_file(
+        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+    ) -> FileOutcome:
+        """Run the learner's file for an implement problem, judge it, and record it."""
+        from importdrill import drill, judge, runner
+
+        if problem.kind is not Kind.IMPLEMENT:
+            raise UsageError(f"'{problem.slug}' asks you to predict its output: give a prediction")
+        mine = workspace.read(problem)
+        if mine is None:
+            raise UsageError(
+                f"you have not started '{problem.slug}': run importdrill start {problem.slug}"
+            )
+        python = checked_interpreter(problem, python)
+        # Always the problem's own support files: a check judges the learner's file alone.
+        result = runner.run(drill.program_for(problem, mine), python=python, limits=limits)
+        verdict = judge.judge(problem.expected_output, result)
+        with self.store.change() as state:
+            self._record(state, problem, verdict)
+            following = self.catalog.next_open(problem.slug, state.is_solved)
+        return FileOutcome(
+            problem=problem,
+            verdict=verdict,
+            result=result,
+            next_slug=following.slug if following else None,
+            changed_support=tuple(workspace.changed_support(problem)),
+        )
+
+    @staticmethod
+    def _record(state: State, problem: Problem, verdict: judge.Verdict) -> None:
+        # Recorded only once the run is over: Ctrl-C during it leaves the state as it was.
+        if verdict.passed:
+            state.record_pass(problem.slug)
+        else:
+            state.record_fail(problem.slug)
+        state.current = problem.slug
+
+    # --- giving up, and the rewards -------------------------------------------------------
+
+    def reveal(
+        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+    ) -> Revealed:
+        """Give up on a prediction: the real output, the learner's last prediction, recorded."""
+        if problem.kind is not Kind.PREDICT:
+            raise UsageError(
+                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
+                f"importdrill hint {problem.slug} helps, and importdrill solution shows the "
+                "reference once it passes"
+            )
+        result = self.run_program(problem, limits=limits, python=python)
+        with self.store.change() as state:
+            entry = state.of(problem.slug)
+            last = entry.predictions[-1] if entry and entry.predictions else None
+            state.record_reveal(problem.slug)
+            state.current = problem.slug
+        folder = workspace.lay_out_program(problem)
+        from importdrill import judge
+
+        return Revealed(problem, judge.normalise(result.stdout), last, result, folder)
+
+    def explain(self, problem: Problem) -> Problem:
+        """The explanation, once the problem is solved (or, for a prediction, revealed)."""
+        status = self.status(problem)
+        if status is Status.SOLVED or (status is Status.REVEALED and problem.kind is Kind.PREDICT):
+            return problem
+        how = (
+            f"a right prediction (importdrill check {problem.slug}) or giving up on it "
+            f"(importdrill reveal {problem.slug})"
+            if problem.kind is Kind.PREDICT
+            else f"your file passes (importdrill check {problem.slug})"
+        )
+        raise NotEarnedError(problem.slug, "the explanation", how)
+
+    def solution(self, problem: Problem) -> tuple[str, str | None]:
+        """The reference solution and the learner's file, once an implement problem passed."""
+        if problem.kind is not Kind.IMPLEMENT:
+            raise UsageError(
+                f"'{problem.slug}' is a predict problem: it has no solution to write; "
+                f"importdrill explain {problem.slug} shows why it prints what it prints"
+            )
+        if not self.state().is_solved(problem.slug):
+            raise NotEarnedError(
+                problem.slug, "the reference solution", "a pass (importdrill check)"
+            )
+        return problem.solution or "", workspace.read(problem)
+
+    def hint(self, problem: Problem) -> HintShown:
+        """The next hint (remembered); the last one again when all are revealed."""
+        total = len(problem.hints)
+        with self.store.change() as state:
+            number = state.reveal_hint(problem.slug, total)
+        return HintShown(problem, number or total, fresh=number is not None)
+
+    # --- the workspace --------------------------------------------------------------------
+
+    def learner_file(self, problem: Problem) -> tuple[Path, bool]:
+        """An implement problem's file (created from the starter if missing) and whether it
+        was created just now."""
+        if problem.kind is not Kind.IMPLEMENT:
+            raise UsageError(f"'{problem.slug}' is a predict problem: it has no file of yours")
+        return workspace.ensure(problem)
+
+    def run_workspace(
+        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+    ) -> WorkspaceRun:
+        """Run the workspace as it is now, as a check would; record nothing."""
+        from importdrill import drill, runner
+
+        if problem.kind is Kind.PREDICT:
+            if not self.status(problem).answer_seen:
+                raise SpoilerError(problem.slug)
+            folder = workspace.lay_out_program(problem)
+        else:
+            workspace.ensure(problem)
+            folder = workspace.folder(problem)
+        python = checked_interpreter(problem, python)
+        main, files = workspace.read_tree(problem)
+        program = drill.program_for(problem, main, files=files)
+        result = runner.run(program, python=python, limits=limits)
+        return WorkspaceRun(problem, folder, problem.command(), result)
+
+    def reset(self, problem: Problem) -> ResetDone:
+        """Forget all progress on problem; keep its workspace in the trash."""
+        kept = workspace.trash(problem)
+        with self.store.change() as state:
+            state.problems.pop(problem.slug, None)
+        return ResetDone(problem, kept)
+
+
+def require_available(problem: Problem, version: tuple[int, int] | None = None) -> None:
+    reason = problem.unavailable_reason(version)
+    if reason:
+        raise UsageError(f"'{problem.slug}' is not available here: it {reason}")
+
+
+def checked_interpreter(problem: Problem, python: str | None) -> str:
+    """The interpreter to run problem with; one named by --python is proven to work first,
+    so that a bad one is bad input (exit 2, nothing recorded), not a failed attempt."""
+    if python is None:
+        require_available(problem)
+        return sys.executable
+    from importdrill.verify import interpreter
+
+    found = interpreter(python)
+    require_available(problem, found.version)
+    return found.command

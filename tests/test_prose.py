@@ -1,0 +1,73 @@
+"""The Markdown subset renderer, checked against rich.markdown on every built-in text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.console import Console, RenderableType
+from rich.markdown import Markdown
+
+from importdrill import problems, prose
+
+URL_TOKEN = re.compile(r"^\(?https?://")
+# What prose adds after a link's text: its address, for terminals without hyperlinks.
+LINK_ADDRESS = re.compile(r" \(https?://[^)\s]+\)")
+
+
+def plain(renderable: RenderableType) -> str:
+    console = Console(width=200, record=True, color_system=None, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(renderable)
+    return console.export_text()
+
+
+def tokens(text: str) -> list[str]:
+    # Layout differs on purpose (bullets, boxes, list markers "1." against "1"); the words
+    # and their order must not. URLs are compared apart: rich.markdown, without linkify,
+    # renders `__main__` in a bare URL as bold "main", which is the bug we must not copy,
+    # and we print a link's address after its text for terminals without hyperlinks.
+    text = re.sub(r"[•│─╭╮╰╯]", " ", text)
+    words = [w.rstrip(".") for w in text.split() if not URL_TOKEN.match(w)]
+    return [w for w in words if w]
+
+
+def builtin_texts() -> list[tuple[str, str]]:
+    catalog = problems.load_catalog()
+    return [
+        (f"{p.slug}:{i}", text)
+        for p in catalog
+        for i, text in enumerate([p.prompt, p.explanation, *p.hints])
+    ]
+
+
+@pytest.mark.parametrize(("where", "text"), builtin_texts(), ids=lambda v: v if ":" in v else "")
+def test_every_builtin_text_reads_as_rich_markdown_renders_it(where: str, text: str):
+    ours = LINK_ADDRESS.sub("", plain(prose.render(text)))
+    reference = LINK_ADDRESS.sub("", plain(Markdown(text, hyperlinks=True)))
+    assert tokens(ours) == tokens(reference)
+
+
+def test_urls_are_shown_as_written():
+    text = "See https://docs.python.org/3/library/__main__.html, and [the docs](https://x.org/a__b__c)."
+    shown = plain(prose.render(text))
+    assert "https://docs.python.org/3/library/__main__.html," in shown
+    assert "(https://x.org/a__b__c)" in shown
+
+
+def test_link_text_is_markdown_too():
+    shown = prose.inline("The [`__import__` documentation](https://docs.python.org/3/x)")
+    assert "`" not in shown.plain
+    assert shown.plain.startswith("The __import__ documentation")
+    code_spans = [s for s in shown.spans if "cyan" in str(s.style)]
+    assert code_spans, "the code in the link text is styled as code"
+
+
+def test_lists_headings_fences_and_emphasis():
+    text = "# Title\n\nSome *it* and **bold** and `code`.\n\n- one\n  more\n- two\n\n```\nx = 1\n```\n"
+    shown = plain(prose.render(text))
+    assert "Title" in shown and "Some it and bold and code." in shown
+    assert "• one more" in shown and "• two" in shown and "x = 1" in shown
+
+
+def test_an_unclosed_fence_still_shows_its_code():
+    assert "print(1)" in plain(prose.render("Text\n\n```\nprint(1)\n"))
