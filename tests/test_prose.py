@@ -63,7 +63,9 @@ def test_link_text_is_markdown_too():
 
 
 def test_lists_headings_fences_and_emphasis():
-    text = "# Title\n\nSome *it* and **bold** and `code`.\n\n- one\n  more\n- two\n\n```\nx = 1\n```\n"
+    text = (
+        "# Title\n\nSome *it* and **bold** and `code`.\n\n- one\n  more\n- two\n\n```\nx = 1\n```\n"
+    )
     shown = plain(prose.render(text))
     assert "Title" in shown and "Some it and bold and code." in shown
     assert "• one more" in shown and "• two" in shown and "x = 1" in shown

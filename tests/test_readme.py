@@ -34,7 +34,8 @@ def test_every_command_named_in_the_readme_exists():
 
 def test_exit_statuses():
     assert "Exit status: 0 ok or pass; 1 the check or verify\nfailed; 2 bad input" in README
-    assert "130 interrupted" in README
+    assert "`run` exits with the program's own status" in README
+    assert "130\ninterrupted" in README
     assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_INTERRUPTED) == (0, 1, 2, 130)
 
 
@@ -111,7 +112,7 @@ def test_screenshots_are_made_from_real_runs(tmp_path: Path):
         assert f"](docs/{name}.svg)" in README
         svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
         assert svg.startswith("<svg")
-    assert "wrong&#160;output" in (tmp_path / "check-fail.svg").read_text(encoding="utf-8")
+    assert "wrong&#160;prediction" in (tmp_path / "check-fail.svg").read_text(encoding="utf-8")
     assert "✓&#160;pass" in (tmp_path / "check-pass.svg").read_text(encoding="utf-8")
     assert "sys-modules-cache" in (tmp_path / "list.svg").read_text(encoding="utf-8")
 
