@@ -15,11 +15,10 @@ from importdrill import ui
 from importdrill.errors import DrillError, UsageError
 from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Store
-from importdrill.usecases import Drill
 
 if TYPE_CHECKING:
     from importdrill.runner import Limits
-    from importdrill.usecases import Outcome
+    from importdrill.usecases import Drill, Outcome
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -106,6 +105,13 @@ PythonOpt = Annotated[
         "--python", metavar="PATH", help="Interpreter to run it with (default: this one)."
     ),
 ]
+
+
+def _drill(store: Store) -> "Drill":
+    # Imported per command: `list`, `status` and `--help` start faster without it.
+    from importdrill.usecases import Drill
+
+    return Drill(store)
 
 
 def _version_callback(value: bool) -> None:
@@ -211,7 +217,7 @@ def path(slug: SlugArg = None) -> None:
     """
     store = Store()
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         target, created = drill.learner_file(drill.problem(slug))
         ui.plain(str(target))
         if created:
@@ -225,7 +231,7 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _begin(drill: Drill, problem: Problem, *, edit: bool) -> int:
+def _begin(drill: "Drill", problem: Problem, *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
     from importdrill import editor
 
@@ -288,7 +294,7 @@ def start(
     store = Store()
     code = EXIT_OK
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         code = _begin(drill, drill.catalog.get(slug), edit=not no_edit)
     raise typer.Exit(code)
 
@@ -304,7 +310,7 @@ def next_(
     store = Store()
     code = EXIT_OK
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         following = drill.next_problem()
         if following is None:
             ui.info("Every problem is solved. Well done! (importdrill list to review)")
@@ -324,7 +330,7 @@ def hint(slug: SlugArg = None) -> None:
     """
     store = Store()
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         ui.show_hint(drill.hint(drill.problem(slug)))
 
 
@@ -336,7 +342,7 @@ def solution(slug: SlugArg = None) -> None:
     """
     store = Store()
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         problem = drill.problem(slug)
         reference, mine = drill.solution(problem)
         ui.show_solution(reference, mine)
@@ -356,7 +362,7 @@ def reveal(
     """
     store = Store()
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         problem = drill.problem(slug)
         if problem.kind is not Kind.PREDICT:
             drill.reveal(problem, limits=_limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB))
@@ -378,7 +384,7 @@ def explain(slug: SlugArg = None) -> None:
     """
     store = Store()
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         ui.show_explanation(drill.explain(drill.problem(slug)))
 
 
@@ -454,7 +460,7 @@ def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
 
 
 def _predict_in_terminal(
-    drill: Drill, problem: Problem, *, limits: "Limits", python: str | None
+    drill: "Drill", problem: Problem, *, limits: "Limits", python: str | None
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length."""
     from importdrill import judge, prompt
@@ -516,7 +522,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, memory)
-        drill = Drill(store)
+        drill = _drill(store)
         problem = drill.problem(slug)
         if problem.kind is Kind.PREDICT:
             if predict_file is not None:
@@ -563,7 +569,7 @@ def run(
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, memory)
-        drill = Drill(store)
+        drill = _drill(store)
         done = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
         ui.show_workspace_run(done)
         result = done.result
@@ -596,7 +602,7 @@ def reset(
     """
     store = Store()
     with reporting(store):
-        drill = Drill(store)
+        drill = _drill(store)
         problem = drill.catalog.get(slug)
         if not yes and not _confirmed(
             f"Forget your progress on {slug} (your files are kept in a trash folder)?",
@@ -720,7 +726,7 @@ def watch(
     code = EXIT_OK
     with reporting(store):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
-        code = importdrill.watch.run(Drill(store), limits)
+        code = importdrill.watch.run(_drill(store), limits)
     raise typer.Exit(code)
 
 
