@@ -7,14 +7,15 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from importdrill import ui
 from importdrill.errors import DrillError, UsageError
 from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
-from importdrill.progress import Store
+from importdrill.progress import Status, Store
 
 if TYPE_CHECKING:
     from importdrill.runner import Limits
@@ -31,39 +32,68 @@ JSON_VERSION = 1
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MEMORY_MIB = 1024
 
+
+@contextlib.contextmanager
+def reporting(store: Store | None = None, *, as_json: bool = False) -> Iterator[None]:
+    """Turn core errors into a message and exit 2, Ctrl-C into exit 130; show notices.
+
+    With --json the error is a JSON document on stdout instead. Notices (a damaged progress
+    file kept aside) go to stderr whatever the exit path, an early typer.Exit included.
+    """
+    try:
+        yield
+    except DrillError as exc:
+        _flush_notices(store)
+        if as_json:
+            _json_error(exc.kind, str(exc), exc.details())
+        else:
+            ui.error(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        _flush_notices(store)
+        if as_json:
+            _json_error("interrupted", "interrupted; nothing was recorded", {})
+        else:
+            ui.notice("interrupted; nothing was recorded")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        _flush_notices(store)
+
+
+def _json_error(kind: str, message: str, details: dict[str, object]) -> None:
+    _json({"error": {"kind": kind, "message": message, **details}})
+
+
+class _Group(TyperGroup):
+    """The command group; with --json, a malformed command line is reported in JSON too."""
+
+    def invoke(self, ctx: Any) -> Any:
+        args = [*getattr(ctx, "protected_args", []), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # Click's usage errors (an unknown option, a value of the wrong type) are raised
+            # while the command's arguments are parsed, before any command code runs.
+            exit_code = getattr(exc, "exit_code", None)
+            if "--json" in args and hasattr(exc, "format_message") and exit_code == EXIT_USAGE:
+                _json_error("usage", exc.format_message(), {})
+                raise typer.Exit(EXIT_USAGE) from None
+            raise
+
+
 app = typer.Typer(
     name="importdrill",
     help="A terminal drill for the Python import system: sys.modules, finders, loaders, "
     "packages and -m.\n\nStart with: importdrill list, then importdrill start SLUG.",
     no_args_is_help=True,
     add_completion=True,
+    cls=_Group,
     # Plain help: Rich-formatted help imports the Markdown renderer, which doubles the
     # start-up time of `--help` (see the README's performance figures).
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-@contextlib.contextmanager
-def reporting(store: Store | None = None) -> Iterator[None]:
-    """Turn core errors into a message and exit 2, Ctrl-C into exit 130; show notices.
-
-    Notices (a damaged progress file kept aside) are shown whatever the exit path, an early
-    typer.Exit included.
-    """
-    try:
-        yield
-    except DrillError as exc:
-        _flush_notices(store)
-        ui.error(str(exc))
-        raise typer.Exit(EXIT_USAGE) from None
-    except KeyboardInterrupt:
-        _flush_notices(store)
-        ui.notice("interrupted; nothing was recorded")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    finally:
-        _flush_notices(store)
 
 
 def _flush_notices(store: Store | None) -> None:
@@ -160,7 +190,7 @@ def list_(
     Example: importdrill list --tag sys.modules
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         wanted = Difficulty.parse(difficulty) if difficulty is not None else None
         if difficulty is not None and wanted is None:
             raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
@@ -196,19 +226,42 @@ def list_(
 
 
 @app.command()
-def status() -> None:
+def status(as_json: JsonOpt = False) -> None:
     """Show how far you have come, per difficulty, and the current problem.
 
-    Example: importdrill status
+    Example: importdrill status --json
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         catalog = load_catalog()
-        ui.show_status(catalog.problems, store.load())
+        state = store.load()
+        if as_json:
+            counts: dict[str, dict[str, int]] = {}
+            for difficulty in Difficulty:
+                group = [p for p in catalog if p.difficulty is difficulty]
+                counts[difficulty.value] = {
+                    "total": len(group),
+                    **{
+                        s.value: sum(state.status(p.slug) is s for p in group)
+                        for s in (Status.SOLVED, Status.REVEALED, Status.STARTED)
+                    },
+                }
+            _json(
+                {
+                    "total": len(catalog),
+                    "solved": sum(c["solved"] for c in counts.values()),
+                    "revealed": sum(c["revealed"] for c in counts.values()),
+                    "by_difficulty": counts,
+                    "current": state.current,
+                    "started": [p.slug for p in catalog if state.status(p.slug) is Status.STARTED],
+                }
+            )
+            return
+        ui.show_status(catalog.problems, state)
 
 
 @app.command()
-def path(slug: SlugArg = None) -> None:
+def path(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     """Print the path of your file for an implement problem.
 
     The file is created from the starter if it does not exist yet; a note on stderr says so.
@@ -216,9 +269,13 @@ def path(slug: SlugArg = None) -> None:
     Example: importdrill path load-from-file
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         drill = _drill(store)
-        target, created = drill.learner_file(drill.problem(slug))
+        problem = drill.problem(slug)
+        target, created = drill.learner_file(problem)
+        if as_json:
+            _json({"slug": problem.slug, "path": str(target), "created": created})
+            return
         ui.plain(str(target))
         if created:
             ui.notice(f"created {target} from the problem's starter")
@@ -323,28 +380,43 @@ def next_(
 
 
 @app.command()
-def hint(slug: SlugArg = None) -> None:
+def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     """Reveal the next hint for a problem (they are remembered).
 
     Example: importdrill hint
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         drill = _drill(store)
-        ui.show_hint(drill.hint(drill.problem(slug)))
+        shown = drill.hint(drill.problem(slug))
+        if as_json:
+            _json(
+                {
+                    "slug": shown.problem.slug,
+                    "number": shown.number,
+                    "total": len(shown.problem.hints),
+                    "fresh": shown.fresh,
+                    "text": shown.text,
+                }
+            )
+            return
+        ui.show_hint(shown)
 
 
 @app.command()
-def solution(slug: SlugArg = None) -> None:
+def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     """Show the reference solution of an implement problem beside yours, once it passes.
 
     Example: importdrill solution load-from-file
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         drill = _drill(store)
         problem = drill.problem(slug)
         reference, mine = drill.solution(problem)
+        if as_json:
+            _json({"slug": problem.slug, "solution": reference, "yours": mine})
+            return
         ui.show_solution(reference, mine)
 
 
@@ -353,6 +425,7 @@ def reveal(
     slug: SlugArg = None,
     yes: YesOpt = False,
     python: PythonOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Give up on a prediction: show the real output beside your last one, and why.
 
@@ -361,11 +434,13 @@ def reveal(
     Example: importdrill reveal sys-modules-cache --yes
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         drill = _drill(store)
         problem = drill.problem(slug)
         if problem.kind is not Kind.PREDICT:
             drill.reveal(problem, limits=_limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB))
+        if not yes and (as_json or not _interactive()):
+            raise UsageError(f"reveal shows the answer to '{problem.slug}': add --yes to confirm")
         if not yes and not _confirmed(
             f"Show the answer to {problem.slug}? It will count as revealed, not solved.",
             f"reveal shows the answer to '{problem.slug}': add --yes to confirm",
@@ -373,19 +448,36 @@ def reveal(
             ui.info("Nothing was revealed.")
             return
         limits = _limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
-        ui.show_revealed(drill.reveal(problem, limits=limits, python=python))
+        revealed = drill.reveal(problem, limits=limits, python=python)
+        if as_json:
+            _json(
+                {
+                    "slug": problem.slug,
+                    "status": Status.REVEALED.value,
+                    "output": revealed.output,
+                    "last_prediction": revealed.last_prediction,
+                    "explanation": problem.explanation,
+                    "workspace": str(revealed.workspace),
+                }
+            )
+            return
+        ui.show_revealed(revealed)
 
 
 @app.command()
-def explain(slug: SlugArg = None) -> None:
+def explain(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     """Show a problem's explanation again, once it is solved (or its answer revealed).
 
     Example: importdrill explain sys-modules-cache
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         drill = _drill(store)
-        ui.show_explanation(drill.explain(drill.problem(slug)))
+        problem = drill.explain(drill.problem(slug))
+        if as_json:
+            _json({"slug": problem.slug, "explanation": problem.explanation})
+            return
+        ui.show_explanation(problem)
 
 
 def _confirmed(question: str, refusal: str) -> bool:
@@ -520,7 +612,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     """
     store = Store()
     code = EXIT_OK
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         limits = _limits(timeout, memory)
         drill = _drill(store)
         problem = drill.problem(slug)
@@ -557,6 +649,7 @@ def run(
     timeout: TimeoutOpt = DEFAULT_TIMEOUT_S,
     memory: MemoryOpt = DEFAULT_MEMORY_MIB,
     python: PythonOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run your workspace as a check would and show its raw output; nothing is recorded.
 
@@ -567,11 +660,10 @@ def run(
     """
     store = Store()
     code = EXIT_OK
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         limits = _limits(timeout, memory)
         drill = _drill(store)
         done = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
-        ui.show_workspace_run(done)
         result = done.result
         if result.returncode is None or result.timed_out or result.output_limit:
             code = EXIT_FAILED
@@ -579,6 +671,22 @@ def run(
             code = 128 - result.returncode
         else:
             code = result.returncode
+        if as_json:
+            _json(
+                {
+                    "slug": done.problem.slug,
+                    "command": done.command,
+                    "folder": str(done.folder),
+                    "stdout": result.stdout,
+                    "stderr": result.stderr,
+                    "returncode": result.returncode,
+                    "timed_out": result.timed_out,
+                    "output_limit": result.output_limit,
+                    "duration_s": round(result.duration_s, 3),
+                }
+            )
+        else:
+            ui.show_workspace_run(done)
     raise typer.Exit(code)
 
 
@@ -592,6 +700,7 @@ def reset(
         typer.Argument(help="The problem to reset.", metavar="SLUG", autocompletion=_complete_slug),
     ],
     yes: YesOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Forget your progress on a problem and start it afresh from the starter.
 
@@ -601,9 +710,11 @@ def reset(
     Example: importdrill reset load-from-file --yes
     """
     store = Store()
-    with reporting(store):
+    with reporting(store, as_json=as_json):
         drill = _drill(store)
         problem = drill.catalog.get(slug)
+        if not yes and as_json:
+            raise UsageError(f"reset forgets your progress on '{slug}': add --yes to confirm")
         if not yes and not _confirmed(
             f"Forget your progress on {slug} (your files are kept in a trash folder)?",
             f"reset forgets your progress on '{slug}': add --yes to confirm",
@@ -611,6 +722,9 @@ def reset(
             ui.info("Nothing was changed.")
             return
         done = drill.reset(problem)
+        if as_json:
+            _json({"slug": slug, "kept": str(done.kept) if done.kept else None})
+            return
         if done.kept is not None:
             ui.info(f"Reset {slug}. Your old files are kept in {done.kept}")
         else:
@@ -646,6 +760,7 @@ def verify_cmd(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Time limit for each run.")
     ] = DEFAULT_TIMEOUT_S,
+    as_json: JsonOpt = False,
 ) -> None:
     """For authors: prove problems true (programs print expected_output; no starter passes).
 
@@ -653,12 +768,33 @@ def verify_cmd(
     """
     from importdrill import verify
 
-    with reporting():
+    with reporting(as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
         catalog = load_catalog()
         problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
         pythons = [verify.interpreter(p) for p in (python or [sys.executable])]
         report = verify.verify(problems, pythons, limits=limits, jobs=jobs)
+        if as_json:
+            _json(
+                {
+                    "passed": not report.failures,
+                    "problems": len(problems),
+                    "runs": report.checked,
+                    "interpreters": [
+                        {"command": p.command, "version": ".".join(map(str, p.version))}
+                        for p in pythons
+                    ],
+                    "failures": [
+                        {"slug": f.slug, "python": f.python, "what": f.what, "detail": f.detail}
+                        for f in report.failures
+                    ],
+                    "skipped": [
+                        {"slug": slug_, "python": label, "reason": reason}
+                        for slug_, label, reason in report.skipped
+                    ],
+                }
+            )
+            raise typer.Exit(EXIT_FAILED if report.failures else EXIT_OK)
         for slug_, label, reason in report.skipped:
             ui.info(f"skipped {slug_} on {label}: it {reason}")
         if report.failures:

@@ -3,34 +3,76 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 
 class DrillError(Exception):
-    """Base of every error importdrill reports to the user without a traceback."""
+    """Base of every error importdrill reports to the user without a traceback.
+
+    `kind` names the class in `--json` errors; the attributes a subclass sets are its data.
+    """
+
+    kind: ClassVar[str] = "error"
+
+    def details(self) -> dict[str, object]:
+        """The data this error carries, for a machine-readable report."""
+        return {
+            key: str(value) if isinstance(value, Path) else value
+            for key, value in vars(self).items()
+            if not key.startswith("_")
+        }
 
 
 class UsageError(DrillError):
     """A command was given an argument it cannot use (an unknown slug, a bad option value)."""
 
+    kind = "usage"
+
+
+class UnknownProblemError(UsageError):
+    """No problem has this slug; `suggestions` holds the close ones."""
+
+    kind = "unknown-problem"
+
+    def __init__(self, slug: str, suggestions: list[str]) -> None:
+        hint = (
+            f" Did you mean: {', '.join(suggestions)}?"
+            if suggestions
+            else " Run 'importdrill list'."
+        )
+        super().__init__(f"unknown problem '{slug}'.{hint}")
+        self.slug = slug
+        self.suggestions = suggestions
+
 
 class ProblemFileError(DrillError):
     """A problem file cannot be read, is not valid YAML, or breaks the schema."""
+
+    kind = "problem-file"
 
 
 class DuplicateSlugError(ProblemFileError):
     """Two problem files, built-in or from packs, declare the same slug."""
 
+    kind = "duplicate-slug"
+
 
 class StateError(DrillError):
     """The progress file cannot be read or written (permissions, a lock held too long)."""
+
+    kind = "state"
 
 
 class EditorError(DrillError):
     """The learner's editor ($VISUAL or $EDITOR) could not be started."""
 
+    kind = "editor"
+
 
 class WorkspaceFileError(DrillError):
     """A file of the learner's workspace cannot be read (not UTF-8, a folder, no permission)."""
+
+    kind = "workspace-file"
 
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"cannot read {path}: {reason}")
@@ -41,6 +83,8 @@ class WorkspaceFileError(DrillError):
 class NotEarnedError(UsageError):
     """Something shown only after a pass (or a reveal) was asked for too early."""
 
+    kind = "not-earned"
+
     def __init__(self, slug: str, what: str, how: str) -> None:
         super().__init__(f"'{slug}': {what} is shown only after {how}")
         self.slug = slug
@@ -48,6 +92,8 @@ class NotEarnedError(UsageError):
 
 class SpoilerError(UsageError):
     """Running a predict problem's program would show the answer not yet earned or revealed."""
+
+    kind = "spoiler"
 
     def __init__(self, slug: str) -> None:
         super().__init__(
@@ -61,6 +107,8 @@ class SpoilerError(UsageError):
 class InterpreterError(UsageError):
     """The interpreter named by --python cannot run, or is not a Python importdrill can use."""
 
+    kind = "interpreter"
+
     def __init__(self, command: str, reason: str) -> None:
         super().__init__(f"--python {command}: {reason}")
         self.command = command
@@ -69,3 +117,5 @@ class InterpreterError(UsageError):
 
 class NoCurrentProblemError(UsageError):
     """A command needed a slug, none was given, and no problem has been started yet."""
+
+    kind = "no-current-problem"

@@ -13,7 +13,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from importdrill import __version__, paths
-from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
+from importdrill.errors import (
+    DuplicateSlugError,
+    ProblemFileError,
+    UnknownProblemError,
+    UsageError,
+)
 
 
 class Kind(StrEnum):
@@ -425,8 +430,7 @@ class Catalog:
         import difflib  # only needed on this error path
 
         close = difflib.get_close_matches(slug, list(self._by_slug), n=3, cutoff=0.5)
-        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'importdrill list'."
-        raise UsageError(f"unknown problem '{slug}'.{hint}")
+        raise UnknownProblemError(slug, close)
 
     def after(self, slug: str | None) -> list[Problem]:
         """The problems listed after slug (all of them when slug is None), in order."""
