@@ -15,9 +15,21 @@ HOSTILE = DATA / "hostile"
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own state folder and never touches the real one."""
+def home(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own state folder and temp folder, and never touches the real ones.
+
+    Its own TMPDIR matters on a shared machine: run folders, and anything a test looks for
+    among them, stay apart from other test runs and other importdrill processes.
+    """
+    import tempfile
+
     folder = tmp_path / "home"
+    # Beside tmp_path, not in it: tests assert that nothing lands where the learner stands.
+    temp = tmp_path_factory.mktemp("tmpdir")
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # gettempdir() caches its answer
     monkeypatch.setenv("IMPORTDRILL_HOME", str(folder))
     monkeypatch.delenv("IMPORTDRILL_PATH", raising=False)
     monkeypatch.delenv("IMPORTDRILL_NO_BUILTINS", raising=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -16,7 +17,7 @@ LINK_ADDRESS = re.compile(r" \(https?://[^)\s]+\)")
 
 
 def plain(renderable: RenderableType) -> str:
-    console = Console(width=200, record=True, color_system=None, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -60,7 +61,7 @@ def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path
     # watch renders through the same use case; drive its screen in-process.
     from importdrill.watch import Session
 
-    console = Console(record=True, width=120, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
+    console = Console(record=True, width=120, color_system=None, file=io.StringIO())
     ui._out = console
     try:
         session = Session(Drill(), runner.Limits())
