@@ -1,0 +1,126 @@
+"""Start-up kept fast by test: what each common command imports beyond the floor is pinned.
+
+The floor is what importdrill cannot avoid: `import typer, rich.console, rich.table`. A module
+added to a command's start-up path fails this test, so that the cost is a decision (update
+the pin, and the README's figures) rather than an accident. As click's test_imports.py does.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import mini_pack_env
+
+HARNESS = """
+import atexit, json, sys
+out = sys.argv[1]
+def dump():
+    with open(out, "w") as handle:
+        json.dump(sorted(sys.modules), handle)
+atexit.register(dump)
+from importdrill.cli import main
+sys.argv = ["importdrill", *sys.argv[2:]]
+main()
+"""
+FLOOR = "import json, sys; import typer, rich.console, rich.table; print(json.dumps(sorted(sys.modules)))"
+
+BASE = {
+    "importdrill",
+    "importdrill.cli",
+    "importdrill.errors",
+    "importdrill.paths",
+    "importdrill.problems",
+    "importdrill.progress",
+    "importdrill.ui",
+}
+CHECK = BASE | {
+    "importdrill.drill",
+    "importdrill.judge",
+    "importdrill.prose",  # a pass shows the explanation
+    "importdrill.runner",
+    "importdrill.usecases",
+    "importdrill.workspace",
+}
+# Heavy modules no command below may import: a YAML parser (the cache spares it), the
+# prompt and file-watching libraries, the Markdown parser (prose renders our subset), Pygments
+# (only code panels need it), and the authoring tools.
+FORBIDDEN = {
+    "yaml",
+    "prompt_toolkit",
+    "watchfiles",
+    "markdown_it",
+    "rich.markdown",
+    "rich.syntax",
+    "pygments",
+    "concurrent.futures",
+    "importdrill.verify",
+    "importdrill.watch",
+    "importdrill.authoring",
+}
+
+
+def modules(*command: str, home: Path, tmp_path: Path, stdin: str | None = None) -> set[str]:
+    out = tmp_path / "modules.json"
+    env = mini_pack_env(home)
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, str(out), *command],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return set(json.loads(out.read_text(encoding="utf-8")))
+
+
+def floor() -> set[str]:
+    done = subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stdout))
+
+
+def beyond_floor(loaded: set[str]) -> tuple[set[str], set[str]]:
+    """importdrill's own modules, and other top-level packages that are not the stdlib's."""
+    below = floor()
+    extra = loaded - below
+    floor_packages = {m.split(".")[0] for m in below}
+    ours = {m for m in extra if m.split(".")[0] == "importdrill"}
+    third_party = {
+        m.split(".")[0]
+        for m in extra
+        if m.split(".")[0] not in sys.stdlib_module_names
+        and not m.startswith("_")
+        and m.split(".")[0] not in floor_packages | {"importdrill"}
+    }
+    return ours, third_party
+
+
+@pytest.mark.parametrize(
+    ("command", "pinned", "stdin"),
+    [
+        (["list"], BASE, None),
+        (["--help"], BASE, None),
+        (["status"], BASE, None),
+        (["check", "mini-predict", "--predict-file", "-"], CHECK, "True\ndone\n"),
+    ],
+    ids=["list", "help", "status", "check"],
+)
+def test_start_up_imports_are_pinned(command, pinned, stdin, home: Path, tmp_path: Path):
+    # Warm the problem cache first, as every command after the first finds it.
+    subprocess.run(
+        [sys.executable, "-m", "importdrill", "list"],
+        env=mini_pack_env(home),
+        capture_output=True,
+        check=True,
+    )
+    loaded = modules(*command, home=home, tmp_path=tmp_path, stdin=stdin)
+    ours, third_party = beyond_floor(loaded)
+    assert ours == pinned
+    assert third_party == set()
+    assert loaded & FORBIDDEN == set()
