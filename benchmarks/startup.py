@@ -22,6 +22,12 @@ from pathlib import Path
 PY = sys.executable
 
 
+def paths_builtin() -> Path:
+    from importdrill import paths
+
+    return paths.builtin_problems()
+
+
 def importdrill() -> list[str]:
     script = shutil.which("importdrill", path=str(Path(PY).parent))
     return [script] if script else [PY, "-m", "importdrill"]
@@ -72,10 +78,31 @@ def main() -> None:
             truth,
         ),
     }
-    samples: dict[str, list[float]] = {name: [] for name in commands}
+    # A course pack of 1,000 problems beside the built-ins: listing it, and checking one.
+    big = Path(home) / "big-pack"
+    big.mkdir()
+    template = (paths_builtin() / "sys-modules-cache.yaml").read_text(encoding="utf-8")
+    for n in range(1000):
+        slug = f"big-{n:04d}"
+        (big / f"{slug}.yaml").write_text(
+            template.replace("slug: sys-modules-cache", f"slug: {slug}"), encoding="utf-8"
+        )
+    big_env = dict(env, IMPORTDRILL_PATH=str(big), IMPORTDRILL_HOME=str(Path(home) / "big-home"))
+    subprocess.run([*cli, "list"], env=big_env, stdout=subprocess.DEVNULL, check=True)
+    big_commands = {
+        "importdrill list (1,000 more problems)": ([*cli, "list"], None),
+        "importdrill check (predict, 1,000 more problems)": (
+            [*cli, "check", "sys-modules-cache", "--predict-file", "-"],
+            truth,
+        ),
+    }
+
+    samples: dict[str, list[float]] = {name: [] for name in [*commands, *big_commands]}
     for _ in range(args.rounds):
         for name, (argv, stdin) in commands.items():
             samples[name].append(timed(argv, env, stdin))
+        for name, (argv, stdin) in big_commands.items():
+            samples[name].append(timed(argv, big_env, stdin))
     median = {name: statistics.median(values) for name, values in samples.items()}
     for name, value in median.items():
         print(f"{name:<50} {value * 1000:7.1f} ms")
@@ -91,6 +118,12 @@ def main() -> None:
     )
     print(
         f"check / (list + child start):             {median['importdrill check (predict)'] / (list_ + child):.2f} x   (goal <= 1.3)"
+    )
+    print(
+        f"list of 1,051 / import floor:             {median['importdrill list (1,000 more problems)'] / floor:.2f} x   (goal <= 1.3)"
+    )
+    print(
+        f"check with 1,051 / check with 51:         {median['importdrill check (predict, 1,000 more problems)'] / median['importdrill check (predict)']:.2f} x   (goal: about 1)"
     )
 
     # verify: wall time of the whole set against the sum of its children's run times / cores.

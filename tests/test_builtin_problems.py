@@ -51,13 +51,13 @@ def test_balance_and_topics(catalog: problems.Catalog):
     by_difficulty = Counter(p.difficulty for p in catalog)
     assert min(by_difficulty[d] for d in problems.DIFFICULTIES) >= 10
     assert sum(p.kind == "implement" for p in catalog) >= 12
-    assert sum(p.is_multi_file for p in catalog) >= 15
+    assert sum(p.is_multi_file for p in catalog.problems) >= 15
     tags = Counter(t for p in catalog for t in p.tags)
     assert {t: tags[t] for t in TOPICS if tags[t] < 2} == {}
 
 
 def test_hints_and_explanations_are_substantial(catalog: problems.Catalog):
-    for problem in catalog:
+    for problem in catalog.problems:
         assert len(problem.hints) >= 2, problem.slug
         assert len(problem.explanation.split()) >= 60, problem.slug
 

@@ -261,3 +261,51 @@ def test_next_open_skips_solved_and_unavailable_and_may_wrap():
     assert catalog.next_open("mini-module", solved) is None
     assert catalog.next_open("mini-module", solved, wrap=True).slug == "mini-predict"
     assert catalog.next_open(None, lambda _slug: True, wrap=True) is None
+
+
+def test_a_warm_catalogue_reads_only_the_problem_asked_for(monkeypatch: pytest.MonkeyPatch):
+    problems.load_catalog(pack(PACK))  # cold: parses and writes the index and data files
+    cache = Path(os.environ["IMPORTDRILL_HOME"]) / "cache"
+    index = json.loads((cache / "problems.json").read_text(encoding="utf-8"))
+    # The index holds what listing needs, none of the prose or code.
+    assert all("prompt" not in e["summary"] for e in index["files"].values())
+    assert len(list((cache / "problems").glob("*.json"))) == 4
+    read: list[str] = []
+    real_read_text = Path.read_text
+
+    def spy(self: Path, *args, **kwargs) -> str:
+        read.append(self.name)
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", spy)
+    warm = problems.load_catalog(pack(PACK))
+    assert [s.slug for s in warm][:1] == ["mini-predict"]
+    assert read == ["problems.json"]  # the index alone
+    assert warm.get("mini-module").title
+    assert len(read) == 2  # and the one problem's data
+
+
+def test_a_stale_data_file_is_parsed_again(tmp_path: Path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write(folder, "mini-predict", BASE)
+    problems.load_catalog(pack(folder))
+    data_file = next((Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / "problems").glob("*.json"))
+    stale = json.loads(data_file.read_text(encoding="utf-8"))
+    stale["stamp"] = [0, 0]
+    stale["data"]["title"] = "from a stale cache"
+    data_file.write_text(json.dumps(stale), encoding="utf-8")
+    assert problems.load_catalog(pack(folder)).get("mini-predict").title == "A tiny predict problem"
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch):
+    def full_disk(self: Path, *args, **kwargs):
+        self.parent.mkdir(parents=True, exist_ok=True)
+        with open(self, "w", encoding="utf-8") as handle:
+            handle.write("{")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    problems.load_catalog(pack(PACK))
+    cache = Path(os.environ["IMPORTDRILL_HOME"]) / "cache"
+    assert [p.name for p in cache.rglob("*") if p.name.endswith(".tmp")] == []

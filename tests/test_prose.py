@@ -36,7 +36,7 @@ def builtin_texts() -> list[tuple[str, str]]:
     catalog = problems.load_catalog()
     return [
         (f"{p.slug}:{i}", text)
-        for p in catalog
+        for p in catalog.problems
         for i, text in enumerate([p.prompt, p.explanation, *p.hints])
     ]
 

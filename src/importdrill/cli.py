@@ -215,7 +215,7 @@ def list_(
                     "tags": list(p.tags),
                     "status": state.status(p.slug).value,
                     "hints_revealed": (s.hints_revealed if (s := state.of(p.slug)) else 0),
-                    "hints_total": len(p.hints),
+                    "hints_total": p.hint_count,
                     "available": p.slug not in unavailable,
                 }
                 for p in problems
@@ -257,7 +257,7 @@ def status(as_json: JsonOpt = False) -> None:
                 }
             )
             return
-        ui.show_status(catalog.problems, state)
+        ui.show_status(catalog.summaries, state)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -131,13 +132,87 @@ class Problem:
 
     def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
         """Why this problem can't run on that interpreter version (default: this one), or None."""
-        if self.requires_python is None:
-            return None
-        have = version or (sys.version_info.major, sys.version_info.minor)
-        if have < self.requires_python:
-            need = ".".join(map(str, self.requires_python))
-            return f"needs Python {need} or later (this is {have[0]}.{have[1]})"
+        return _unavailable(self.requires_python, version)
+
+    @property
+    def hint_count(self) -> int:
+        return len(self.hints)
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(
+            slug=self.slug,
+            title=self.title,
+            difficulty=self.difficulty,
+            kind=self.kind,
+            tags=self.tags,
+            order=self.order,
+            hint_count=len(self.hints),
+            requires_python=self.requires_python,
+            source=self.source,
+            pack=self.pack,
+        )
+
+
+def _unavailable(floor: tuple[int, int] | None, version: tuple[int, int] | None) -> str | None:
+    if floor is None:
         return None
+    have = version or (sys.version_info.major, sys.version_info.minor)
+    if have < floor:
+        need = ".".join(map(str, floor))
+        return f"needs Python {need} or later (this is {have[0]}.{have[1]})"
+    return None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What listing a problem needs, without its prose or code: cheap to hold for thousands.
+
+    `list`, `status` and `next` work from summaries; a command that needs one problem asks
+    the catalogue for it, and only that problem's full data is read.
+    """
+
+    slug: str
+    title: str
+    difficulty: Difficulty
+    kind: Kind
+    tags: tuple[str, ...]
+    order: int
+    hint_count: int
+    requires_python: tuple[int, int] | None
+    source: Path
+    pack: str
+
+    def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
+        return _unavailable(self.requires_python, version)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "difficulty": self.difficulty.value,
+            "kind": self.kind.value,
+            "tags": list(self.tags),
+            "order": self.order,
+            "hint_count": self.hint_count,
+            "requires_python": list(self.requires_python) if self.requires_python else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], source: Path, pack: str) -> Summary:
+        requires = data["requires_python"]
+        return cls(
+            slug=data["slug"],
+            title=data["title"],
+            difficulty=Difficulty(data["difficulty"]),
+            kind=Kind(data["kind"]),
+            tags=tuple(data["tags"]),
+            order=data["order"],
+            hint_count=data["hint_count"],
+            requires_python=(requires[0], requires[1]) if requires else None,
+            source=source,
+            pack=pack,
+        )
 
 
 def _field_line(path: Path, key: str) -> int | None:
@@ -390,77 +465,118 @@ def all_packs() -> list[Pack]:
 
 def problem_files(folder: Path) -> list[Path]:
     """The problem files in a pack folder, in a stable order."""
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    # scandir rather than glob: its entries know whether they are files without a stat each,
+    # and names sort faster than paths (a pack of a thousand problems notices both).
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+    except OSError:
+        return []
+    return [folder / name for name in names]
 
 
-def order_key(problem: Problem) -> tuple[int, int, str]:
+def order_key(problem: Problem | Summary) -> tuple[int, int, str]:
     return (problem.difficulty.rank, problem.order, problem.slug)
 
 
 class Catalog:
-    """Every known problem, in the order they are listed, looked up by slug."""
+    """Every known problem, in the order they are listed, looked up by slug.
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: list[Problem] = sorted(problems, key=order_key)
-        self._by_slug: dict[str, Problem] = {}
-        for problem in self.problems:
-            other = self._by_slug.get(problem.slug)
+    It holds summaries; `get` gives a whole Problem, read from the cache (or parsed) only
+    when first asked for, so a catalogue of thousands costs little more than its index.
+    """
+
+    def __init__(
+        self,
+        problems: Iterable[Problem | Summary],
+        load: Callable[[Summary], Problem] | None = None,
+    ) -> None:
+        self._full: dict[str, Problem] = {}
+        summaries: list[Summary] = []
+        for item in problems:
+            if isinstance(item, Problem):
+                self._full[item.slug] = item
+                summaries.append(item.summary)
+            else:
+                summaries.append(item)
+        self.summaries: list[Summary] = sorted(summaries, key=order_key)
+        self._load = load
+        self._by_slug: dict[str, Summary] = {}
+        for summary in self.summaries:
+            other = self._by_slug.get(summary.slug)
             if other is not None:
                 raise DuplicateSlugError(
-                    f"slug '{problem.slug}' is declared twice: in {other.source} "
-                    f"and in {problem.source}"
+                    f"slug '{summary.slug}' is declared twice: in {other.source} "
+                    f"and in {summary.source}"
                 )
-            self._by_slug[problem.slug] = problem
+            self._by_slug[summary.slug] = summary
 
-    def __iter__(self) -> Iterator[Problem]:
-        return iter(self.problems)
+    def __iter__(self) -> Iterator[Summary]:
+        return iter(self.summaries)
 
     def __len__(self) -> int:
-        return len(self.problems)
+        return len(self.summaries)
 
     def __contains__(self, slug: object) -> bool:
         return slug in self._by_slug
 
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, whole (reads every problem's data: for verify, not for listing)."""
+        return [self.get(s.slug) for s in self.summaries]
+
     def get(self, slug: str) -> Problem:
         """The problem named slug; an unknown slug is a usage error with suggestions."""
-        try:
-            return self._by_slug[slug]
-        except KeyError:
-            pass
+        problem = self._full.get(slug)
+        if problem is not None:
+            return problem
+        summary = self._by_slug.get(slug)
+        if summary is not None and self._load is not None:
+            problem = self._full[slug] = self._load(summary)
+            return problem
         import difflib  # only needed on this error path
 
         close = difflib.get_close_matches(slug, list(self._by_slug), n=3, cutoff=0.5)
         raise UnknownProblemError(slug, close)
 
-    def after(self, slug: str | None) -> list[Problem]:
+    def after(self, slug: str | None) -> list[Summary]:
         """The problems listed after slug (all of them when slug is None), in order."""
         if slug is None or slug not in self._by_slug:
-            return list(self.problems)
-        index = self.problems.index(self._by_slug[slug])
-        return self.problems[index + 1 :]
+            return list(self.summaries)
+        index = self.summaries.index(self._by_slug[slug])
+        return self.summaries[index + 1 :]
 
     def next_open(
         self, slug: str | None, solved: Callable[[str], bool], *, wrap: bool = False
     ) -> Problem | None:
         """The first available, unsolved problem after slug; with wrap, from the top again."""
-        candidates = self.after(slug) + (self.problems if wrap else [])
-        for problem in candidates:
-            if not solved(problem.slug) and not problem.unavailable_reason():
-                return problem
+        candidates = self.after(slug) + (self.summaries if wrap else [])
+        for summary in candidates:
+            if not solved(summary.slug) and not summary.unavailable_reason():
+                return self.get(summary.slug)
         return None
 
 
 # --- the parsed-problem cache -------------------------------------------------------------
-# Parsing every YAML file costs more than the rest of `importdrill list`; the cache keeps
-# each file's parsed data keyed by path, size and mtime, so a warm start never imports yaml.
+# Parsing every YAML file costs more than the rest of `importdrill list`, so parsed problems
+# are cached, keyed by path, size and mtime, and a warm start never imports yaml. The cache
+# has two parts: an index of every file's summary (all that listing reads), and one file of
+# full data per problem, read only when that problem is asked for.
 
 # Entries are trusted only when written by this very version of importdrill, whose validator
 # accepted them; any other version starts the cache afresh.
-CACHE_VERSION = f"1/{__version__}"
+CACHE_VERSION = f"2/{__version__}"
 
 
 def _cache_path() -> Path:
     return paths.cache_dir() / "problems.json"
+
+
+def _data_path(source: Path) -> Path:
+    import hashlib
+
+    digest = hashlib.sha1(str(source).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return paths.cache_dir() / "problems" / f"{digest}.json"
 
 
 def _read_cache() -> dict[str, Any]:
@@ -474,23 +590,40 @@ def _read_cache() -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _write_cache(entries: dict[str, Any]) -> None:
-    target = _cache_path()
+def _write_json(target: Path, document: object) -> None:
+    """Write a cache file atomically; any failure leaves no file behind (the cache only saves
+    time, and a read-only home must not stop the drill)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": CACHE_VERSION, "files": entries}), encoding="utf-8")
+        tmp.write_text(json.dumps(document), encoding="utf-8")
         tmp.replace(target)
     except (OSError, TypeError, ValueError):
-        # The cache only saves time; a read-only home must not stop the drill.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _load_full(summary: Summary, stamp: list[int]) -> Problem:
+    """One problem's whole data: from its cache file when it matches, else parsed anew."""
+    target = _data_path(summary.source)
+    try:
+        cached = json.loads(target.read_text(encoding="utf-8"))
+        if cached.get("version") == CACHE_VERSION and cached.get("stamp") == stamp:
+            return build(cached["data"], summary.source, summary.pack)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
+    data = parse_yaml(summary.source)
+    problem = validate(data, summary.source, summary.pack)
+    _write_json(target, {"version": CACHE_VERSION, "stamp": stamp, "data": data})
+    return problem
 
 
 def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> Catalog:
     """Load every problem of every pack, validated; raise on the first broken file."""
     cached = _read_cache() if use_cache else {}
     fresh: dict[str, Any] = {}
-    problems: list[Problem] = []
+    items: list[Problem | Summary] = []
+    stamps: dict[str, list[int]] = {}
     for pack in packs if packs is not None else all_packs():
         for path in problem_files(pack.folder):
             key = str(path)
@@ -498,15 +631,22 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
             stamp = [stat.st_size, stat.st_mtime_ns]
             entry = cached.get(key)
             if isinstance(entry, dict) and entry.get("stamp") == stamp:
-                data = entry["data"]
-                problems.append(build(data, path, pack.name))
+                summary = Summary.from_json(entry["summary"], path, pack.name)
+                items.append(summary)
             else:
                 data = parse_yaml(path)
-                problems.append(validate(data, path, pack.name))
-            fresh[key] = {"stamp": stamp, "data": data}
-    catalog = Catalog(problems)
+                problem = validate(data, path, pack.name)
+                summary = problem.summary
+                items.append(problem)
+                if use_cache:
+                    _write_json(
+                        _data_path(path), {"version": CACHE_VERSION, "stamp": stamp, "data": data}
+                    )
+            stamps[summary.slug] = stamp
+            fresh[key] = {"stamp": stamp, "summary": summary.to_json()}
+    catalog = Catalog(items, load=lambda s: _load_full(s, stamps[s.slug]))
     if use_cache and fresh != cached:
-        _write_cache(fresh)
+        _write_json(_cache_path(), {"version": CACHE_VERSION, "files": fresh})
     return catalog
 
 

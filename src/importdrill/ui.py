@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -10,10 +10,13 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from importdrill.problems import Difficulty, Kind, Problem, RunMode
+from importdrill.problems import Difficulty, Kind, Problem, RunMode, Summary
 from importdrill.progress import State, Status
 
 if TYPE_CHECKING:
+    from rich.segment import Segment
+    from rich.style import Style
+
     from importdrill import judge
     from importdrill.runner import RunResult
     from importdrill.usecases import (
@@ -155,7 +158,38 @@ def _cell(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, str]) -> None:
+class Laid:
+    """Text laid out by hand, rendered as Rich segments with no wrapping or measuring.
+
+    A Text of a thousand styled lines spends most of its time dividing and wrapping; lines
+    already cut to the width need none of that.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, str]] = []
+
+    def append(self, text: str, style: str = "") -> None:
+        self.parts.append((text, style))
+
+    def append_text(self, text: Text) -> None:
+        # Only texts whose spans do not overlap (the progress bar's) are laid this way.
+        for span in text.spans:
+            self.parts.append((text.plain[span.start : span.end], str(span.style)))
+        covered = max((span.end for span in text.spans), default=0)
+        self.parts.append((text.plain[covered:], ""))
+
+    def __rich_console__(self, console: Console, options: object) -> Iterator[Segment]:
+        from rich.segment import Segment
+
+        styles: dict[str, Style | None] = {"": None}
+        for text, name in self.parts:
+            style = styles.get(name)
+            if name not in styles:
+                style = styles[name] = console.get_style(name)
+            yield Segment(text, style)
+
+
+def show_list(problems: Sequence[Summary], state: State, unavailable: dict[str, str]) -> None:
     # Laid out by hand rather than with rich.table: a Table of fifty rows costs more than all
     # the rest of `importdrill list`, and these columns need no more than padding and cutting.
     # One line per problem whatever the width; on a narrow terminal the kind column goes.
@@ -168,7 +202,7 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
     hints_w = 5
     fixed = status_w + slug_w + hints_w + (kind_w + 2 if wide else 0) + 2 * 3
     title_w = max(width - fixed - 1, 10)
-    lines = Text()
+    lines = Laid()
     for difficulty in Difficulty:
         group = [p for p in problems if p.difficulty == difficulty]
         if not group:
@@ -206,7 +240,7 @@ def show_list(problems: Sequence[Problem], state: State, unavailable: dict[str, 
             lines.append(
                 _cell(title, title_w), style="cyan" if state.current == problem.slug else ""
             )
-            hints = f"{entry.hints_revealed if entry else 0}/{len(problem.hints)}"
+            hints = f"{entry.hints_revealed if entry else 0}/{problem.hint_count}"
             lines.append("  " + hints.rjust(hints_w) + "\n", style="dim")
         lines.append("\n")
     console.print(lines, end="", soft_wrap=True, overflow="ignore", crop=False)
@@ -219,7 +253,7 @@ def progress_bar(done: int, total: int, width: int = 20) -> Text:
     )
 
 
-def show_status(problems: Sequence[Problem], state: State) -> None:
+def show_status(problems: Sequence[Summary], state: State) -> None:
     console = out()
     total = len(problems)
     solved = sum(state.status(p.slug) is Status.SOLVED for p in problems)
