@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import queue
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +39,18 @@ def answer_cursor_query(child: pexpect.spawn) -> None:
     """prompt-toolkit asks the terminal where the cursor is (as real terminals answer)."""
     child.expect(r"\x1b\[6n")
     child.send("\x1b[20;1R")
+
+
+def saved_until_seen(child: pexpect.spawn, save, text: str, seconds: float = 30) -> None:
+    """Save, and save again, until text shows: the watcher may start a moment after the
+    screen it draws, and a save made before that is not seen. Bounded by a deadline (generous,
+    for a loaded machine) rather than a fixed sleep."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        save()
+        if child.expect([text, pexpect.TIMEOUT], timeout=1) == 0:
+            return
+    raise AssertionError(f"{text!r} never showed after saving")
 
 
 def state(home: Path) -> dict:
@@ -110,12 +124,14 @@ def test_watch_picks_up_a_rename_save_and_records_the_pass(home: Path):
     child = spawn(home, "watch")
     child.expect("error")  # the starter is checked at once and fails
     child.expect("q quit")
-    time.sleep(0.5)
-    # Save as many editors do: write a new file, then rename it over the old one.
-    tmp = target.with_name(".main.py.swp")
-    tmp.write_text(SOLUTION, encoding="utf-8")
-    tmp.replace(target)
-    child.expect("pass", timeout=15)
+
+    def rename_save() -> None:
+        # Save as many editors do: write a new file, then rename it over the old one.
+        tmp = target.with_name(".main.py.swp")
+        tmp.write_text(SOLUTION, encoding="utf-8")
+        tmp.replace(target)
+
+    saved_until_seen(child, rename_save, "pass")
     child.expect("n next")
     child.send("q")
     child.expect(pexpect.EOF)
@@ -136,9 +152,11 @@ def test_watch_keys_hint_and_next(home: Path):
     child.expect("Relative import under|relative import under -m|mini-module")
     child.expect("your prediction")  # predict problems are watched through a prediction file
     prediction = home / "workspace" / "mini-module" / "prediction.txt"
-    time.sleep(0.5)
-    prediction.write_text("app init\n__main__ app util\n", encoding="utf-8")
-    child.expect("pass", timeout=15)
+    saved_until_seen(
+        child,
+        lambda: prediction.write_text("app init\n__main__ app util\n", encoding="utf-8"),
+        "pass",
+    )
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
@@ -154,19 +172,44 @@ def test_watch_without_a_terminal_prints_plain_lines(home: Path, tmp_path: Path)
     spawn(home, "start", "mini-implement", "--no-edit").expect(pexpect.EOF)
     env = mini_pack_env(home)
     del env["NO_COLOR"]  # even without it, a pipe gets no colour
-    proc = subprocess.Popen(
+    lines: queue.Queue[str] = queue.Queue()
+    seen: list[str] = []
+    with subprocess.Popen(
         [sys.executable, "-m", "importdrill", "watch"],
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
-    )
-    time.sleep(2)
-    (home / "workspace" / "mini-implement" / "main.py").write_text(SOLUTION, encoding="utf-8")
-    time.sleep(2.5)
-    out, _ = proc.communicate("q\n", timeout=15)
-    assert proc.returncode == 0
+    ) as proc:
+        assert proc.stdout is not None and proc.stdin is not None
+        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+
+        def wait_for(text: str, seconds: float) -> bool:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    seen.append(lines.get(timeout=0.1))
+                except queue.Empty:
+                    continue
+                if text in seen[-1]:
+                    return True
+            return False
+
+        assert wait_for("q quit", 30)  # the first check is done and shown
+        target = home / "workspace" / "mini-implement" / "main.py"
+        # The watcher may start a moment after the screen: save until the pass shows.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            target.write_text(SOLUTION, encoding="utf-8")
+            if wait_for("✓ pass", 1.0):
+                break
+        proc.stdin.write("q\n")
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
+        while wait_for("\x00never", 0.2):
+            pass
+    out = "".join(seen)
     assert "\x1b[" not in out  # no colour and no cursor movement in a pipe
     assert "✗ error" in out and "✓ pass" in out
     assert out.count("A tiny implement problem") == 1  # the prompt is printed once, not per save

@@ -19,7 +19,9 @@ from importdrill.usecases import Drill
 
 BUILTINS = problems.load_catalog()
 PREDICT = [p for p in BUILTINS.problems if p.kind is Kind.PREDICT and not p.unavailable_reason()]
-IMPLEMENT = [p for p in BUILTINS.problems if p.kind is Kind.IMPLEMENT and not p.unavailable_reason()]
+IMPLEMENT = [
+    p for p in BUILTINS.problems if p.kind is Kind.IMPLEMENT and not p.unavailable_reason()
+]
 
 
 def real_output(problem: problems.Problem) -> list[str]:
