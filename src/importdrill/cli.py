@@ -504,13 +504,28 @@ def _read_prediction(source: str) -> str:
         raise UsageError(f"--predict-file {source}: cannot read it ({exc})") from None
 
 
+# Bounds of the limits a learner may ask for: below MIN_MEMORY_MIB an interpreter cannot even
+# start (its failure would look like the learner's error), and past the maxima a value is a
+# typo, not a wish.
+MIN_MEMORY_MIB = 32
+MAX_MEMORY_MIB = 1 << 20
+MAX_TIMEOUT_S = 86_400.0
+
+
 def _limits(timeout: float, memory: int) -> "Limits":
+    import math
+
     from importdrill import runner
 
-    if not timeout > 0:
-        raise UsageError(f"--timeout {timeout}: must be more than 0 seconds")
-    if memory < 0:
-        raise UsageError(f"--memory {memory}: must be 0 (no limit) or a number of MiB")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise UsageError(f"--timeout {timeout}: must be a number of seconds more than 0")
+    if timeout > MAX_TIMEOUT_S:
+        raise UsageError(f"--timeout {timeout}: at most {MAX_TIMEOUT_S:.0f} seconds (a day)")
+    if memory < 0 or 0 < memory < MIN_MEMORY_MIB or memory > MAX_MEMORY_MIB:
+        raise UsageError(
+            f"--memory {memory}: must be 0 (no limit) or a number of MiB from "
+            f"{MIN_MEMORY_MIB} to {MAX_MEMORY_MIB}"
+        )
     return runner.Limits(timeout_s=timeout, memory_bytes=memory << 20)
 
 
@@ -770,6 +785,8 @@ def verify_cmd(
 
     with reporting(as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
+        if jobs is not None and jobs < 1:
+            raise UsageError(f"--jobs {jobs}: must be 1 or more")
         catalog = load_catalog()
         problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
         pythons = [verify.interpreter(p) for p in (python or [sys.executable])]

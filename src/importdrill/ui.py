@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -41,11 +43,51 @@ _out: Console | None = None
 _err: Console | None = None
 
 
+class QuietPipe:
+    """stdout that stops writing, rather than failing, once its reader has gone.
+
+    `importdrill check | head -1` closes the pipe after one line; the check itself is over by
+    then, and its exit status must still say whether it passed, not that printing failed.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        self._gone = True
+        # Whatever Python flushes at exit goes nowhere instead of failing again.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def out() -> Console:
     """The console for results (stdout). Rich honours NO_COLOR and a non-terminal by itself."""
     global _out  # noqa: PLW0603 - one console per process, made on first use
     if _out is None:
-        _out = Console(highlight=False, emoji=False)
+        _out = Console(highlight=False, emoji=False, file=QuietPipe(sys.stdout))  # type: ignore[arg-type]
     return _out
 
 

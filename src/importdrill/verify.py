@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,22 +46,33 @@ class Report:
     skipped: list[tuple[str, str, str]]  # slug, interpreter label, reason
 
 
+# A Python answers its version in a few hundredths of a second; one that takes longer than
+# this is hung or is not a Python, and waiting longer helps nobody.
+PROBE_TIMEOUT_S = 10.0
+_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+)")
+
+
 def interpreter(command: str) -> Interpreter:
     """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
     try:
         done = subprocess.run(
-            [command, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+            [command, "-c", "import sys; print('importdrill-probe %d %d' % sys.version_info[:2])"],
             capture_output=True,
-            text=True,
-            timeout=30,
+            stdin=subprocess.DEVNULL,
+            timeout=PROBE_TIMEOUT_S,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InterpreterError(command, f"cannot run it ({exc})") from None
-    parts = done.stdout.split()
-    if done.returncode != 0 or len(parts) != 2:
+    except subprocess.TimeoutExpired:
+        raise InterpreterError(
+            command, f"it did not answer its version within {PROBE_TIMEOUT_S:.0f} s"
+        ) from None
+    except OSError as exc:
+        raise InterpreterError(command, f"cannot run it ({exc.strerror or exc})") from None
+    # The whole answer must be the probe's line: /bin/echo, say, prints its arguments back.
+    answer = _PROBE_ANSWER.fullmatch(done.stdout.decode("utf-8", "replace").strip())
+    if done.returncode != 0 or answer is None:
         raise InterpreterError(command, "it did not answer like a Python interpreter")
-    major, minor = int(parts[0]), int(parts[1])
+    major, minor = int(answer.group(1)), int(answer.group(2))
     if (major, minor) < (3, 9):
         raise InterpreterError(command, f"Python {major}.{minor} is older than 3.9")
     return Interpreter(command, (major, minor))

@@ -70,11 +70,13 @@ class FileWatcher:
 
 
 def _read_lines(events: queue.Queue[Event]) -> None:
-    """Without a terminal, keys come as lines on standard input (h, n, r, q)."""
+    """Without a terminal, keys come as lines on standard input (h, n, r, q); the end of the
+    input is q, so that `watch < /dev/null` or a closed pipe ends the watch."""
     for line in sys.stdin:
         key = line.strip()[:1]
         if key:
             events.put(Event("key", key))
+    events.put(Event("key", "q"))
 
 
 @contextlib.contextmanager

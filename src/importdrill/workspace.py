@@ -9,6 +9,7 @@ overwritten: files are created only where none exists, and a reset moves the fol
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from pathlib import Path, PurePosixPath
 
@@ -105,6 +106,12 @@ def changed_support(problem: Problem) -> list[str]:
 
 
 def _read(target: Path) -> str:
+    if target.is_symlink() and not target.exists():
+        raise WorkspaceFileError(
+            target,
+            f"it is a link to {os.readlink(target)}, which does not exist; remove the link, "
+            "or start afresh with importdrill reset",
+        )
     try:
         return target.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
