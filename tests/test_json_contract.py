@@ -49,6 +49,7 @@ def test_documents_have_the_documented_keys(cli, mini_pack):
         ("importdrill reveal --json --yes", ["reveal", "mini-predict", "--yes"], 0),
         ("importdrill explain --json", ["explain", "mini-predict"], 0),
         ("importdrill verify --json", ["verify", "mini-predict"], 0),
+        ("importdrill versions --json", ["versions", "mini-predict"], 0),
     ]
     for heading, args, status in cases:
         code, data = run_json(cli, *args)

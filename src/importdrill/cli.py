@@ -705,6 +705,53 @@ def run(
     raise typer.Exit(code)
 
 
+@app.command()
+def versions(
+    slug: SlugArg = None,
+    python: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--python",
+            metavar="PATH",
+            help="Interpreter to run it with; repeat for several (default: every python3.N "
+            "on PATH).",
+        ),
+    ] = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT_S,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show how a problem's output differs across the Python versions found.
+
+    A predict problem's output is its answer: it is shown once the problem is solved or
+    revealed.
+
+    Example: importdrill versions shadowed-stdlib-hint
+    """
+    store = Store()
+    with reporting(store, as_json=as_json):
+        limits = _limits(timeout, DEFAULT_MEMORY_MIB)
+        drill = _drill(store)
+        problem = drill.problem(slug)
+        runs = drill.versions(problem, limits=limits, pythons=python)
+        if as_json:
+            _json(
+                {
+                    "slug": problem.slug,
+                    "runs": [
+                        {
+                            "python": r.python,
+                            "version": f"{r.version[0]}.{r.version[1]}",
+                            "output": r.output,
+                            "stated": r.stated,
+                        }
+                        for r in runs
+                    ],
+                }
+            )
+            return
+        ui.show_versions(problem, runs)
+
+
 # --- reset ---------------------------------------------------------------------------------
 
 

@@ -88,7 +88,13 @@ FIELDS: dict[str, tuple[bool, str]] = {
     "main": (False, "a relative POSIX path ending in .py"),
     "run": (False, "one of script, module"),
     "requires_python": (False, 'a version floor such as ">=3.11"'),
+    "output_by_python": (
+        False,
+        'a mapping of a version range (">=3.12", "<3.11", "3.10") to what CPython in that '
+        "range prints instead of expected_output (predict only)",
+    ),
 }
+VERSION_RANGE_RE = re.compile(r"^(>=|<|)3\.(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class Problem:
     main: str = "main.py"
     run: RunMode = RunMode.SCRIPT
     requires_python: tuple[int, int] | None = None
+    # (operator, minor version, output): where behaviour really differs between versions.
+    output_by_python: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def is_multi_file(self) -> bool:
@@ -137,6 +145,23 @@ class Problem:
     @property
     def hint_count(self) -> int:
         return len(self.hints)
+
+    @property
+    def differs_by_version(self) -> bool:
+        return bool(self.output_by_python)
+
+    def expected_for(self, version: tuple[int, int]) -> str:
+        """What the program prints on that interpreter version: the first range that holds
+        it, else expected_output."""
+        for operator, minor, output in self.output_by_python:
+            have = version[1] if version[0] == 3 else 99
+            if (
+                (operator == ">=" and have >= minor)
+                or (operator == "<" and have < minor)
+                or (operator == "" and have == minor)
+            ):
+                return output
+        return self.expected_output
 
     @property
     def summary(self) -> Summary:
@@ -324,6 +349,20 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
     if requires is not None:
         ok = isinstance(requires, str) and REQUIRES_RE.match(requires.strip()) is not None
         need(ok, "requires_python")
+    by_python = data.get("output_by_python")
+    if by_python is not None:
+        need(isinstance(by_python, dict) and bool(by_python), "output_by_python")
+        if data["kind"] != Kind.PREDICT:
+            raise _schema_error(path, "output_by_python", "only predict problems have it")
+        for key, output in by_python.items():
+            if not isinstance(key, str) or VERSION_RANGE_RE.match(key.strip()) is None:
+                raise _schema_error(
+                    path,
+                    "output_by_python",
+                    f"{key!r} is not a version range such as '>=3.12', '<3.11' or '3.10'",
+                )
+            if not isinstance(output, str):
+                raise _schema_error(path, "output_by_python", f"the output for {key!r} is not text")
     return build(data, path, pack)
 
 
@@ -350,6 +389,11 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
         main=PurePosixPath(data.get("main", "main.py")).as_posix(),
         run=RunMode(data.get("run", "script")),
         requires_python=(3, int(match.group(1))) if match else None,
+        output_by_python=tuple(
+            (m.group(1), int(m.group(2)), output)
+            for key, output in (data.get("output_by_python") or {}).items()
+            if (m := VERSION_RANGE_RE.match(key.strip()))
+        ),
     )
 
 

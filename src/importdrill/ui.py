@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Outcome,
         PredictionOutcome,
         Revealed,
+        VersionRun,
         WorkspaceRun,
     )
 
@@ -189,6 +190,17 @@ def show_problem(problem: Problem, learner_file: str | None = None) -> None:
             console.print(code_view(content, title=rel, lexer=lexer))
     if problem.kind is Kind.PREDICT:
         console.print(code_view(problem.code, title=problem.main))
+        if problem.differs_by_version:
+            import sys
+
+            here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            console.print(
+                Text(
+                    f"What it prints differs between Python versions: you are judged on what "
+                    f"Python {here} (the one running importdrill) prints.",
+                    style="yellow",
+                )
+            )
     elif learner_file:
         console.print(Text.assemble(("Your file: ", "bold"), learner_file))
 
@@ -718,3 +730,34 @@ def show_watch(
     if extra:
         console.print(Text(extra, style="yellow"))
     console.print(Text(keys, style="bold cyan"))
+
+
+def show_versions(problem: Problem, runs: Sequence[VersionRun]) -> None:
+    """Each interpreter's output, grouped where they agree."""
+    from rich.panel import Panel
+
+    console = out()
+    if not runs:
+        info("No interpreter that can run this problem was found (python3.9 ... on PATH).")
+        return
+    groups: dict[str, list[VersionRun]] = {}
+    for run in runs:
+        groups.setdefault(run.output, []).append(run)
+    if len(groups) == 1:
+        console.print(Text(f"{problem.slug}: the same output on every version found.", "bold"))
+    else:
+        console.print(Text(f"{problem.slug}: the output differs between versions.", "bold"))
+    for output, members in groups.items():
+        names = ", ".join(f"{r.version[0]}.{r.version[1]}" for r in members)
+        wrong = [r for r in members if r.output != r.stated]
+        title = f"Python {names}"
+        if wrong:
+            title += "  (differs from what the problem states!)"
+        console.print(
+            Panel(
+                Text(output or "(nothing)"),
+                title=title,
+                title_align="left",
+                border_style="red" if wrong else "cyan",
+            )
+        )

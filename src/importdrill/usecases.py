@@ -104,6 +104,17 @@ class WorkspaceRun:
 
 
 @dataclass(frozen=True)
+class VersionRun:
+    """What one interpreter printed for a problem, and what the problem states for it."""
+
+    python: str
+    version: tuple[int, int]
+    output: str
+    stated: str
+    result: runner.RunResult
+
+
+@dataclass(frozen=True)
 class ResetDone:
     """A problem forgotten; its old workspace kept at `kept` (None when there was none)."""
 
@@ -339,6 +350,34 @@ class Drill:
         program = drill.program_for(problem, main, files=files)
         result = runner.run(program, python=python, limits=limits)
         return WorkspaceRun(problem, folder, problem.command(), result)
+
+    def versions(
+        self, problem: Problem, *, limits: runner.Limits, pythons: list[str] | None = None
+    ) -> list[VersionRun]:
+        """The problem's program (or reference solution) run under every interpreter found."""
+        from importdrill import drill, judge, runner, verify
+
+        if problem.kind is Kind.PREDICT and not self.status(problem).answer_seen:
+            raise SpoilerError(problem.slug)
+        found = [verify.interpreter(p) for p in pythons] if pythons else verify.found()
+        code = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
+        runs = []
+        for python in found:
+            if problem.unavailable_reason(python.version):
+                continue
+            result = runner.run(
+                drill.program_for(problem, code or ""), python=python.command, limits=limits
+            )
+            runs.append(
+                VersionRun(
+                    python=python.command,
+                    version=python.version,
+                    output=judge.normalise(result.stdout),
+                    stated=judge.normalise(problem.expected_for(python.version)),
+                    result=result,
+                )
+            )
+        return runs
 
     def reset(self, problem: Problem) -> ResetDone:
         """Forget all progress on problem; keep its workspace in the trash."""

@@ -78,12 +78,33 @@ def interpreter(command: str) -> Interpreter:
     return Interpreter(command, (major, minor))
 
 
+SUPPORTED_MINORS = range(9, 20)
+
+
+def found() -> list[Interpreter]:
+    """This interpreter and every `python3.N` on PATH, one per version, oldest first."""
+    import shutil
+    import sys
+
+    by_version: dict[tuple[int, int], Interpreter] = {}
+    for command in [sys.executable, *(f"python3.{minor}" for minor in SUPPORTED_MINORS)]:
+        path = shutil.which(command)
+        if path is None:
+            continue
+        try:
+            python = interpreter(path)
+        except InterpreterError:
+            continue  # a pyenv shim of a version that is not active, say
+        by_version.setdefault(python.version, python)
+    return [by_version[v] for v in sorted(by_version)]
+
+
 def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
     failures: list[Failure] = []
     reference = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
     assert reference is not None
     result = runner.run(program_for(problem, reference), python=python.command, limits=limits)
-    verdict = judge.judge(problem.expected_output, result)
+    verdict = judge.judge(problem.expected_for(python.version), result)
     if not verdict.passed:
         program = "solution" if problem.kind is Kind.IMPLEMENT else "code"
         detail = verdict.diff or ""
@@ -93,7 +114,13 @@ def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> 
             Failure(
                 problem.slug,
                 python.label,
-                f"{program} does not print expected_output ({verdict.verdict}: {verdict.detail})",
+                f"{program} does not print "
+                + (
+                    "its output for this version"
+                    if problem.differs_by_version
+                    else "expected_output"
+                )
+                + f" ({verdict.verdict}: {verdict.detail})",
                 detail,
             )
         )
