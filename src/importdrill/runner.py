@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import selectors
 import shutil
@@ -30,31 +31,150 @@ DRAIN_GRACE_S = 0.2
 RUN_MARKER_ENV = "IMPORTDRILL_RUN_ID"
 RUN_DIR_PREFIX = "importdrill-run-"
 
-# The child starts as `python -I -S -c BOOTSTRAP ...`: it sets the limits on itself and then
-# exec()s the real command, so the limits are inherited while neither this code nor its
-# arguments appear in the learner's traceback or sys.argv (no preexec_fn, which is unsafe
-# with threads). It runs on every interpreter importdrill can target (3.9+).
-BOOTSTRAP = """\
-import os, sys
+# The child starts as `python -I -S -c SUPERVISOR ...`. That interpreter is the supervisor:
+# it forks, and the fork sets the limits on itself and exec()s the learner's command, so the
+# limits are inherited while neither this code nor its arguments appear in the learner's
+# traceback or sys.argv (no preexec_fn, which is unsafe with threads). The supervisor stays,
+# as the parent of everything the learner's program starts, so that no learner process
+# outlives its check whatever happens to importdrill:
+# - it is a child subreaper: a grandchild that leaves with setsid and an empty environment is
+#   still its descendant, found through /proc and killed;
+# - it enforces the deadline itself (timeout + 1 s), so a stopped or killed importdrill
+#   cannot leave a program running unbounded; time it spends stopped (Ctrl-Z) is not counted;
+# - importdrill's death reaches it as SIGTERM (a parent-death signal), and the learner's
+#   program gets SIGKILL if the supervisor itself dies (the program can kill its parent);
+# - on SIGTERM or SIGHUP, or once the program has exited, it kills every descendant and, if
+#   importdrill is gone, removes the run folder.
+# A CPU-time limit on the program is a last backstop: it is inherited by every process the
+# program forks, and nothing spins past it. It runs on every interpreter importdrill can
+# target (3.9+); the prctl calls are Linux's, and elsewhere only the limits and the deadline
+# hold.
+SUPERVISOR = """\
+import os, shutil, signal, sys, time
+memory, fsize, cpu = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+timeout, parent, run_dir = float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+command = sys.argv[7:]
 try:
-    import resource
-except ImportError:
-    resource = None
-if resource is not None:
-    def cap(which, value):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    def prctl(option, value):
+        return libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0) == 0
+except Exception:
+    def prctl(option, value):
+        return False
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+prctl(PR_SET_CHILD_SUBREAPER, 1)
+me = os.getpid()
+
+def descendants():
+    parents = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = set(), {me}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
+        found |= frontier
+    return found
+
+def kill_all():
+    for _ in range(50):
+        pids = descendants()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        reap()
+        time.sleep(0.01)
+
+def reap():
+    while True:
         try:
-            soft, hard = resource.getrlimit(which)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(which, (value, hard))
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+def leave(code):
+    kill_all()
+    if os.getppid() != parent:
+        shutil.rmtree(os.path.dirname(run_dir), ignore_errors=True)
+    os._exit(code)
+
+def on_signal(signum, frame):
+    leave(128 + signum)
+
+signal.signal(signal.SIGTERM, on_signal)
+signal.signal(signal.SIGHUP, on_signal)
+if os.getppid() != parent:
+    leave(1)
+child = os.fork()
+if child == 0:
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    for name in ("SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    try:
+        import resource
+    except ImportError:
+        resource = None
+    if resource is not None:
+        def cap(which, value):
+            try:
+                soft, hard = resource.getrlimit(which)
+                if hard != resource.RLIM_INFINITY:
+                    value = min(value, hard)
+                resource.setrlimit(which, (value, hard))
+            except (ValueError, OSError):
+                pass
+        if memory > 0:
+            cap(resource.RLIMIT_AS, memory)
+        cap(resource.RLIMIT_FSIZE, fsize)
+        cap(resource.RLIMIT_CORE, 0)
+        try:
+            soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            if hard == resource.RLIM_INFINITY or hard > cpu:
+                resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         except (ValueError, OSError):
             pass
-    memory, fsize = int(sys.argv[1]), int(sys.argv[2])
-    if memory > 0:
-        cap(resource.RLIMIT_AS, memory)
-    cap(resource.RLIMIT_FSIZE, fsize)
-    cap(resource.RLIMIT_CORE, 0)
-os.execv(sys.argv[3], sys.argv[3:])
+    os.execv(command[0], command)
+null = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(null, fd)
+deadline = time.monotonic() + timeout + 1.0
+tick = time.monotonic()
+while True:
+    now = time.monotonic()
+    if now - tick > 0.5:
+        deadline += now - tick
+    tick = now
+    try:
+        pid, status = os.waitpid(child, os.WNOHANG)
+    except ChildProcessError:
+        leave(1)
+    if pid == child:
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            kill_all()
+            try:
+                signal.signal(number, signal.SIG_DFL)
+                os.kill(me, number)
+            except (OSError, ValueError):
+                pass
+            os._exit(128 + number)
+        leave(os.WEXITSTATUS(status))
+    if now > deadline or os.getppid() != parent:
+        leave(124)
+    time.sleep(0.02)
 """
 
 
@@ -139,8 +259,10 @@ def run_folder() -> Iterator[Path]:
             remove_tree(root)
 
 
-def child_command(python: str, program: Program, limits: Limits) -> list[str]:
-    """The full argv of the child: the bootstrap, then the interpreter running the program."""
+def child_command(
+    python: str, program: Program, limits: Limits, run_dir: Path | None = None
+) -> list[str]:
+    """The full argv of the child: the supervisor, then the interpreter running the program."""
     # -X utf8 makes the child's stdio UTF-8 whatever the locale, so outputs compare the same
     # on every machine; -E -s keep PYTHON* variables and the user site out, and not -I, as
     # the script's folder on sys.path is part of what these problems teach.
@@ -156,9 +278,13 @@ def child_command(python: str, program: Program, limits: Limits) -> list[str]:
         "-I",
         "-S",
         "-c",
-        BOOTSTRAP,
+        SUPERVISOR,
         str(memory),
         str(limits.file_bytes),
+        str(math.ceil(limits.timeout_s) + 2),  # CPU seconds: a backstop past the deadline
+        repr(limits.timeout_s),
+        str(os.getpid()),
+        str(run_dir or ""),
         *target,
     ]
 
@@ -181,6 +307,99 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+# How long the supervisor gets to kill what it watches over before its group is killed.
+STOP_GRACE_S = 1.0
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Ask the supervisor to kill every descendant and leave; then kill its group anyway."""
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            os.kill(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=STOP_GRACE_S)
+    _kill_group(proc)
+
+
+_subreaper = False
+
+
+def _become_subreaper() -> None:
+    """Adopt orphans: a learner process whose supervisor was killed comes to us, not init."""
+    global _subreaper  # noqa: PLW0603 - once per process
+    if _subreaper or not sys.platform.startswith("linux"):
+        return
+    _subreaper = True
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, ctypes.c_ulong(1), 0, 0, 0)
+
+
+def _children() -> set[int]:
+    """This process's child processes, from /proc (empty where there is none)."""
+    me = os.getpid()
+    found: set[int] = set()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == me:
+            found.add(int(entry))
+    return found
+
+
+def _kill_orphans(before: set[int]) -> None:
+    """Kill processes that became our children during the run: orphans of the learner's
+    program, adopted because the learner killed its supervisor."""
+    live = {proc.pid for proc in _live}
+    for pid in _children() - before - live:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+@contextlib.contextmanager
+def _pausable() -> Iterator[list[float]]:
+    """While a run is under way, Ctrl-Z stops the learner's program with importdrill, and the
+    time spent stopped is recorded so that it counts neither towards the timeout nor in the
+    reported duration."""
+    pauses: list[float] = []
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTSTP"):
+        yield pauses
+        return
+
+    def on_stop(signum: int, frame: object) -> None:
+        stopped = time.monotonic()
+        with _live_lock:
+            groups = [proc.pid for proc in _live]
+        for group in groups:
+            with contextlib.suppress(OSError):
+                os.killpg(group, signal.SIGSTOP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stop here, as Ctrl-Z means; resumed by fg
+        signal.signal(signal.SIGTSTP, on_stop)
+        for group in groups:
+            with contextlib.suppress(OSError):
+                os.killpg(group, signal.SIGCONT)
+        pauses.append(time.monotonic() - stopped)
+
+    previous = signal.signal(signal.SIGTSTP, on_stop)
+    try:
+        yield pauses
+    finally:
+        signal.signal(signal.SIGTSTP, previous)
+
+
 def _kill_marked(marker: str) -> None:
     """Kill processes that left the child's group (setsid) but still carry this run's marker."""
     proc_root = Path("/proc")
@@ -200,13 +419,23 @@ def _kill_marked(marker: str) -> None:
                 os.kill(int(entry.name), signal.SIGKILL)
 
 
+# Variables that lead to the learner's progress and workspace: a program (a pack's, say)
+# must not be able to rewrite them.
+PRIVATE_ENV_PREFIXES = ("IMPORTDRILL_",)
+
+
 def _child_env(run_dir: Path, marker: str) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV_PREFIXES)}
     # Temporary files the learner's code makes land beside the run folder and go with it
-    # (beside, not inside, so that listing the current folder shows only the problem's files).
+    # (beside, not inside, so that listing the current folder shows only the problem's files),
+    # and so does its home: the learner's real home holds importdrill's own data.
     tmp = run_dir.parent / "tmp"
     tmp.mkdir(exist_ok=True)
+    home = run_dir.parent / "home"
+    home.mkdir(exist_ok=True)
     env["TMPDIR"] = str(tmp)
+    env["HOME"] = str(home)
+    env.pop("XDG_DATA_HOME", None)
     env[RUN_MARKER_ENV] = marker
     return env
 
@@ -237,35 +466,40 @@ def run(
 
 def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunResult:
     marker = uuid.uuid4().hex
-    argv = child_command(python, program, limits)
+    argv = child_command(python, program, limits, root)
+    _become_subreaper()
     start = time.monotonic()
-    try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=root,
-            env=_child_env(root, marker),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group, so we can kill all it spawns
-        )
-    except OSError as exc:
-        return RunResult(
-            stdout="",
-            stderr=f"could not start {python}: {exc.strerror or exc}",
-            returncode=None,
-            duration_s=0.0,
-        )
     with _live_lock:
+        before = _children()
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=root,
+                env=_child_env(root, marker),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,  # its own process group, so we can kill all it spawns
+            )
+        except OSError as exc:
+            return RunResult(
+                stdout="",
+                stderr=f"could not start {python}: {exc.strerror or exc}",
+                returncode=None,
+                duration_s=0.0,
+            )
         _live.add(proc)
     try:
-        return _collect(proc, root, limits, start)
+        with _pausable() as pauses:
+            return _collect(proc, root, limits, start, pauses)
     finally:
         with _live_lock:
             _live.discard(proc)
-        # Whatever happened (a pass, a timeout, Ctrl-C in the parent), nothing it started lives on.
-        _kill_group(proc)
-        _kill_marked(marker)
+            # Whatever happened (a pass, a timeout, Ctrl-C in the parent), nothing it started
+            # lives on: the supervisor kills its descendants; the rest is a backstop.
+            _stop(proc)
+            _kill_marked(marker)
+            _kill_orphans(before)
         with contextlib.suppress(OSError):
             if proc.stdout:
                 proc.stdout.close()
@@ -275,7 +509,9 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             proc.wait(timeout=1)
 
 
-def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: float) -> RunResult:
+def _collect(
+    proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: float, pauses: list[float]
+) -> RunResult:
     assert proc.stdout is not None
     assert proc.stderr is not None
     caps = {"stdout": limits.stdout_bytes, "stderr": limits.stderr_bytes}
@@ -291,7 +527,7 @@ def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: f
     exited_at: float | None = None
     with selector:
         while open_streams:
-            now = time.monotonic()
+            now = time.monotonic() - sum(pauses)  # time spent stopped (Ctrl-Z) is not run time
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
                 # Grandchildren that still hold the pipes must not keep the run alive.
@@ -319,12 +555,12 @@ def _collect(proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: f
             if over:
                 break
     if timed_out or over:
-        _kill_group(proc)
+        _stop(proc)
     try:
         returncode: int | None = proc.wait(timeout=1)
     except subprocess.TimeoutExpired:
         returncode = None
-    duration = time.monotonic() - start
+    duration = time.monotonic() - sum(pauses) - start
     stdout = buffers["stdout"].decode("utf-8", errors="replace")
     stderr = buffers["stderr"].decode("utf-8", errors="replace")
     # Tracebacks name files by their path in the throwaway run folder; the learner knows
