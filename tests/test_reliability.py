@@ -263,15 +263,22 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path: Path, monkeypatch: pytest
 
 
 def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
+    # Each run writes its pid into a folder of this test's own: the processes are found by
+    # that, not by matching command lines across a shared machine.
+    pids = tmp_path / "pids"
+    pids.mkdir()
     pack = tmp_path / "slow"
     pack.mkdir()
     base = (PACK / "mini-predict.yaml").read_text(encoding="utf-8")
     for n in range(4):
         slow = base.replace("slug: mini-predict", f"slug: slow-{n}").replace(
-            '  print("done")\n', '  print("done")\n  import time\n  time.sleep(60)\n'
+            '  print("done")\n',
+            '  print("done")\n  import os, time\n'
+            '  open(os.path.join(os.environ["VERIFY_PIDS"], str(os.getpid())), "w").close()\n'
+            "  time.sleep(60)\n",
         )
         (pack / f"slow-{n}.yaml").write_text(slow, encoding="utf-8")
-    env = mini_pack_env(tmp_path / "home")
+    env = mini_pack_env(tmp_path / "home", VERIFY_PIDS=str(pids))
     env["IMPORTDRILL_PATH"] = str(pack)
     proc = subprocess.Popen(
         [sys.executable, "-m", "importdrill", "verify", "--timeout", "60"],
@@ -280,13 +287,27 @@ def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and len(processes_with("utf8 -E -s main.py")) < 2:
+
+    def running() -> list[int]:
+        return [int(p.name) for p in pids.iterdir() if _alive(int(p.name))]
+
+    # Generous: two interpreter starts on a loaded machine.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(running()) < 2:
         time.sleep(0.05)
-    assert len(processes_with("utf8 -E -s main.py")) >= 2
+    assert len(running()) >= 2
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    proc.wait(timeout=15)
+    proc.communicate(timeout=15)
     assert time.monotonic() - sent < 2.0
     assert proc.returncode == 130
-    assert processes_with("utf8 -E -s main.py") == []
+    assert running() == []
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat.rsplit(b")", 1)[1].split()[0] != b"Z"

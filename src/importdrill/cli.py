@@ -4,6 +4,7 @@
 
 import contextlib
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from importdrill import ui
-from importdrill.errors import DrillError, UsageError
+from importdrill.errors import DrillError, Terminated, UsageError
 from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Status, Store
 
@@ -49,13 +50,17 @@ def reporting(store: Store | None = None, *, as_json: bool = False) -> Iterator[
         else:
             ui.error(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    except KeyboardInterrupt:
-        _flush_notices(store)
-        if as_json:
-            _json_error("interrupted", "interrupted; nothing was recorded", {})
-        else:
-            ui.notice("interrupted; nothing was recorded")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt as exc:
+        # SIGTERM and SIGHUP arrive as Terminated: the same clean-up, their own exit status.
+        status = 128 + exc.signum if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        # After SIGHUP the terminal may be gone; the exit status still says what happened.
+        with contextlib.suppress(OSError):
+            _flush_notices(store)
+            if as_json:
+                _json_error("interrupted", "interrupted; nothing was recorded", {})
+            else:
+                ui.notice("interrupted; nothing was recorded")
+        raise typer.Exit(status) from None
     finally:
         _flush_notices(store)
 
@@ -930,9 +935,20 @@ def watch(
     raise typer.Exit(code)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main() -> None:
     """The console-script entry point."""
+    # A closed terminal (SIGHUP) or a polite kill (SIGTERM) unwinds like Ctrl-C, so that a
+    # run under way is stopped and its folder removed before importdrill leaves.
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _terminate)
     try:
         app()
+    except Terminated as exc:  # pragma: no cover - between commands, e.g. while Typer parses
+        sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - between commands, e.g. while Typer parses
         sys.exit(EXIT_INTERRUPTED)

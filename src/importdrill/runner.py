@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .errors import RunFolderError
+
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MEMORY_BYTES = 1 << 30
 STDOUT_CAP_BYTES = 1 << 20
@@ -248,10 +250,80 @@ def remove_tree(root: Path) -> None:
         shutil.rmtree(root, onerror=_force_remove)
 
 
+# Each run folder names its owner (pid and start time), so that a folder left by an
+# importdrill that was killed outright is known for what it is and removed by the next run.
+OWNER_FILE = "owner"
+# A folder without an owner file may be one another importdrill has only just made.
+UNOWNED_GRACE_S = 60.0
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of a process (clock ticks since boot), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def _owner_line() -> str:
+    pid = os.getpid()
+    return f"{pid} {_start_time(pid) or '-'}"
+
+
+def _owner_gone(folder: Path) -> bool:
+    try:
+        pid_text, started = (folder / OWNER_FILE).read_text(encoding="ascii").split()
+        pid = int(pid_text)
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime > UNOWNED_GRACE_S
+        except OSError:
+            return False
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    if not Path("/proc").is_dir():  # pragma: no cover - no way to tell elsewhere
+        return False
+    now = _start_time(pid)
+    return now is None or started not in ("-", now)
+
+
+def remove_stale_run_folders() -> list[Path]:
+    """Remove the run folders (of this user) whose importdrill is no longer running."""
+    removed: list[Path] = []
+    temp = Path(tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(temp))
+    except OSError:
+        return removed
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for entry in entries:
+        if not entry.name.startswith(RUN_DIR_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or (
+                uid is not None and entry.stat(follow_symlinks=False).st_uid != uid
+            ):
+                continue
+        except OSError:
+            continue
+        folder = Path(entry.path)
+        if _owner_gone(folder):
+            with contextlib.suppress(OSError):
+                remove_tree(folder)
+            removed.append(folder)
+    return removed
+
+
 @contextlib.contextmanager
 def run_folder() -> Iterator[Path]:
     """A fresh temporary folder for one run, removed afterwards whatever happened in it."""
-    root = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
+    remove_stale_run_folders()
+    try:
+        root = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
+        (root / OWNER_FILE).write_text(_owner_line(), encoding="ascii")
+    except OSError as exc:
+        raise RunFolderError(tempfile.gettempdir(), exc) from None
     try:
         yield root
     finally:
@@ -459,8 +531,11 @@ def run(
     limits = limits or Limits()
     with run_folder() as parent:
         root = parent / "run"
-        root.mkdir()
-        _write_tree(root, program)
+        try:
+            root.mkdir()
+            _write_tree(root, program)
+        except OSError as exc:
+            raise RunFolderError(str(parent.parent), exc) from None
         return _run_in(root, program, python or sys.executable, limits)
 
 
@@ -554,6 +629,15 @@ def _collect(
                     over = over or name
             if over:
                 break
+    if not timed_out and not over and exited_at is None:
+        # Both streams are closed but the program works on: it still has until the deadline.
+        while proc.poll() is None:
+            now = time.monotonic() - sum(pauses)
+            if now >= deadline:
+                timed_out = True
+                break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=min(deadline - now, 0.05))
     if timed_out or over:
         _stop(proc)
     try:
