@@ -174,7 +174,7 @@ def _main(
 
 
 def _json(document: dict[str, object]) -> None:
-    ui.plain(json.dumps({"version": JSON_VERSION, **document}, indent=2))
+    ui.raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
 
 
 # --- list, status, path ---------------------------------------------------------------------
@@ -500,13 +500,27 @@ def _confirmed(question: str, refusal: str) -> bool:
 # --- check, run ----------------------------------------------------------------------------
 
 
+# The most of a prediction that is read: one byte past the cap tells that it is too long,
+# without reading /dev/zero or a 30 MB file to the end.
+PREDICTION_READ_BYTES = (1 << 20) + 1
+
+
 def _read_prediction(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
+    name = "standard input" if source == "-" else source
     try:
-        return Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            data = sys.stdin.buffer.read(PREDICTION_READ_BYTES)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(PREDICTION_READ_BYTES)
+        if len(data) >= PREDICTION_READ_BYTES:
+            raise UsageError(
+                f"--predict-file {name}: longer than 1 MiB; no problem's program prints that "
+                "much (nothing was recorded)"
+            )
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--predict-file {source}: cannot read it ({exc})") from None
+        raise UsageError(f"--predict-file {name}: cannot read it ({exc})") from None
 
 
 # Bounds of the limits a learner may ask for: below MIN_MEMORY_MIB an interpreter cannot even
@@ -553,7 +567,9 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
         document["missing"] = outcome.marks.missing
         document["extra"] = outcome.marks.extra
         document["output"] = verdict.actual if outcome.answer_visible else None
-        document["stderr"] = result.stderr if verdict.verdict.value != "wrong-output" else ""
+        # A wrong prediction's stderr may hold the answer's text too; once it is seen, not.
+        seen = outcome.answer_visible or verdict.verdict.value != "wrong-output"
+        document["stderr"] = result.stderr if seen else ""
     else:
         document["expected"] = verdict.expected
         document["actual"] = verdict.actual

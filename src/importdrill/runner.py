@@ -408,36 +408,53 @@ def _become_subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, ctypes.c_ulong(1), 0, 0, 0)
 
 
-def _children() -> set[int]:
-    """This process's child processes, from /proc (empty where there is none)."""
-    me = os.getpid()
-    found: set[int] = set()
+def _processes() -> Iterator[tuple[int, str, int, int]]:
+    """(pid, state, parent pid, process group) of every process in /proc (none elsewhere)."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return found
+        return
     for entry in entries:
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 fields = handle.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
+            yield int(entry), fields[0].decode(), int(fields[1]), int(fields[2])
+        except (OSError, IndexError, ValueError):
             continue
-        if int(fields[1]) == me:
-            found.add(int(entry))
-    return found
 
 
-def _kill_orphans(before: set[int]) -> None:
+def _children() -> set[int]:
+    """This process's child processes, zombies included."""
+    me = os.getpid()
+    return {pid for pid, _state, ppid, _group in _processes() if ppid == me}
+
+
+def _group_alive(group: int) -> bool:
+    return any(g == group and state != "Z" for _pid, state, _ppid, g in _processes())
+
+
+def _kill_orphans(before: set[int], group: int) -> None:
     """Kill processes that became our children during the run: orphans of the learner's
     program, adopted because the learner killed its supervisor."""
-    live = {proc.pid for proc in _live}
-    for pid in _children() - before - live:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, os.WNOHANG)
+    # A dying process hands its children on only at the very end of its exit, after its
+    # pipes are closed: wait until the run's process group has finished dying.
+    deadline = time.monotonic() + STOP_GRACE_S
+    while _group_alive(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for _ in range(50):
+        live = {proc.pid for proc in _live}
+        adopted = _children() - before - live
+        if not adopted:
+            return
+        for pid in adopted:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        # Reaping them hands their own children on to us, for the next round.
+        for pid in adopted:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
 
 @contextlib.contextmanager
@@ -574,7 +591,7 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             # lives on: the supervisor kills its descendants; the rest is a backstop.
             _stop(proc)
             _kill_marked(marker)
-            _kill_orphans(before)
+            _kill_orphans(before, proc.pid)
         with contextlib.suppress(OSError):
             if proc.stdout:
                 proc.stdout.close()

@@ -21,6 +21,22 @@ if TYPE_CHECKING:
     from importdrill import judge, runner
 
 
+# No program of a problem prints more than this; a longer prediction is a mistake (a file of
+# something else, a pipe that never ends), and it would be stored with every attempt.
+PREDICTION_CAP_BYTES = 1 << 20
+
+
+def check_prediction_size(prediction: str) -> None:
+    """Refuse a prediction longer than the cap, before anything runs or is recorded."""
+    if len(prediction) > PREDICTION_CAP_BYTES or (
+        len(prediction.encode("utf-8", "surrogatepass")) > PREDICTION_CAP_BYTES
+    ):
+        raise UsageError(
+            f"the prediction is longer than {PREDICTION_CAP_BYTES >> 20} MiB; no problem's "
+            "program prints that much"
+        )
+
+
 @dataclass(frozen=True)
 class Begun:
     """A problem made current: where the learner's file is, and whether it was just created."""
@@ -207,6 +223,7 @@ class Drill:
                 f"'{problem.slug}' is an implement problem: edit your file and run "
                 "importdrill check, without a prediction"
             )
+        check_prediction_size(prediction)
         if result is None:
             result = self.run_program(problem, limits=limits, python=python)
         verdict = judge.judge(prediction, result)
