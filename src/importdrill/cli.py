@@ -102,6 +102,10 @@ app = typer.Typer(
 
 
 def _flush_notices(store: Store | None) -> None:
+    from importdrill.problems import take_notices
+
+    for message in take_notices():  # installed packs that were skipped
+        ui.notice(message)
     if store is not None:
         for message in store.notices:
             ui.notice(message)

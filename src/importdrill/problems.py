@@ -63,8 +63,8 @@ class RunMode(StrEnum):
 DIFFICULTIES = tuple(d.value for d in Difficulty)
 KINDS = tuple(k.value for k in Kind)
 RUN_MODES = tuple(r.value for r in RunMode)
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-REQUIRES_RE = re.compile(r"^>=\s*3\.(\d+)$")
+SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # used with fullmatch: no final newline
+REQUIRES_RE = re.compile(r">=\s*3\.(\d+)")
 ENTRY_POINT_GROUP = "importdrill.packs"
 BUILTIN_PACK = "built-in"
 DEFAULT_ORDER = 100
@@ -94,7 +94,7 @@ FIELDS: dict[str, tuple[bool, str]] = {
         "range prints instead of expected_output (predict only)",
     ),
 }
-VERSION_RANGE_RE = re.compile(r"^(>=|<|)3\.(\d+)$")
+VERSION_RANGE_RE = re.compile(r"(>=|<|)3\.(\d+)")
 
 
 @dataclass(frozen=True)
@@ -265,12 +265,31 @@ def _is_str(value: Any, *, allow_empty: bool = False) -> bool:
 def _check_relpath(path: Path, key: str, rel: Any) -> str:
     if not isinstance(rel, str) or not rel.strip():
         raise _schema_error(path, key, f"{rel!r} is not a relative POSIX path")
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in rel or rel.endswith("/"):
+    # Checked on the text as written, as the run writes it: '.', '' and '..' name no file.
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in parts):
         raise _schema_error(
-            path, key, f"{rel!r} must be a relative POSIX path inside the run folder"
+            path,
+            key,
+            f"{rel!r} must be a relative POSIX path of a file inside the run folder "
+            "(no '.', '..', empty or absolute parts)",
         )
-    return pure.as_posix()
+    if any(char in rel for char in "\0\n\r"):
+        raise _schema_error(path, key, f"{rel!r} holds a character no file name can")
+    return rel
+
+
+def _check_tree(path: Path, key: str, names: list[str]) -> None:
+    """No file may also be a folder of another (`main.py` and `main.py/x.py`, `pkg` and
+    `pkg/__init__.py`): the run could not lay both out."""
+    folders = {
+        "/".join(name.split("/")[:i]) for name in names for i in range(1, name.count("/") + 1)
+    }
+    for name in names:
+        if name in folders:
+            raise _schema_error(
+                path, key, f"{name!r} is a file, and also the folder of another file in 'files'"
+            )
 
 
 def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
@@ -293,7 +312,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
             raise _schema_error(path, key, f"{shown} is not allowed: must be {FIELDS[key][1]}")
 
     slug = data["slug"]
-    need(isinstance(slug, str) and bool(SLUG_RE.match(slug)), "slug")
+    need(isinstance(slug, str) and bool(SLUG_RE.fullmatch(slug)), "slug")
     if path.suffix in (".yaml", ".yml") and path.stem != slug:
         raise _schema_error(path, "slug", f"'{slug}' must equal the file name '{path.stem}'")
     need(_is_str(data["title"]) and "\n" not in data["title"].strip(), "title")
@@ -344,10 +363,11 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
         files[clean] = content
     if main in files:
         raise _schema_error(path, "main", f"{main!r} is also a key of 'files'")
+    _check_tree(path, "files", [main, *files])
     need(data.get("run", "script") in RUN_MODES, "run")
     requires = data.get("requires_python")
     if requires is not None:
-        ok = isinstance(requires, str) and REQUIRES_RE.match(requires.strip()) is not None
+        ok = isinstance(requires, str) and REQUIRES_RE.fullmatch(requires.strip()) is not None
         need(ok, "requires_python")
     by_python = data.get("output_by_python")
     if by_python is not None:
@@ -355,7 +375,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
         if data["kind"] != Kind.PREDICT:
             raise _schema_error(path, "output_by_python", "only predict problems have it")
         for key, output in by_python.items():
-            if not isinstance(key, str) or VERSION_RANGE_RE.match(key.strip()) is None:
+            if not isinstance(key, str) or VERSION_RANGE_RE.fullmatch(key.strip()) is None:
                 raise _schema_error(
                     path,
                     "output_by_python",
@@ -369,7 +389,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
 def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem:
     """The Problem for data that validate() has accepted (also: the cache's trusted path)."""
     requires = data.get("requires_python")
-    match = REQUIRES_RE.match(requires.strip()) if requires else None
+    match = REQUIRES_RE.fullmatch(requires.strip()) if requires else None
     return Problem(
         slug=data["slug"],
         title=data["title"].strip(),
@@ -392,9 +412,47 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
         output_by_python=tuple(
             (m.group(1), int(m.group(2)), output)
             for key, output in (data.get("output_by_python") or {}).items()
-            if (m := VERSION_RANGE_RE.match(key.strip()))
+            if (m := VERSION_RANGE_RE.fullmatch(key.strip()))
         ),
     )
+
+
+# Bounds of a problem file, checked before it is built into data: the largest built-in file
+# is under 8 KiB and nests 3 levels. Past them a file is a mistake or an attack: an alias
+# bomb expands a few lines into gigabytes, and deep nesting overflows the C loader's stack.
+MAX_PROBLEM_FILE_BYTES = 256 << 10
+MAX_NESTING = 32
+_OPENING = (
+    "FlowSequenceStartToken",
+    "FlowMappingStartToken",
+    "BlockMappingStartToken",
+    "BlockSequenceStartToken",
+)
+_CLOSING = ("FlowSequenceEndToken", "FlowMappingEndToken", "BlockEndToken")
+
+
+def _check_shape(path: Path, text: str, yaml: Any, loader: Any) -> None:
+    """Refuse anchors, aliases and deep nesting, from the tokens alone (no recursion, and
+    it stops at the first offence, so its cost stays bounded)."""
+    depth = 0
+    for token in yaml.scan(text, Loader=loader):
+        name = type(token).__name__
+        if name in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                line = token.start_mark.line + 1
+                raise ProblemFileError(
+                    f"{path}:{line}: nested more than {MAX_NESTING} levels deep; a problem "
+                    "file needs a few"
+                )
+        elif name in _CLOSING:
+            depth -= 1
+        elif name in ("AliasToken", "AnchorToken"):
+            line = token.start_mark.line + 1
+            raise ProblemFileError(
+                f"{path}:{line}: YAML anchors and aliases (& and *) are not allowed in problem "
+                "files: write each value out"
+            )
 
 
 def parse_yaml(path: Path) -> Any:
@@ -403,7 +461,14 @@ def parse_yaml(path: Path) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROBLEM_FILE_BYTES + 1)
+        if len(raw) > MAX_PROBLEM_FILE_BYTES:
+            raise ProblemFileError(
+                f"{path}: larger than {MAX_PROBLEM_FILE_BYTES >> 10} KiB; a problem file is "
+                "a page of text"
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProblemFileError(
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
@@ -411,6 +476,7 @@ def parse_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ProblemFileError(f"{path}: cannot read: {exc.strerror}") from None
     try:
+        _check_shape(path, text, yaml, loader)
         return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or pure Python
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
@@ -461,47 +527,69 @@ def entry_point_packs() -> list[Pack]:
     try:
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if cached.get("stamp") == stamp:
+            _notices.extend(str(message) for message in cached.get("broken", []))
             return [Pack(name, Path(folder)) for name, folder in cached["packs"]]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         pass
-    found = _scan_entry_points()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        packs = [[p.name, str(p.folder)] for p in found]
-        tmp.write_text(json.dumps({"stamp": stamp, "packs": packs}), encoding="utf-8")
-        tmp.replace(cache)
-    except OSError:
-        pass
+    found, broken = _scan_entry_points()
+    _notices.extend(broken)
+    packs = [[p.name, str(p.folder)] for p in found]
+    with contextlib.suppress(OSError):
+        _write_json(cache, {"stamp": stamp, "packs": packs, "broken": broken})
     return found
 
 
-def _scan_entry_points() -> list[Pack]:
+# Messages about installed packs that were skipped, for the front end to show.
+_notices: list[str] = []
+
+
+def take_notices() -> list[str]:
+    """The messages about broken installed packs since the last call."""
+    taken = list(_notices)
+    _notices.clear()
+    return taken
+
+
+def _scan_entry_points() -> tuple[list[Pack], list[str]]:
+    """The installed packs, and a message for each one that cannot be used."""
     from importlib.metadata import entry_points  # only when packs are listed
     from importlib.util import find_spec
 
     found: list[Pack] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    broken: list[str] = []
+    try:
+        declared = list(entry_points(group=ENTRY_POINT_GROUP))
+    except Exception as exc:
+        return [], [f"installed packs were not looked for: {type(exc).__name__}: {exc}"]
+    for ep in declared:
+        name = f"the installed pack '{ep.name}' (entry point {ENTRY_POINT_GROUP}: {ep.value})"
         try:
+            # Finding a submodule imports its parent package, which runs the pack's code: it
+            # may raise anything, SystemExit included, and must not take importdrill with it.
             spec = find_spec(ep.value)
-        except (ImportError, ValueError):
-            spec = None
+        except (Exception, SystemExit) as exc:
+            broken.append(f"{name} is skipped: importing it failed ({type(exc).__name__}: {exc})")
+            continue
         locations = list(spec.submodule_search_locations or []) if spec else []
         if not locations:
-            raise ProblemFileError(
-                f"entry point '{ep.name}' in group {ENTRY_POINT_GROUP} names '{ep.value}', "
-                "which is not an importable package folder"
-            )
+            broken.append(f"{name} is skipped: it is not an importable package folder")
+            continue
         found.append(Pack(ep.name, Path(locations[0])))
-    return found
+    return found, broken
 
 
 def all_packs() -> list[Pack]:
     """The built-in pack first, then IMPORTDRILL_PATH's folders, then installed packs."""
     packs = [] if paths.builtins_hidden() else [Pack(BUILTIN_PACK, paths.builtin_problems())]
+    seen: set[Path] = set()
     for folder in paths.pack_dirs_from_env():
         if not folder.is_dir():
             raise UsageError(f"{paths.PACKS_ENV} names '{folder}', which is not a folder")
+        # The same folder named twice (or by two spellings) is one pack, not a duplicate.
+        real = folder.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
         packs.append(Pack(folder.name or str(folder), folder))
     packs.extend(entry_point_packs())
     return packs
