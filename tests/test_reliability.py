@@ -310,3 +310,17 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(b")", 1)[1].split()[0] != b"Z"
+
+
+def test_a_hundred_threads_start_under_the_default_memory_cap():
+    code = (
+        "import threading\n"
+        "stop = threading.Event()\n"
+        "threads = [threading.Thread(target=stop.wait) for _ in range(100)]\n"
+        "for t in threads:\n"
+        "    t.start()\n"
+        "stop.set()\n"
+        "print('started', len(threads))\n"
+    )
+    result = runner.run(runner.Program(code=code))
+    assert result.stdout == "started 100\n", result.stderr[-500:]

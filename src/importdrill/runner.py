@@ -513,8 +513,13 @@ def _kill_marked(marker: str) -> None:
 PRIVATE_ENV_PREFIXES = ("IMPORTDRILL_",)
 
 
-def _child_env(run_dir: Path, marker: str) -> dict[str, str]:
+def _child_env(run_dir: Path, marker: str, limits: Limits) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV_PREFIXES)}
+    if limits.memory_bytes > 0:
+        # The memory cap limits address space, and glibc reserves 64 MiB of it for each
+        # thread's malloc arena: 1 GiB held only about 20 threads. Two arenas shared by all
+        # threads leave room for about a hundred (each stack still reserves 8 MiB).
+        env.setdefault("MALLOC_ARENA_MAX", "2")
     # Temporary files the learner's code makes land beside the run folder and go with it
     # (beside, not inside, so that listing the current folder shows only the problem's files),
     # and so does its home: the learner's real home holds importdrill's own data.
@@ -567,7 +572,7 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             proc = subprocess.Popen(
                 argv,
                 cwd=root,
-                env=_child_env(root, marker),
+                env=_child_env(root, marker, limits),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
