@@ -174,3 +174,33 @@ def test_a_huge_output_renders_in_bounded_time(tmp_path: Path, home: Path):
     done = importdrill(wide, "check", "--timeout", "60")
     assert done.returncode == 1 and "not shown" in done.stdout
     assert time.monotonic() - start < 30
+
+
+def test_a_program_cannot_find_the_learners_state_or_workspace(tmp_path: Path):
+    """The child's environment leads nowhere near importdrill's data: a pack's program that
+    looks for it (to forge a solved entry, say) finds nothing to write to."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    code = (
+        "  import os\n"
+        "  from pathlib import Path\n"
+        "  names = [k for k in os.environ if k.startswith('IMPORTDRILL_') and k != 'IMPORTDRILL_RUN_ID']\n"
+        "  home = Path(os.environ['HOME'])\n"
+        "  print(names, sorted(p.name for p in home.iterdir()))\n"
+        "  (home / 'forged').write_text('solved')\n"
+    )
+    (pack / "snoop.yaml").write_text(
+        "slug: snoop\ntitle: A program that snoops\ndifficulty: easy\norder: 1\n"
+        "kind: predict\ntags: [sys.modules]\nprompt: |\n  What does it print?\n"
+        f"code: |\n{code}expected_output: |\n  [] []\nhints: [One., Two.]\n"
+        "explanation: |\n  Nothing to find.\n",
+        encoding="utf-8",
+    )
+    home = tmp_path / "home"
+    env = mini_pack_env(home, IMPORTDRILL_PATH=str(pack), HOME=str(tmp_path / "real-home"))
+    prediction = tmp_path / "prediction.txt"
+    prediction.write_text("[] []\n", encoding="utf-8")
+    done = importdrill(env, "check", "snoop", "--predict-file", str(prediction))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (tmp_path / "real-home").exists()
+    assert not list(home.rglob("forged"))
