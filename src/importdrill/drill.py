@@ -50,16 +50,25 @@ def evaluate(
     python: str,
     limits: runner.Limits,
     expected: Callable[[Run], str],
+    until_failure: bool = False,
 ) -> judge.Evaluation:
     """Run code through every run of problem, in order, judge each against expected(run),
-    and check the problem's rules on it."""
+    and check the problem's rules on it. With until_failure (verify only needs to know that a
+    file fails), a broken rule runs nothing and the first failed run ends the evaluation."""
     from importdrill import rules
 
+    breaches = rules.check(problem.rules, code)
     rows = []
     for run in problem.checked_runs:
+        if until_failure and breaches:
+            break
         result = runner.run(program_for(problem, code, run=run), python=python, limits=limits)
         rows.append((run.name, expected(run), result))
-    return judge.evaluate(rows, rules.check(problem.rules, code))
+        if until_failure and not judge.judge(rows[-1][1], result).passed:
+            break
+    if not rows:
+        return judge.Evaluation((), tuple(breaches))
+    return judge.evaluate(rows, breaches)
 
 
 def finished(result: runner.RunResult) -> bool:

@@ -63,7 +63,7 @@ class Evaluation:
 
     @property
     def passed(self) -> bool:
-        return all(run.passed for run in self.runs) and not self.breaches
+        return bool(self.runs) and all(run.passed for run in self.runs) and not self.breaches
 
     @property
     def first_failure(self) -> RunVerdict | None:

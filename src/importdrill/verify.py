@@ -154,7 +154,12 @@ def _check_implement(problem: Problem, python: Interpreter, limits: runner.Limit
 
     def passes(code: str) -> bool:
         evaluation = drill.evaluate(
-            problem, code, python=python.command, limits=limits, expected=expected
+            problem,
+            code,
+            python=python.command,
+            limits=limits,
+            expected=expected,
+            until_failure=True,
         )
         return evaluation.passed
 
