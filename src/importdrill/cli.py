@@ -580,6 +580,29 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
         document["diff"] = verdict.diff
         document["stderr"] = result.stderr
         document["changed_support"] = list(outcome.changed_support)
+        document["runs"] = [
+            {
+                "name": run.name,
+                "passed": run.passed,
+                "verdict": run.verdict.verdict.value,
+                "detail": run.verdict.detail,
+                "expected": run.verdict.expected,
+                "actual": run.verdict.actual,
+                "diff": run.verdict.diff,
+                "stderr": "" if run.passed else run.result.stderr,
+                "duration_s": round(run.result.duration_s, 3),
+            }
+            for run in outcome.evaluation.runs
+        ]
+        broken = {b.index: b for b in outcome.evaluation.breaches}
+        document["rules"] = [
+            {
+                "message": rule.message,
+                "kept": index not in broken,
+                "line": broken[index].line if index in broken else None,
+            }
+            for index, rule in enumerate(outcome.problem.rules)
+        ]
     return document
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from importdrill.runner import RunResult
+
+if TYPE_CHECKING:
+    from importdrill.rules import Breach
 
 
 class VerdictKind(StrEnum):
@@ -17,6 +22,7 @@ class VerdictKind(StrEnum):
     TIMEOUT = "timeout"
     OUTPUT_LIMIT = "output-limit"
     MEMORY_LIMIT = "memory-limit"
+    BROKEN_RULE = "broken-rule"  # every run passed, but the file breaks a stated rule
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,82 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return self.verdict is VerdictKind.PASS
+
+
+@dataclass(frozen=True)
+class RunVerdict:
+    """One named run of the learner's file, judged."""
+
+    name: str
+    verdict: Verdict
+    result: RunResult
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A file judged by every run of its problem and every rule: it passes only if all do."""
+
+    runs: tuple[RunVerdict, ...]
+    breaches: tuple[Breach, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.runs) and all(run.passed for run in self.runs) and not self.breaches
+
+    @property
+    def first_failure(self) -> RunVerdict | None:
+        return next((run for run in self.runs if not run.passed), None)
+
+    @property
+    def summary(self) -> Verdict:
+        """One verdict for the whole file: the first failed run's, else the rules', else a
+        pass; its detail says which run, when there are several."""
+        failed = self.first_failure
+        shown = failed or self.runs[0]
+        verdict = shown.verdict
+        several = len(self.runs) > 1
+        if failed is not None:
+            if several:
+                number = self.runs.index(failed) + 1
+                detail = f"run {number} of {len(self.runs)} ({failed.name}): {verdict.detail}"
+                return _with_detail(verdict, detail)
+            return verdict
+        if self.breaches:
+            count = len(self.breaches)
+            detail = "every run passed, but " + (
+                "a rule is broken" if count == 1 else f"{count} rules are broken"
+            )
+            return Verdict(
+                VerdictKind.BROKEN_RULE, verdict.expected, verdict.actual, "", detail, False
+            )
+        if several:
+            return _with_detail(verdict, f"all {len(self.runs)} runs pass")
+        return verdict
+
+
+def _with_detail(verdict: Verdict, detail: str) -> Verdict:
+    return Verdict(
+        verdict.verdict,
+        verdict.expected,
+        verdict.actual,
+        verdict.diff,
+        detail,
+        verdict.whitespace_only,
+    )
+
+
+def evaluate(
+    runs: Sequence[tuple[str, str, RunResult]], breaches: Sequence[Breach] = ()
+) -> Evaluation:
+    """Judge each (name, expected output, result), and add the broken rules."""
+    return Evaluation(
+        tuple(RunVerdict(name, judge(expected, result), result) for name, expected, result in runs),
+        tuple(breaches),
+    )
 
 
 def normalise(text: str) -> str:

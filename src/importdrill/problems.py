@@ -93,8 +93,77 @@ FIELDS: dict[str, tuple[bool, str]] = {
         'a mapping of a version range (">=3.12", "<3.11", "3.10") to what CPython in that '
         "range prints instead of expected_output (predict only)",
     ),
+    "runs": (
+        False,
+        "a non-empty list of runs, each a mapping with a name and optionally driver, cwd, "
+        "args, env, stdin and expected (implement only)",
+    ),
+    "decoys": (
+        False,
+        "a list of wrong solutions, each a mapping of code and misconception (implement only)",
+    ),
+    "rules": (
+        False,
+        "a list of static rules, each a mapping of one of must_call, must_import or "
+        "must_not_modify (a dotted name), a message, and optionally within (implement only)",
+    ),
 }
 VERSION_RANGE_RE = re.compile(r"(>=|<|)3\.(\d+)")
+# A run's driver is written here, at the top of the run folder, and run instead of `main`.
+DRIVER_PATH = "driver.py"
+RUN_KEYS = ("name", "driver", "cwd", "args", "env", "stdin", "expected")
+DECOY_KEYS = ("code", "misconception")
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+DOTTED_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Sibling folders of the run folder that the runner itself uses: not a working folder.
+RESERVED_OUTSIDE = ("run", "tmp", "home")
+
+
+class RuleKind(StrEnum):
+    """What a static rule asks of the learner's file."""
+
+    MUST_CALL = "must_call"  # call this dotted name somewhere (or within a function)
+    MUST_IMPORT = "must_import"  # import this module (or a name from it)
+    MUST_NOT_MODIFY = "must_not_modify"  # never assign, delete or mutate this dotted name
+
+
+RULE_KINDS = tuple(k.value for k in RuleKind)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One way an implement problem runs the learner's file, with a name the learner reads.
+
+    `cwd` is "." (the run folder), a folder of the run tree, or "../NAME", an empty folder
+    beside the run folder (outside the project). `expected` None: the reference solution's
+    output in the same run (the first run: expected_output, which verify proves it is).
+    """
+
+    name: str
+    driver: str | None = None
+    cwd: str = "."
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdin: str | None = None
+    expected: str | None = None
+
+
+@dataclass(frozen=True)
+class Decoy:
+    """A wrong solution that must fail, and the misconception it stands for."""
+
+    code: str
+    misconception: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A static requirement on the learner's file, and what the learner reads when broken."""
+
+    kind: RuleKind
+    name: str
+    message: str
+    within: str | None = None  # the function or class the rule looks inside
 
 
 @dataclass(frozen=True)
@@ -121,6 +190,30 @@ class Problem:
     requires_python: tuple[int, int] | None = None
     # (operator, minor version, output): where behaviour really differs between versions.
     output_by_python: tuple[tuple[str, int, str], ...] = ()
+    runs: tuple[Run, ...] = ()
+    decoys: tuple[Decoy, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def checked_runs(self) -> tuple[Run, ...]:
+        """The runs a check makes: the stated ones, or the one run `command()` describes.
+
+        The first run's expected output is expected_output unless the run states its own
+        (verify proves the solution prints it there, so no solution run is needed for it).
+        """
+        runs = self.runs or (Run(name=" ".join(self.command())),)
+        first = runs[0]
+        if first.expected is None:
+            first = Run(
+                first.name,
+                first.driver,
+                first.cwd,
+                first.args,
+                first.env,
+                first.stdin,
+                self.expected_output,
+            )
+        return (first, *runs[1:])
 
     @property
     def is_multi_file(self) -> bool:
@@ -383,7 +476,120 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
                 )
             if not isinstance(output, str):
                 raise _schema_error(path, "output_by_python", f"the output for {key!r} is not text")
+    for key in ("runs", "decoys", "rules"):
+        if key in data and data["kind"] != Kind.IMPLEMENT:
+            raise _schema_error(path, key, "only implement problems have it")
+    if "runs" in data:
+        _check_runs(path, data["runs"], main, files)
+    if "decoys" in data:
+        _check_decoys(path, data["decoys"])
+    if "rules" in data:
+        _check_rules(path, data["rules"])
     return build(data, path, pack)
+
+
+def _items(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A list of mappings whose keys are all in allowed; errors name the item."""
+    if not isinstance(value, list) or not value:
+        raise _schema_error(path, key, f"must be {FIELDS[key][1]}")
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise _schema_error(path, key, f"item {number} is not a mapping of fields")
+        unknown = sorted(set(map(str, item)) - set(allowed))
+        if unknown:
+            raise _schema_error(
+                path,
+                key,
+                f"item {number}: unknown field '{unknown[0]}'; allowed: {', '.join(allowed)}",
+            )
+    return value
+
+
+def _check_runs(path: Path, value: Any, main: str, files: Mapping[str, str]) -> None:
+    runs = _items(path, "runs", value, RUN_KEYS)
+    folders = {str(parent) for rel in [*files, main] for parent in PurePosixPath(rel).parents}
+    names: set[str] = set()
+    for number, run in enumerate(runs, 1):
+
+        def bad(message: str, number: int = number) -> ProblemFileError:
+            return _schema_error(path, "runs", f"run {number}: {message}")
+
+        name = run.get("name")
+        if not isinstance(name, str) or not name.strip() or "\n" in name.strip():
+            raise bad("'name' must be a non-empty one-line string (the learner reads it)")
+        if name.strip() in names:
+            raise bad(f"the name {name.strip()!r} is used by an earlier run")
+        names.add(name.strip())
+        if "driver" in run:
+            if not _is_str(run["driver"]):
+                raise bad("'driver' must be a non-empty string (a Python program)")
+            if DRIVER_PATH in files or main == DRIVER_PATH:
+                raise bad(f"a driver is written as {DRIVER_PATH!r}, which 'files' or 'main' uses")
+        cwd = run.get("cwd", ".")
+        if not isinstance(cwd, str) or not cwd.strip():
+            raise bad("'cwd' must be a folder: '.', a folder of the run tree, or '../NAME'")
+        pure = PurePosixPath(cwd)
+        if pure.is_absolute() or "\\" in cwd:
+            raise bad(f"'cwd' {cwd!r} must be a relative POSIX path")
+        if pure.parts and pure.parts[0] == "..":
+            if len(pure.parts) != 2 or pure.parts[1] in (*RESERVED_OUTSIDE, ".."):
+                raise bad(
+                    f"'cwd' {cwd!r}: a folder outside the run tree is written '../NAME', "
+                    f"NAME not one of {', '.join(RESERVED_OUTSIDE)}"
+                )
+        elif ".." in pure.parts or pure.as_posix() not in folders:
+            raise bad(f"'cwd' {cwd!r} is not a folder of the run tree (from 'files' and 'main')")
+        args = run.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            raise bad("'args' must be a list of strings")
+        env = run.get("env", {})
+        if not isinstance(env, dict):
+            raise bad("'env' must be a mapping of variable name to string")
+        for var, text in env.items():
+            if not isinstance(var, str) or not ENV_NAME_RE.fullmatch(var):
+                raise bad(f"'env': {var!r} is not a variable name")
+            if var.startswith("IMPORTDRILL_"):
+                raise bad(f"'env': {var!r}: IMPORTDRILL_ variables are importdrill's own")
+            if not isinstance(text, str):
+                raise bad(f"'env': the value of {var} must be a string (quote it)")
+        for key in ("stdin", "expected"):
+            if key in run and not isinstance(run[key], str):
+                raise bad(f"'{key}' must be a string")
+
+
+def _check_decoys(path: Path, value: Any) -> None:
+    for number, decoy in enumerate(_items(path, "decoys", value, DECOY_KEYS), 1):
+        for key in DECOY_KEYS:
+            if not _is_str(decoy.get(key)):
+                raise _schema_error(
+                    path, "decoys", f"decoy {number}: '{key}' must be a non-empty string"
+                )
+
+
+def _check_rules(path: Path, value: Any) -> None:
+    allowed = (*RULE_KINDS, "message", "within")
+    for number, rule in enumerate(_items(path, "rules", value, allowed), 1):
+        kinds = [k for k in RULE_KINDS if k in rule]
+        if len(kinds) != 1:
+            raise _schema_error(
+                path,
+                "rules",
+                f"rule {number}: needs exactly one of {', '.join(RULE_KINDS)}",
+            )
+        name = rule[kinds[0]]
+        if not isinstance(name, str) or not DOTTED_RE.fullmatch(name):
+            raise _schema_error(
+                path, "rules", f"rule {number}: {kinds[0]} {name!r} is not a dotted name"
+            )
+        if not _is_str(rule.get("message")):
+            raise _schema_error(
+                path, "rules", f"rule {number}: 'message' (what the learner reads) is missing"
+            )
+        within = rule.get("within")
+        if within is not None and (not isinstance(within, str) or not DOTTED_RE.fullmatch(within)):
+            raise _schema_error(
+                path, "rules", f"rule {number}: 'within' must name a function or class"
+            )
 
 
 def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem:
@@ -413,6 +619,33 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
             (m.group(1), int(m.group(2)), output)
             for key, output in (data.get("output_by_python") or {}).items()
             if (m := VERSION_RANGE_RE.fullmatch(key.strip()))
+        ),
+        runs=tuple(
+            Run(
+                name=run["name"].strip(),
+                driver=run.get("driver"),
+                cwd=PurePosixPath(run.get("cwd", ".")).as_posix(),
+                args=tuple(run.get("args", ())),
+                env=dict(run.get("env", {})),
+                stdin=run.get("stdin"),
+                expected=run.get("expected"),
+            )
+            for run in data.get("runs") or ()
+        ),
+        decoys=tuple(
+            Decoy(code=d["code"], misconception=d["misconception"].strip())
+            for d in data.get("decoys") or ()
+        ),
+        rules=tuple(
+            Rule(
+                kind=kind,
+                name=rule[kind.value],
+                message=rule["message"].strip(),
+                within=rule.get("within"),
+            )
+            for rule in data.get("rules") or ()
+            for kind in RuleKind
+            if kind.value in rule
         ),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import selectors
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from .errors import RunFolderError
 
@@ -223,6 +225,14 @@ class Program:
     main: str = "main.py"
     files: Mapping[str, str] | None = None
     module: str | None = None  # run as `python -m module` instead of `python main`
+    # How one run of a problem starts it: a file to run instead of main (a driver), the
+    # working folder ("." the run folder, "sub/dir" in it, "../name" an empty folder beside
+    # it), arguments, extra environment variables, and the text on standard input.
+    entry: str | None = None
+    cwd: str = "."
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] | None = None
+    stdin: str | None = None
 
 
 def _write_tree(root: Path, program: Program) -> None:
@@ -339,7 +349,12 @@ def child_command(
     # on every machine; -E -s keep PYTHON* variables and the user site out, and not -I, as
     # the script's folder on sys.path is part of what these problems teach.
     target = [python, "-X", "utf8", "-E", "-s"]
-    target += ["-m", program.module] if program.module else [program.main]
+    script = program.entry or program.main
+    if run_dir is not None and program.cwd != ".":
+        # The path a learner would type from that folder (`../run/tests/test_ops.py`).
+        script = os.path.relpath(run_dir / script, workdir(run_dir, program))
+    target += ["-m", program.module] if program.module and not program.entry else [script]
+    target += list(program.args)
     if os.name != "posix":  # pragma: no cover - no rlimits to set outside POSIX
         return target
     python_path = shutil.which(python) or python
@@ -359,6 +374,21 @@ def child_command(
         str(run_dir or ""),
         *target,
     ]
+
+
+def workdir(root: Path, program: Program) -> Path:
+    """The folder a run starts in: the run folder, a folder in it, or one beside it."""
+    return Path(os.path.normpath(root.joinpath(*PurePosixPath(program.cwd).parts)))
+
+
+def _feed(stream: IO[bytes] | None, text: str) -> None:
+    """Write a run's standard input and close it, so that the program then reads EOF."""
+    if stream is None:
+        return
+    with contextlib.suppress(OSError):
+        stream.write(text.encode("utf-8"))
+    with contextlib.suppress(OSError):
+        stream.close()
 
 
 # Children running now, so that an interrupted verify can stop all of its parallel runs at once.
@@ -556,6 +586,7 @@ def run(
         try:
             root.mkdir()
             _write_tree(root, program)
+            workdir(root, program).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise RunFolderError(str(parent.parent), exc) from None
         return _run_in(root, program, python or sys.executable, limits)
@@ -569,11 +600,13 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
     with _live_lock:
         before = _children()
         try:
+            env = _child_env(root, marker, limits)
+            env.update(program.env or {})
             proc = subprocess.Popen(
                 argv,
-                cwd=root,
-                env=_child_env(root, marker, limits),
-                stdin=subprocess.DEVNULL,
+                cwd=workdir(root, program),
+                env=env,
+                stdin=subprocess.DEVNULL if program.stdin is None else subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,  # its own process group, so we can kill all it spawns
@@ -586,9 +619,19 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
                 duration_s=0.0,
             )
         _live.add(proc)
+    if program.stdin is not None:
+        # A thread, so that a program that prints before it reads cannot block the writer.
+        threading.Thread(target=_feed, args=(proc.stdin, program.stdin), daemon=True).start()
     try:
         with _pausable() as pauses:
-            return _collect(proc, root, limits, start, pauses)
+            result = _collect(proc, root, limits, start, pauses)
+        if program.cwd != ".":
+            # From another folder the script's path runs through it (`.../elsewhere/../run/`):
+            # tracebacks show the path relative to the run folder, as for every other run.
+            folder = workdir(root, program)
+            detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
+            result = dataclasses.replace(result, stderr=result.stderr.replace(detour, ""))
+        return result
     finally:
         with _live_lock:
             _live.discard(proc)

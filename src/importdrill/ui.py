@@ -421,6 +421,7 @@ VERDICT_STYLE = {
     "timeout": ("✗ timeout", "bold red"),
     "output-limit": ("✗ output limit", "bold red"),
     "memory-limit": ("✗ memory limit", "bold red"),
+    "broken-rule": ("✗ broken rule", "bold red"),
 }
 
 
@@ -544,7 +545,9 @@ def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]
     return table
 
 
-def _verdict_line(problem: Problem, verdict: judge.Verdict, result: RunResult) -> None:
+def _verdict_line(
+    problem: Problem, verdict: judge.Verdict, result: RunResult, duration: float | None = None
+) -> None:
     label, style = VERDICT_STYLE[verdict.verdict]
     if problem.kind is Kind.PREDICT and verdict.verdict == "wrong-output":
         label = "✗ wrong prediction"
@@ -554,7 +557,7 @@ def _verdict_line(problem: Problem, verdict: judge.Verdict, result: RunResult) -
             "  ",
             (problem.slug, "bold"),
             (f"  {verdict.detail}", "dim"),
-            (f"  ({result.duration_s:.2f} s)", "dim"),
+            (f"  ({result.duration_s if duration is None else duration:.2f} s)", "dim"),
         )
     )
 
@@ -667,12 +670,12 @@ def _show_stderr(result: RunResult) -> None:
 
 
 def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
-    """A judged implement file: expected output and the learner's, as a diff."""
-    from rich.panel import Panel
-
+    """A judged implement file: each run in order, passed or failed, with a failed run's diff
+    and traceback; then each broken rule with its line."""
     console = out()
-    problem, verdict, result = outcome.problem, outcome.verdict, outcome.result
-    _verdict_line(problem, verdict, result)
+    problem, evaluation = outcome.problem, outcome.evaluation
+    total = sum(run.result.duration_s for run in evaluation.runs)
+    _verdict_line(problem, outcome.verdict, outcome.result, total)
     if outcome.changed_support:
         notice(
             "you changed "
@@ -683,6 +686,39 @@ def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
     if outcome.passed:
         _show_pass(problem, outcome.next_slug, watching=watching)
         return
+    several = len(evaluation.runs) > 1
+    for number, run in enumerate(evaluation.runs, 1):
+        if several:
+            mark, style = ("✓", "bold green") if run.passed else ("✗", "bold red")
+            console.print(
+                Text.assemble(
+                    (f"{mark} run {number}  ", style),
+                    (run.name, "bold"),
+                    ("" if run.passed else f"  {run.verdict.detail}", "dim"),
+                )
+            )
+        if not run.passed:
+            _show_run_failure(run.verdict, run.result)
+    if evaluation.breaches:
+        console.print(Text("Your file breaks a rule of this problem:", style="bold red"))
+        for breach in evaluation.breaches:
+            where = f"line {breach.line}: " if breach.line else ""
+            console.print(Text.assemble(("✗ ", "bold red"), (where, "bold"), breach.message))
+    if watching:
+        return
+    console.print(
+        Text(
+            "Edit your file and run importdrill check again.   Stuck? importdrill hint",
+            style="dim",
+        )
+    )
+
+
+def _show_run_failure(verdict: judge.Verdict, result: RunResult) -> None:
+    """A failed run's expected output against the learner's, and its error output."""
+    from rich.panel import Panel
+
+    console = out()
     labels = ("expected", "your output")
     if verdict.diff or verdict.whitespace_only:
         if verdict.whitespace_only:
@@ -702,14 +738,6 @@ def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
             )
         )
     _show_stderr(result)
-    if watching:
-        return
-    console.print(
-        Text(
-            "Edit your file and run importdrill check again.   Stuck? importdrill hint",
-            style="dim",
-        )
-    )
 
 
 def show_outcome(outcome: Outcome, *, watching: bool = False) -> None:

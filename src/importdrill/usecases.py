@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from importdrill import workspace
 from importdrill.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
-from importdrill.problems import Catalog, Kind, Problem, load_catalog
+from importdrill.problems import Catalog, Kind, Problem, Run, load_catalog
 from importdrill.progress import State, Status, Store
 
 if TYPE_CHECKING:
@@ -69,17 +69,27 @@ class PredictionOutcome:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """A judged implement file, and support files the learner changed (not used by checks)."""
+    """A judged implement file: every run (in order) and every broken rule, one summary
+    verdict (the first failed run's), and support files the learner changed (not used)."""
 
     problem: Problem
-    verdict: judge.Verdict
-    result: runner.RunResult
+    evaluation: judge.Evaluation
     next_slug: str | None
     changed_support: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
-        return self.verdict.passed
+        return self.evaluation.passed
+
+    @property
+    def verdict(self) -> judge.Verdict:
+        return self.evaluation.summary
+
+    @property
+    def result(self) -> runner.RunResult:
+        """The run the summary verdict is about (the first failed one, else the first)."""
+        shown = self.evaluation.first_failure or self.evaluation.runs[0]
+        return shown.result
 
 
 Outcome = PredictionOutcome | FileOutcome
@@ -250,8 +260,9 @@ class Drill:
     def attempt_file(
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> FileOutcome:
-        """Run the learner's file for an implement problem, judge it, and record it."""
-        from importdrill import drill, judge, runner
+        """Run the learner's file through every run of an implement problem, check its rules,
+        judge it, and record it."""
+        from importdrill import drill
 
         if problem.kind is not Kind.IMPLEMENT:
             raise UsageError(f"'{problem.slug}' asks you to predict its output: give a prediction")
@@ -261,16 +272,23 @@ class Drill:
                 f"you have not started '{problem.slug}': run importdrill start {problem.slug}"
             )
         python = checked_interpreter(problem, python)
+        interpreter = python
+
+        def expected(run: Run) -> str:
+            # A run that states no output is judged by what the reference solution prints
+            # in it (never shown as code: only its output, as "expected").
+            if run.expected is not None:
+                return run.expected
+            return drill.solution_output(problem, run, interpreter)
+
         # Always the problem's own support files: a check judges the learner's file alone.
-        result = runner.run(drill.program_for(problem, mine), python=python, limits=limits)
-        verdict = judge.judge(problem.expected_output, result)
+        evaluation = drill.evaluate(problem, mine, python=python, limits=limits, expected=expected)
         with self.store.change() as state:
-            self._record(state, problem, verdict)
+            self._record(state, problem, evaluation.summary)
             following = self.catalog.next_open(problem.slug, state.is_solved)
         return FileOutcome(
             problem=problem,
-            verdict=verdict,
-            result=result,
+            evaluation=evaluation,
             next_slug=following.slug if following else None,
             changed_support=tuple(workspace.changed_support(problem)),
         )
