@@ -915,7 +915,10 @@ def verify_cmd(
             ui.error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
             raise typer.Exit(EXIT_FAILED)
         labels = ", ".join(p.label for p in pythons)
-        ui.info(f"All {len(problems)} problems verified ({report.checked} runs) under {labels}.")
+        ui.info(
+            f"All {len(problems)} problems verified ({report.checked} problem-interpreter "
+            f"pairs) under {labels}."
+        )
 
 
 @app.command()
