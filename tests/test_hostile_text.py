@@ -184,7 +184,7 @@ def test_a_program_cannot_find_the_learners_state_or_workspace(tmp_path: Path):
     code = (
         "  import os\n"
         "  from pathlib import Path\n"
-        "  names = [k for k in os.environ if k.startswith('IMPORTDRILL_') and k != 'IMPORTDRILL_RUN_ID']\n"
+        "  names = [k for k in os.environ if k.startswith('IMPORTDRILL_')]\n"
         "  home = Path(os.environ['HOME'])\n"
         "  print(names, sorted(p.name for p in home.iterdir()))\n"
         "  (home / 'forged').write_text('solved')\n"

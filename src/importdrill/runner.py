@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -32,7 +31,6 @@ FILE_SIZE_CAP_BYTES = 64 << 20
 # After the child exits, its grandchildren are killed with it; this is how long we keep
 # reading what they had already written before calling the run over.
 DRAIN_GRACE_S = 0.2
-RUN_MARKER_ENV = "IMPORTDRILL_RUN_ID"
 RUN_DIR_PREFIX = "importdrill-run-"
 
 # The child starts as `python -I -S -c SUPERVISOR ...`. That interpreter is the supervisor:
@@ -154,12 +152,18 @@ if child == 0:
 null = os.open(os.devnull, os.O_RDWR)
 for fd in (0, 1, 2):
     os.dup2(null, fd)
+# A pidfd (Linux 5.3+) wakes the wait the moment the program exits; elsewhere, short sleeps.
+try:
+    import select
+    waiter = os.pidfd_open(child)
+except (AttributeError, OSError, ImportError):
+    waiter = None
 deadline = time.monotonic() + timeout + 1.0
 tick = time.monotonic()
 while True:
     now = time.monotonic()
     if now - tick > 0.5:
-        deadline += now - tick
+        deadline += now - tick  # we were stopped (Ctrl-Z): that time is not run time
     tick = now
     try:
         pid, status = os.waitpid(child, os.WNOHANG)
@@ -178,7 +182,10 @@ while True:
         leave(os.WEXITSTATUS(status))
     if now > deadline or os.getppid() != parent:
         leave(124)
-    time.sleep(0.02)
+    if waiter is not None:
+        select.select([waiter], [], [], 0.25)
+    else:
+        time.sleep(0.02)
 """
 
 
@@ -519,31 +526,12 @@ def _pausable() -> Iterator[list[float]]:
         signal.signal(signal.SIGTSTP, previous)
 
 
-def _kill_marked(marker: str) -> None:
-    """Kill processes that left the child's group (setsid) but still carry this run's marker."""
-    proc_root = Path("/proc")
-    if not proc_root.is_dir():
-        return
-    needle = f"{RUN_MARKER_ENV}={marker}".encode()
-    me = os.getpid()
-    for entry in proc_root.iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me:
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if needle in environ.split(b"\0"):
-            with contextlib.suppress(OSError):
-                os.kill(int(entry.name), signal.SIGKILL)
-
-
 # Variables that lead to the learner's progress and workspace: a program (a pack's, say)
 # must not be able to rewrite them.
 PRIVATE_ENV_PREFIXES = ("IMPORTDRILL_",)
 
 
-def _child_env(run_dir: Path, marker: str, limits: Limits) -> dict[str, str]:
+def _child_env(run_dir: Path, limits: Limits) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV_PREFIXES)}
     if limits.memory_bytes > 0:
         # The memory cap limits address space, and glibc reserves 64 MiB of it for each
@@ -560,7 +548,6 @@ def _child_env(run_dir: Path, marker: str, limits: Limits) -> dict[str, str]:
     env["TMPDIR"] = str(tmp)
     env["HOME"] = str(home)
     env.pop("XDG_DATA_HOME", None)
-    env[RUN_MARKER_ENV] = marker
     return env
 
 
@@ -593,14 +580,13 @@ def run(
 
 
 def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunResult:
-    marker = uuid.uuid4().hex
     argv = child_command(python, program, limits, root)
     _become_subreaper()
     start = time.monotonic()
     with _live_lock:
         before = _children()
         try:
-            env = _child_env(root, marker, limits)
+            env = _child_env(root, limits)
             env.update(program.env or {})
             proc = subprocess.Popen(
                 argv,
@@ -638,7 +624,6 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             # Whatever happened (a pass, a timeout, Ctrl-C in the parent), nothing it started
             # lives on: the supervisor kills its descendants; the rest is a backstop.
             _stop(proc)
-            _kill_marked(marker)
             _kill_orphans(before, proc.pid)
         with contextlib.suppress(OSError):
             if proc.stdout:
