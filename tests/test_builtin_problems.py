@@ -17,7 +17,7 @@ TOPICS = (
     "circular-imports importlib reload finders-loaders path-hooks zipimport resources metadata "
     "lazy-loading __all__ __spec__ bytecode-cache site shadowing __import__ builtin-frozen "
     "import-errors python-versions "
-    "import-precedence command-line"
+    "import-precedence command-line runpy"
 ).split()
 SEED = {
     "sys-modules-cache": ("easy", "predict"),
