@@ -227,3 +227,36 @@ def test_the_same_folder_twice_on_the_path_is_one_pack(tmp_path: Path):
     done = _run(env, "list", "--json")
     assert done.returncode == 0, done.stderr
     assert [p["slug"] for p in json.loads(done.stdout)["problems"]] == ["mini-predict"]
+
+
+def test_a_full_temp_folder_is_a_clear_error(cli, mini_pack, home: Path, monkeypatch):
+    import errno
+    import tempfile
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    cli("start", "mini-implement", "--no-edit")
+    state = (home / "state.json").read_bytes()
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = cli("check", "mini-implement")
+    assert result.exit_code == 2
+    assert "run folder" in result.stderr and "No space left" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (home / "state.json").read_bytes() == state
+
+
+def test_a_program_that_closes_its_streams_keeps_its_deadline():
+    from importdrill import runner
+
+    code = (
+        "import os, time\n"
+        "os.close(1)\n"
+        "os.close(2)\n"
+        "time.sleep(1.5)\n"
+        "open('done', 'w').write('yes')\n"
+    )
+    result = runner.run(runner.Program(code=code), limits=runner.Limits(timeout_s=5))
+    assert not result.timed_out
+    assert result.returncode == 0
+    assert result.duration_s >= 1.5
