@@ -28,7 +28,7 @@ SEED = {
     "temp-sys-path": ("medium", "implement"),
     "lazy-module": ("medium", "predict"),
     "in-memory-finder": ("hard", "implement"),
-    "singleton-module": ("hard", "predict"),
+    "singleton-module": ("medium", "predict"),
     "encrypted-loader": ("hard", "implement"),
 }
 
