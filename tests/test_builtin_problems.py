@@ -27,7 +27,7 @@ SEED = {
     "load-from-file": ("medium", "implement"),
     "temp-sys-path": ("medium", "implement"),
     "lazy-module": ("medium", "predict"),
-    "in-memory-finder": ("hard", "implement"),
+    "in-memory-finder": ("medium", "implement"),
     "singleton-module": ("medium", "predict"),
     "encrypted-loader": ("hard", "implement"),
 }
