@@ -28,8 +28,8 @@ SEED = {
     "load-from-file": ("medium", "implement"),
     "temp-sys-path": ("medium", "implement"),
     "lazy-module": ("medium", "predict"),
-    "in-memory-finder": ("hard", "implement"),
-    "singleton-module": ("hard", "predict"),
+    "in-memory-finder": ("medium", "implement"),
+    "singleton-module": ("medium", "predict"),
     "encrypted-loader": ("hard", "implement"),
 }
 
