@@ -119,3 +119,19 @@ class NoCurrentProblemError(UsageError):
     """A command needed a slug, none was given, and no problem has been started yet."""
 
     kind = "no-current-problem"
+
+
+class NewerStateError(StateError):
+    """The progress database was written by a newer importdrill (its schema is newer)."""
+
+    kind = "newer-state"
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            f"the progress database {path} was written by a newer importdrill (schema "
+            f"{found}; this one knows up to {known}); upgrade importdrill to go on "
+            "(nothing was changed)"
+        )
+        self.path = path
+        self.found = found
+        self.known = known
