@@ -396,3 +396,13 @@ def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
     assert time.monotonic() - sent < 2.0
     assert proc.returncode == 130
     assert processes_with("utf8 -E -s main.py") == []
+
+
+def test_a_damaged_state_json_is_kept_and_the_drill_goes_on(home: Path):
+    home.mkdir(parents=True)
+    (home / "state.json").write_bytes(b'{"version": 1, "probl')
+    done = importdrill("hint", "mini-predict", home=home)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "damaged" in done.stderr and "state.json.bak" in done.stderr
+    assert (home / "state.json.bak").read_bytes() == b'{"version": 1, "probl'
+    assert saved_state(home)["problems"]["mini-predict"]["hints_revealed"] == 1

@@ -199,3 +199,12 @@ def test_mix_hides_the_title_until_the_answer_is_in(cli, home: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_mixed_session_keeps_unsolved_work_in_progress(cli, home: Path):
+    cli("start", "mini-implement", "--no-edit")
+    learner = home / "workspace" / "mini-implement" / "main.py"
+    learner.write_text("# my work so far\n", encoding="utf-8")
+    started = Drill(Store()).begin_review(Drill(Store()).catalog.get("mini-implement"))
+    assert started.earlier is None and started.learner_file == learner
+    assert learner.read_text(encoding="utf-8") == "# my work so far\n"

@@ -238,7 +238,9 @@ def status(as_json: JsonOpt = False) -> None:
     with reporting(store, as_json=as_json):
         catalog = load_catalog()
         state = store.load()
-        practice = _drill(store).practice()
+        from importdrill.usecases import Drill
+
+        practice = Drill(store, catalog).practice()
         if as_json:
             counts: dict[str, dict[str, int]] = {}
             for difficulty in Difficulty:

@@ -13,7 +13,6 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from importdrill.errors import NewerStateError, StateError
 
 if TYPE_CHECKING:
     import sqlite3
+    from datetime import datetime
 
 # The database's layout, in PRAGMA user_version. A database with a higher number was written
 # by a newer importdrill and is refused rather than misread.
@@ -78,6 +78,9 @@ LOG_COLUMNS = (
 
 def now() -> datetime:
     """The current UTC time, or the one IMPORTDRILL_NOW pins (for tests)."""
+    # datetime is imported here: `--help` and a `list` with nothing recorded never need it.
+    from datetime import UTC, datetime
+
     pinned = os.environ.get(NOW_ENV)
     if pinned:
         try:
@@ -92,10 +95,14 @@ def now() -> datetime:
 
 def stamp(moment: datetime | None = None) -> str:
     """moment (default: now) as UTC ISO 8601 to the second."""
+    from datetime import UTC
+
     return (moment or now()).astimezone(UTC).isoformat(timespec="seconds")
 
 
 def parse_time(text: str) -> datetime:
+    from datetime import UTC, datetime
+
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -497,8 +504,10 @@ class Store:
         _begin(db, "BEGIN IMMEDIATE")
         try:
             done = db.execute("SELECT value FROM meta WHERE key = 'migrated'").fetchone()
+            damaged = False
             if done is None and self.legacy.exists():
                 state = self._read_legacy()
+                damaged = state is None
                 if state is not None:
                     _write(db, state, {})
                     for slug, entry in state.problems.items():
@@ -519,7 +528,7 @@ class Store:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        self._keep_legacy()
+        self._keep_legacy(damaged=damaged)
 
     def _read_legacy(self) -> State | None:
         try:
@@ -533,13 +542,9 @@ class Store:
         try:
             return State.from_json(json.loads(raw.decode("utf-8")))
         except (ValueError, UnicodeDecodeError):
-            self.notices.append(
-                f"The old progress file {self.legacy} was damaged and could not be read; it is "
-                "kept beside the new database as it was. importdrill goes on with fresh progress."
-            )
             return None
 
-    def _keep_legacy(self) -> None:
+    def _keep_legacy(self, *, damaged: bool = False) -> None:
         backup = self.legacy.with_name(self.legacy.name + ".bak")
         if backup.exists():
             backup = self.legacy.with_name(f"{self.legacy.name}.bak-{_file_stamp()}")
@@ -552,10 +557,16 @@ class Store:
                 f"moved the progress in {self.legacy} to {self.path} but could not rename the "
                 f"file to {backup} ({exc.strerror}); rename or remove it yourself"
             ) from None
-        self.notices.append(
-            f"Your progress moved from {self.legacy} to the database {self.path}; the old "
-            f"file is kept as {backup}."
-        )
+        if damaged:
+            self.notices.append(
+                f"The old progress file {self.legacy} was damaged and could not be read. Its "
+                f"bytes are kept in {backup}; importdrill goes on with fresh progress."
+            )
+        else:
+            self.notices.append(
+                f"Your progress moved from {self.legacy} to the database {self.path}; the old "
+                f"file is kept as {backup}."
+            )
 
     def _set_aside(self, reason: str) -> None:
         """Move a damaged database aside (under a lock, so that a database another process
@@ -563,6 +574,8 @@ class Store:
         import sqlite3
 
         with self._locked():
+            if not self.path.exists():
+                return  # another process has just kept it aside
             try:
                 probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
                 try:

@@ -442,14 +442,19 @@ class Drill:
         return schedule.due(self.reviews(), now())
 
     def begin_review(self, problem: Problem) -> ReviewStart:
-        """Make problem current for a review; an implement problem gets a fresh starter."""
+        """Make problem current for a review; a solved implement problem gets a fresh starter
+        (an unsolved one, met in a mixed session, keeps the learner's work in progress)."""
         require_available(problem)
         with self.store.change() as state:
             state.current = problem.slug
+            solved = state.is_solved(problem.slug)
             state.touch(problem.slug)
         if problem.kind is Kind.IMPLEMENT:
-            target, earlier = workspace.fresh_starter(problem)
-            return ReviewStart(problem, target, earlier)
+            if solved:
+                target, earlier = workspace.fresh_starter(problem)
+                return ReviewStart(problem, target, earlier)
+            target, _ = workspace.ensure(problem)
+            return ReviewStart(problem, target, None)
         return ReviewStart(problem, None, None)
 
     def practice(self) -> Practice:
