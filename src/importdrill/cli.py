@@ -1088,6 +1088,7 @@ def _practise(drill: "Drill", problem: Problem, *, limits: "Limits", hide: bool)
 
     started = drill.begin_review(problem)
     if started.learner_file is None:
+        problem = drill.next_variant(problem)
         ui.show_problem(problem, hidden=hide)
         return _predict_in_terminal(drill, problem, limits=limits, python=None) == EXIT_OK
     ui.show_problem(problem, learner_file=str(started.learner_file), hidden=hide)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -93,8 +94,24 @@ FIELDS: dict[str, tuple[bool, str]] = {
         'a mapping of a version range (">=3.12", "<3.11", "3.10") to what CPython in that '
         "range prints instead of expected_output (predict only)",
     ),
+    "variants": (
+        False,
+        "a list of variants (predict only), each a mapping of name (lowercase words joined by "
+        "'-'), replace (a mapping of text in the prompt, the program, its support files and "
+        "their paths to the text that replaces it) and files (a mapping of a relative path to "
+        "new content, or null to remove the file); a variant needs no stated output: it is run",
+    ),
 }
 VERSION_RANGE_RE = re.compile(r"^(>=|<|)3\.(\d+)$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named change to a predict problem's program: text replaced, files added or removed."""
+
+    name: str
+    replace: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,44 @@ class Problem:
     requires_python: tuple[int, int] | None = None
     # (operator, minor version, output): where behaviour really differs between versions.
     output_by_python: tuple[tuple[str, int, str], ...] = ()
+    variants: tuple[Variant, ...] = ()
+    # Which variant this is (None: the problem as written).
+    variant: str | None = None
+
+    def with_variant(self, name: str | None) -> Problem:
+        """This problem with variant `name` applied (itself for None). Its real output is
+        what it prints: a variant states none, so expected_output no longer applies."""
+        if name is None:
+            return self
+        found = next((v for v in self.variants if v.name == name), None)
+        if found is None:
+            raise KeyError(name)
+
+        def swap(text: str) -> str:
+            for old, new in found.replace:
+                text = text.replace(old, new)
+            return text
+
+        files = {swap(rel): swap(content) for rel, content in self.files.items()}
+        for rel, content in found.files:
+            if content is None:
+                files.pop(rel, None)
+            else:
+                files[rel] = content
+        return dataclasses.replace(
+            self,
+            prompt=swap(self.prompt),
+            code=swap(self.code),
+            files=files,
+            main=swap(self.main),
+            expected_output="",
+            output_by_python=(),
+            variant=name,
+        )
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variants)
 
     @property
     def is_multi_file(self) -> bool:
@@ -363,7 +418,62 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
                 )
             if not isinstance(output, str):
                 raise _schema_error(path, "output_by_python", f"the output for {key!r} is not text")
+    if data.get("variants") is not None:
+        _check_variants(data, path, main, files)
     return build(data, path, pack)
+
+
+def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str, str]) -> None:
+    variants = data["variants"]
+    if data["kind"] != Kind.PREDICT:
+        raise _schema_error(path, "variants", "only predict problems have variants")
+    if not isinstance(variants, list) or not variants:
+        raise _schema_error(path, "variants", "must be a non-empty list of variants")
+    seen: set[str] = set()
+    text = "\n".join([data["prompt"], data["code"], main, *files, *files.values()])
+    for number, variant in enumerate(variants, 1):
+        where = f"variant {number}"
+        if not isinstance(variant, dict):
+            raise _schema_error(path, "variants", f"{where} must be a mapping")
+        unknown = sorted(set(map(str, variant)) - {"name", "replace", "files"})
+        if unknown:
+            raise _schema_error(
+                path, "variants", f"{where}: unknown key {unknown[0]!r} (name, replace, files)"
+            )
+        name = variant.get("name")
+        if not (isinstance(name, str) and SLUG_RE.match(name)):
+            raise _schema_error(
+                path, "variants", f"{where}: name must be lowercase words joined by '-'"
+            )
+        if name in seen:
+            raise _schema_error(path, "variants", f"{where}: the name {name!r} is used twice")
+        seen.add(name)
+        replace = variant.get("replace") or {}
+        changed = variant.get("files") or {}
+        if not isinstance(replace, dict) or not isinstance(changed, dict):
+            raise _schema_error(path, "variants", f"{name}: replace and files must be mappings")
+        if not replace and not changed:
+            raise _schema_error(path, "variants", f"{name}: it changes nothing")
+        for old, new in replace.items():
+            if not (_is_str(old) and isinstance(new, str)):
+                raise _schema_error(path, "variants", f"{name}: replace maps text to text")
+            if old not in text:
+                raise _schema_error(
+                    path,
+                    "variants",
+                    f"{name}: {old!r} is not in the program or its files, so replacing it "
+                    "changes nothing",
+                )
+        for rel, content in changed.items():
+            clean = _check_relpath(path, "variants", rel)
+            if clean == main:
+                raise _schema_error(
+                    path, "variants", f"{name}: the main file changes through replace, not files"
+                )
+            if content is not None and not isinstance(content, str):
+                raise _schema_error(
+                    path, "variants", f"{name}: the content of {rel!r} must be text or null"
+                )
 
 
 def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem:
@@ -393,6 +503,17 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
             (m.group(1), int(m.group(2)), output)
             for key, output in (data.get("output_by_python") or {}).items()
             if (m := VERSION_RANGE_RE.match(key.strip()))
+        ),
+        variants=tuple(
+            Variant(
+                name=v["name"],
+                replace=tuple((v.get("replace") or {}).items()),
+                files=tuple(
+                    (PurePosixPath(rel).as_posix(), content)
+                    for rel, content in (v.get("files") or {}).items()
+                ),
+            )
+            for v in data.get("variants") or ()
         ),
     )
 

@@ -249,7 +249,8 @@ class Drill:
             state.record_prediction(problem.slug, prediction)
             self._record(state, problem, verdict, python=python, confidence=confidence)
             following = self.catalog.next_open(problem.slug, state.is_solved)
-        if verdict.passed:
+        if verdict.passed and problem.variant is None:
+            # A variant's files are not laid out: they would mix with the problem's own.
             workspace.lay_out_program(problem)
         return PredictionOutcome(
             problem=problem,
@@ -309,6 +310,7 @@ class Drill:
             kind=problem.kind.value,
             python=interpreter_label(python),
             confidence=confidence,
+            variant=problem.variant,
         )
         state.current = problem.slug
 
@@ -456,6 +458,20 @@ class Drill:
             target, _ = workspace.ensure(problem)
             return ReviewStart(problem, target, None)
         return ReviewStart(problem, None, None)
+
+    def next_variant(self, problem: Problem) -> Problem:
+        """problem as it should be served again: a predict problem with variants comes as the
+        one after the variant last attempted (the problem as written counts as the first), so
+        a review tests understanding, not memory of an answer."""
+        if not problem.variants:
+            return problem
+        order: list[str | None] = [None, *problem.variant_names]
+        from importdrill.progress import Event
+
+        attempts = [e for e in self.store.history(problem.slug) if e.event is Event.ATTEMPT]
+        last = attempts[-1].variant if attempts else order[-1]
+        position = order.index(last) if last in order else len(order) - 1
+        return problem.with_variant(order[(position + 1) % len(order)])
 
     def practice(self) -> Practice:
         """Reviews due today, the streak of days practised, confidence against results."""
