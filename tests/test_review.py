@@ -208,3 +208,25 @@ def test_a_mixed_session_keeps_unsolved_work_in_progress(cli, home: Path):
     started = Drill(Store()).begin_review(Drill(Store()).catalog.get("mini-implement"))
     assert started.earlier is None and started.learner_file == learner
     assert learner.read_text(encoding="utf-8") == "# my work so far\n"
+
+
+def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Path):
+    from .conftest import DATA
+
+    variants = str(DATA / "variants")
+    monkeypatch.setenv("IMPORTDRILL_PATH", variants)
+    monkeypatch.setenv("IMPORTDRILL_NOW", DAY0)
+    assert cli("check", "shadow-order", "--predict-file", "-", input="first\n").exit_code == 0
+    child = spawn(home, "review", IMPORTDRILL_NOW=LATER, IMPORTDRILL_PATH=variants)
+    child.expect("Review 1 of 1")
+    child.expect(r"second\S* is put on")  # the prompt, changed with the program
+    child.expect(r'\["second", "first"\]')
+    answer_cursor_query(child)
+    child.send("second\x1b\r")
+    child.expect("How sure are you")
+    child.send("\r")
+    child.expect("pass")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [e.variant for e in Store(home / "progress.db").history()] == [None, "second-first"]

@@ -366,7 +366,7 @@ class Store:
                 raise StateError(f"cannot read the progress database {self.path}: dangling link")
             return State()
         with self._connected() as db:
-            _begin(db, "BEGIN")
+            db.execute("BEGIN")
             try:
                 return _read(db)
             finally:
@@ -378,7 +378,7 @@ class Store:
         import sqlite3
 
         with self._connected() as db:
-            _begin(db, "BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")
             try:
                 state = _read(db)
                 before = {slug: ps.row(slug) for slug, ps in state.problems.items()}
@@ -480,7 +480,7 @@ class Store:
         if version < SCHEMA_VERSION:
             # WAL lets readers go on while one process writes; it is a property of the file.
             db.execute("PRAGMA journal_mode=WAL")
-            _begin(db, "BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")
             try:
                 if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                     # One statement at a time: executescript() would commit half-way.
@@ -501,7 +501,7 @@ class Store:
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         """Move state.json's progress into the database, once, and keep the file as a backup."""
-        _begin(db, "BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
         try:
             done = db.execute("SELECT value FROM meta WHERE key = 'migrated'").fetchone()
             damaged = False
@@ -619,10 +619,6 @@ class Store:
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the lock
-
-
-def _begin(db: sqlite3.Connection, statement: str) -> None:
-    db.execute(statement)
 
 
 def _read(db: sqlite3.Connection) -> State:
