@@ -230,3 +230,16 @@ def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Pa
     child.close()
     assert child.exitstatus == 0
     assert [e.variant for e in Store(home / "progress.db").history()] == [None, "second-first"]
+
+
+def test_ctrl_c_at_how_sure_records_nothing(home: Path):
+    child = spawn(home, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.send("True\rdone\x1b\r")
+    child.expect("How sure are you")
+    child.send("x")  # any other key: the question stands
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert not (home / "progress.db").exists() or Store(home / "progress.db").history() == []

@@ -967,7 +967,6 @@ def watch(
 
 
 def _iso(moment: "datetime") -> str:
-
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
