@@ -134,3 +134,129 @@ def test_a_dangling_link_as_the_learners_file(cli, mini_pack, home: Path, tmp_pa
     assert cli("start", "mini-implement", "--no-edit").exit_code == 0
     assert target.is_file() and not target.is_symlink()
     assert json.loads(cli("check", "--json").stdout)["verdict"] == "error"
+
+
+# --- problem files of any shape ---------------------------------------------------------------
+
+MINI = (Path(__file__).parent / "data" / "pack" / "mini-predict.yaml").read_text(encoding="utf-8")
+
+
+def _pack_with(tmp_path: Path, text: str, name: str = "mini-predict") -> dict[str, str]:
+    pack = tmp_path / "pack"
+    pack.mkdir(exist_ok=True)
+    (pack / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return mini_pack_env(tmp_path / "home", IMPORTDRILL_PATH=str(pack))
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "importdrill", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+ALIAS_BOMB = "".join(
+    f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 9) if n else 'lol'}]\n" for n in range(9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (MINI.replace("tags: [sys.modules]", "tags: &t [sys.modules]\nx: *t"), "anchors"),
+        (ALIAS_BOMB + MINI, "anchors"),
+        (MINI.replace("order: 10", "order: " + "[" * 50_000 + "]" * 50_000), "nested"),
+        (MINI.replace("order: 10", "order: " + "[" * 1_000 + "]" * 1_000), "nested"),
+        (
+            MINI.replace(
+                "order: 10",
+                "order:\n"
+                + "".join("  " * i + f"k{i}:\n" for i in range(1, 200))
+                + "  " * 200
+                + "v: 1",
+            ),
+            "nested",
+        ),
+        (MINI + "# " + "x" * (300 << 10) + "\n", "KiB"),
+    ],
+    ids=["alias", "alias-bomb", "nesting-50000", "nesting-1000", "block-nesting", "size"],
+)
+def test_a_problem_file_past_its_bounds_is_named(tmp_path: Path, text: str, said: str):
+    done = _run(_pack_with(tmp_path, text), "list")
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "mini-predict.yaml" in done.stderr and said in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "named"),
+    [
+        ({"main.py/x.py": "x = 1\n"}, "main.py"),
+        ({"pkg": "x = 1\n", "pkg/__init__.py": "y = 2\n"}, "pkg"),
+        ({".": "x = 1\n"}, "'.'"),
+        ({"./a.py": "x = 1\n"}, "./a.py"),
+        ({"a//b.py": "x = 1\n"}, "a//b.py"),
+        ({"/abs.py": "x = 1\n"}, "/abs.py"),
+    ],
+)
+def test_files_keys_that_the_run_cannot_lay_out_are_refused(
+    tmp_path: Path, files: dict[str, str], named: str
+):
+    block = "".join(f'  "{key}": "{value.strip()}"\n' for key, value in files.items())
+    done = _run(_pack_with(tmp_path, MINI + f"files:\n{block}"), "list")
+    assert done.returncode == 2, done.stdout
+    assert "'files'" in done.stderr and named in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_slug_with_a_final_newline_is_refused(tmp_path: Path):
+    done = _run(
+        _pack_with(tmp_path, MINI.replace("slug: mini-predict", 'slug: "mini-predict\\n"')), "list"
+    )
+    assert done.returncode == 2
+    assert "'slug'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_same_folder_twice_on_the_path_is_one_pack(tmp_path: Path):
+    env = _pack_with(tmp_path, MINI)
+    pack = env["IMPORTDRILL_PATH"]
+    env["IMPORTDRILL_PATH"] = os.pathsep.join([pack, pack + "/", pack + "/../pack"])
+    done = _run(env, "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [p["slug"] for p in json.loads(done.stdout)["problems"]] == ["mini-predict"]
+
+
+def test_a_full_temp_folder_is_a_clear_error(cli, mini_pack, home: Path, monkeypatch):
+    import errno
+    import tempfile
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    cli("start", "mini-implement", "--no-edit")
+    state = snapshot(home)
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = cli("check", "mini-implement")
+    assert result.exit_code == 2
+    assert "run folder" in result.stderr and "No space left" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(home) == state
+
+
+def test_a_program_that_closes_its_streams_keeps_its_deadline():
+    from importdrill import runner
+
+    code = (
+        "import os, time\n"
+        "os.close(1)\n"
+        "os.close(2)\n"
+        "time.sleep(1.5)\n"
+        "open('done', 'w').write('yes')\n"
+    )
+    result = runner.run(runner.Program(code=code), limits=runner.Limits(timeout_s=5))
+    assert not result.timed_out
+    assert result.returncode == 0
+    assert result.duration_s >= 1.5

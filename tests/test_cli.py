@@ -230,8 +230,26 @@ def test_check_json_keys_of_an_implement_problem(cli):
         "stderr",
         "duration_s",
         "changed_support",
+        "runs",
+        "rules",
     }
     assert data["kind"] == "implement" and data["version"] == 1
+    assert [run["name"] for run in data["runs"]] == [
+        "python main.py",
+        "with a module name only the driver knows",
+    ]
+    assert set(data["runs"][0]) == {
+        "name",
+        "passed",
+        "verdict",
+        "detail",
+        "expected",
+        "actual",
+        "diff",
+        "stderr",
+        "duration_s",
+    }
+    assert data["rules"] == []
 
 
 def test_check_implement_starter_fails_then_solution_passes(cli, home: Path):

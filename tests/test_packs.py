@@ -153,22 +153,44 @@ def test_folder_pack_in_both_run_modes(cli, tmp_path: Path, monkeypatch: pytest.
     assert cli("verify").exit_code == 0
 
 
-def test_entry_point_naming_a_missing_package(tmp_path: Path, home: Path):
+@pytest.mark.parametrize(
+    ("package", "init", "said"),
+    [
+        ("no_such_pack_pkg", None, "ModuleNotFoundError"),
+        ("raising_pack_pkg", "raise RuntimeError('pack broke')\n", "RuntimeError: pack broke"),
+        ("exiting_pack_pkg", "raise SystemExit(0)\n", "SystemExit"),
+    ],
+)
+def test_a_broken_installed_pack_is_named_and_the_rest_works(
+    tmp_path: Path, home: Path, package: str, init: str | None, said: str
+):
     site = tmp_path / "site"
     dist = site / "broken_pack-1.0.dist-info"
     dist.mkdir(parents=True)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-pack\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(
-        "[importdrill.packs]\nbroken = no_such_pack_pkg.problems\n"
-    )
+    (dist / "entry_points.txt").write_text(f"[importdrill.packs]\nbroken = {package}.problems\n")
+    if init is not None:
+        (site / package / "problems").mkdir(parents=True)
+        (site / package / "__init__.py").write_text(init)
     env = dict(os.environ, IMPORTDRILL_HOME=str(home), PYTHONPATH=str(site))
     env.pop("IMPORTDRILL_PATH", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "importdrill", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "entry point 'broken'" in result.stderr and "no_such_pack_pkg.problems" in result.stderr
+
+    def importdrill(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "importdrill", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    for _ in range(2):  # the second time from the cache of installed packs
+        listed = importdrill("list")
+        assert listed.returncode == 0, listed.stderr
+        assert "import-module" in listed.stdout  # the built-in problems are all there
+        assert "'broken'" in listed.stderr and said in listed.stderr
+        assert "Traceback" not in listed.stderr
+    prediction = tmp_path / "prediction.txt"
+    prediction.write_text("nothing\n")
+    checked = importdrill("check", "import-module", "--predict-file", str(prediction))
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr

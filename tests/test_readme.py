@@ -51,7 +51,26 @@ def test_limits_table_matches_the_runner():
     assert (
         runner.DEFAULT_MEMORY_BYTES == 1024 << 20 and "(default 1024; 0 means no limit)" in README
     )
-    assert runner.FILE_SIZE_CAP_BYTES == 64 << 20 and "capped\nat 64 MiB each" in README
+    assert runner.FILE_SIZE_CAP_BYTES == 64 << 20 and said("capped at 64 MiB each")
+
+
+def said(text: str) -> bool:
+    """Whether the README says text, whatever its line breaks."""
+    return " ".join(text.split()) in " ".join(README.split())
+
+
+def test_bounds_of_views_and_input_match_the_code():
+    from importdrill import judge, problems, ui, usecases
+
+    assert ui.DIFF_LINES_SHOWN == 200 and ui.LINE_CHARS_SHOWN == 400
+    assert said("Views show at most 200 lines of each output and 400 characters of a line")
+    assert judge.DIFF_LINES_COMPARED == 2000 and said("a diff compares the first 2,000 lines")
+    assert usecases.PREDICTION_CAP_BYTES == 1 << 20
+    assert said("a prediction longer than 1 MiB is refused")
+    assert problems.MAX_PROBLEM_FILE_BYTES == 256 << 10 and problems.MAX_NESTING == 32
+    assert said("a problem file larger than 256 KiB, nested more than 32 levels")
+    assert said("`MALLOC_ARENA_MAX=2`") and said("exits 130 (SIGTERM 143, SIGHUP 129)")
+    assert ui.visible("\x1b") == "␛" and said("(`␛` for ESC)")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the README names the Linux default")

@@ -52,7 +52,10 @@ def test_a_variant_replaces_text_and_removes_files(tmp_path: Path):
         ([{"name": "Bad Name", "replace": {"first": "x"}}], "lowercase words"),
         ([{"name": "a", "replace": {"nowhere": "x"}}], "'nowhere' is not in the program"),
         ([{"name": "a"}], "changes nothing"),
-        ([{"name": "a", "replace": {"first": "x"}}] * 2, "used twice"),
+        (
+            [{"name": "a", "replace": {"first": "x"}}, {"name": "a", "replace": {"first": "y"}}],
+            "used twice",
+        ),
         ([{"name": "a", "oops": 1}], "unknown key 'oops'"),
         ([{"name": "a", "files": {"../x.py": "1"}}], "variants"),
         ([{"name": "a", "files": {"main.py": "1"}}], "through replace"),

@@ -50,7 +50,8 @@ code: |
       raise NotImplementedError("your code here")
 
 
-  print(load("json").__name__)
+  if __name__ == "__main__":
+      print(load("json").__name__)
 solution: |
   import importlib
 
@@ -59,9 +60,27 @@ solution: |
       return importlib.import_module(name)
 
 
-  print(load("json").__name__)
+  if __name__ == "__main__":
+      print(load("json").__name__)
 expected_output: |
   json
+# A run whose output a file that only prints can't know: verify insists on one.
+runs:
+  - name: python main.py
+  - name: with a module name only the driver knows
+    driver: |
+      from main import load
+
+      print(load("email.mime").__name__)
+decoys:
+  - code: |
+      def load(name):
+          return __import__(name)
+
+
+      if __name__ == "__main__":
+          print(load("json").__name__)
+    misconception: __import__ returns the module it was asked for (it returns the top-level package)
 hints:
   - TODO a first hint that points the way without giving the answer.
   - TODO a second hint, a little closer.

@@ -4,6 +4,7 @@
 
 import contextlib
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from datetime import UTC
@@ -14,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from importdrill import ui
-from importdrill.errors import DrillError, UsageError
+from importdrill.errors import DrillError, Terminated, UsageError
 from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Status, Store
 
@@ -52,13 +53,17 @@ def reporting(store: Store | None = None, *, as_json: bool = False) -> Iterator[
         else:
             ui.error(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    except KeyboardInterrupt:
-        _flush_notices(store)
-        if as_json:
-            _json_error("interrupted", "interrupted; nothing was recorded", {})
-        else:
-            ui.notice("interrupted; nothing was recorded")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt as exc:
+        # SIGTERM and SIGHUP arrive as Terminated: the same clean-up, their own exit status.
+        status = 128 + exc.signum if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        # After SIGHUP the terminal may be gone; the exit status still says what happened.
+        with contextlib.suppress(OSError):
+            _flush_notices(store)
+            if as_json:
+                _json_error("interrupted", "interrupted; nothing was recorded", {})
+            else:
+                ui.notice("interrupted; nothing was recorded")
+        raise typer.Exit(status) from None
     finally:
         _flush_notices(store)
 
@@ -100,6 +105,10 @@ app = typer.Typer(
 
 
 def _flush_notices(store: Store | None) -> None:
+    from importdrill.problems import take_notices
+
+    for message in take_notices():  # installed packs that were skipped
+        ui.notice(message)
     if store is not None:
         for message in store.notices:
             ui.notice(message)
@@ -172,7 +181,7 @@ def _main(
 
 
 def _json(document: dict[str, object]) -> None:
-    ui.plain(json.dumps({"version": JSON_VERSION, **document}, indent=2))
+    ui.raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
 
 
 # --- list, status, path ---------------------------------------------------------------------
@@ -515,13 +524,27 @@ def _confirmed(question: str, refusal: str) -> bool:
 # --- check, run ----------------------------------------------------------------------------
 
 
+# The most of a prediction that is read: one byte past the cap tells that it is too long,
+# without reading /dev/zero or a 30 MB file to the end.
+PREDICTION_READ_BYTES = (1 << 20) + 1
+
+
 def _read_prediction(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
+    name = "standard input" if source == "-" else source
     try:
-        return Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            data = sys.stdin.buffer.read(PREDICTION_READ_BYTES)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(PREDICTION_READ_BYTES)
+        if len(data) >= PREDICTION_READ_BYTES:
+            raise UsageError(
+                f"--predict-file {name}: longer than 1 MiB; no problem's program prints that "
+                "much (nothing was recorded)"
+            )
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--predict-file {source}: cannot read it ({exc})") from None
+        raise UsageError(f"--predict-file {name}: cannot read it ({exc})") from None
 
 
 # Bounds of the limits a learner may ask for: below MIN_MEMORY_MIB an interpreter cannot even
@@ -568,13 +591,38 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
         document["missing"] = outcome.marks.missing
         document["extra"] = outcome.marks.extra
         document["output"] = verdict.actual if outcome.answer_visible else None
-        document["stderr"] = result.stderr if verdict.verdict.value != "wrong-output" else ""
+        # A wrong prediction's stderr may hold the answer's text too; once it is seen, not.
+        seen = outcome.answer_visible or verdict.verdict.value != "wrong-output"
+        document["stderr"] = result.stderr if seen else ""
     else:
         document["expected"] = verdict.expected
         document["actual"] = verdict.actual
         document["diff"] = verdict.diff
         document["stderr"] = result.stderr
         document["changed_support"] = list(outcome.changed_support)
+        document["runs"] = [
+            {
+                "name": run.name,
+                "passed": run.passed,
+                "verdict": run.verdict.verdict.value,
+                "detail": run.verdict.detail,
+                "expected": run.verdict.expected,
+                "actual": run.verdict.actual,
+                "diff": run.verdict.diff,
+                "stderr": "" if run.passed else run.result.stderr,
+                "duration_s": round(run.result.duration_s, 3),
+            }
+            for run in outcome.evaluation.runs
+        ]
+        broken = {b.index: b for b in outcome.evaluation.breaches}
+        document["rules"] = [
+            {
+                "message": rule.message,
+                "kept": index not in broken,
+                "line": broken[index].line if index in broken else None,
+            }
+            for index, rule in enumerate(outcome.problem.rules)
+        ]
     return document
 
 
@@ -900,7 +948,10 @@ def verify_cmd(
             ui.error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
             raise typer.Exit(EXIT_FAILED)
         labels = ", ".join(p.label for p in pythons)
-        ui.info(f"All {len(problems)} problems verified ({report.checked} runs) under {labels}.")
+        ui.info(
+            f"All {len(problems)} problems verified ({report.checked} problem-interpreter "
+            f"pairs) under {labels}."
+        )
 
 
 @app.command()
@@ -1139,9 +1190,20 @@ def config(
             ui.plain(f"{key} {current}")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main() -> None:
     """The console-script entry point."""
+    # A closed terminal (SIGHUP) or a polite kill (SIGTERM) unwinds like Ctrl-C, so that a
+    # run under way is stopped and its folder removed before importdrill leaves.
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _terminate)
     try:
         app()
+    except Terminated as exc:  # pragma: no cover - between commands, e.g. while Typer parses
+        sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - between commands, e.g. while Typer parses
         sys.exit(EXIT_INTERRUPTED)

@@ -1,21 +1,130 @@
-"""The runnable form of a problem: its learner file, support files and run mode for runner."""
+"""The runnable form of a problem: its learner file, support files and run mode for runner;
+a file judged through every run of its problem; and the reference solution as the oracle."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Mapping
 
-from importdrill import runner
-from importdrill.problems import Problem, RunMode
+from importdrill import judge, paths, runner
+from importdrill.errors import ProblemFileError
+from importdrill.problems import CACHE_VERSION, DRIVER_PATH, Problem, Run, RunMode
 
 
 def program_for(
-    problem: Problem, code: str, *, files: Mapping[str, str] | None = None
+    problem: Problem,
+    code: str,
+    *,
+    files: Mapping[str, str] | None = None,
+    run: Run | None = None,
 ) -> runner.Program:
-    """The problem run with code as its main file (and files, by default its own, beside it)."""
+    """The problem run with code as its main file (and files, by default its own, beside it);
+    with run, as that run starts it (its driver, folder, arguments, environment and stdin)."""
     module = problem.module_name if problem.run is RunMode.MODULE else None
+    tree = problem.files if files is None else files
+    if run is None:
+        return runner.Program(code=code, main=problem.main, files=tree, module=module)
+    if run.driver is not None:
+        tree = {**tree, DRIVER_PATH: run.driver}
     return runner.Program(
         code=code,
         main=problem.main,
-        files=problem.files if files is None else files,
+        files=tree,
         module=module,
+        entry=DRIVER_PATH if run.driver is not None else None,
+        cwd=run.cwd,
+        args=run.args,
+        env=dict(run.env),
+        stdin=run.stdin,
     )
+
+
+def evaluate(
+    problem: Problem,
+    code: str,
+    *,
+    python: str,
+    limits: runner.Limits,
+    expected: Callable[[Run], str],
+    until_failure: bool = False,
+) -> judge.Evaluation:
+    """Run code through every run of problem, in order, judge each against expected(run),
+    and check the problem's rules on it. With until_failure (verify only needs to know that a
+    file fails), a broken rule runs nothing and the first failed run ends the evaluation."""
+    from importdrill import rules
+
+    breaches = rules.check(problem.rules, code)
+    rows = []
+    for run in problem.checked_runs:
+        if until_failure and breaches:
+            break
+        result = runner.run(program_for(problem, code, run=run), python=python, limits=limits)
+        rows.append((run.name, expected(run), result))
+        if until_failure and not judge.judge(rows[-1][1], result).passed:
+            break
+    if not rows:
+        return judge.Evaluation((), tuple(breaches))
+    return judge.evaluate(rows, breaches)
+
+
+def finished(result: runner.RunResult) -> bool:
+    """Whether a run ended on its own with status 0, so that its output can be an answer."""
+    return (
+        result.returncode == 0
+        and not result.timed_out
+        and not result.output_limit
+        and not result.memory_limit
+    )
+
+
+def _interpreter_stamp(python: str) -> list[object]:
+    found = shutil.which(python) or python
+    try:
+        return [os.path.realpath(found), os.stat(found).st_mtime_ns]
+    except OSError:
+        return [found, None]
+
+
+def solution_output(problem: Problem, run: Run, python: str) -> str:
+    """What the reference solution prints in run on python: the expected output of a run that
+    states none. Cached per problem, run and interpreter, so a check runs it once."""
+    key = json.dumps(
+        [
+            CACHE_VERSION,
+            problem.solution,
+            problem.main,
+            problem.run.value,
+            sorted(problem.files.items()),
+            [run.driver, run.cwd, list(run.args), sorted(run.env.items()), run.stdin],
+            _interpreter_stamp(python),
+        ]
+    )
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+    cache = paths.cache_dir() / "oracle" / f"{digest}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(cached, dict) and isinstance(cached.get("output"), str):
+            return str(cached["output"])
+    except (OSError, ValueError):
+        pass
+    result = runner.run(
+        program_for(problem, problem.solution or "", run=run), python=python, limits=runner.Limits()
+    )
+    if not finished(result):
+        why = result.stderr.strip().splitlines()[-1:] or [f"status {result.returncode}"]
+        raise ProblemFileError(
+            f"{problem.source}: the reference solution of '{problem.slug}' fails in run "
+            f"'{run.name}' on {python} ({why[0]}), so that run has no expected output; "
+            f"importdrill verify {problem.slug} shows why"
+        )
+    output = judge.normalise(result.stdout)
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"output": output}), encoding="utf-8")
+        tmp.replace(cache)
+    return output

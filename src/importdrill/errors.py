@@ -135,3 +135,29 @@ class NewerStateError(StateError):
         self.path = path
         self.found = found
         self.known = known
+
+
+class RunFolderError(DrillError):
+    """A run folder could not be made or filled (a full or read-only temp folder)."""
+
+    kind = "run-folder"
+
+    def __init__(self, temp: str, exc: OSError) -> None:
+        super().__init__(
+            f"could not prepare a run folder in {temp}: {exc.strerror or exc}; free some space "
+            "there or point TMPDIR at another folder"
+        )
+        self.temp = temp
+        self.reason = exc.strerror or str(exc)
+
+
+class Terminated(KeyboardInterrupt):
+    """importdrill was asked to end (SIGTERM, or SIGHUP from a closed terminal).
+
+    A KeyboardInterrupt, so that everything that cleans up after Ctrl-C (the run in progress,
+    its processes and folder) cleans up after this too.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from importdrill.runner import RunResult
+
+if TYPE_CHECKING:
+    from importdrill.rules import Breach
 
 
 class VerdictKind(StrEnum):
@@ -17,6 +22,7 @@ class VerdictKind(StrEnum):
     TIMEOUT = "timeout"
     OUTPUT_LIMIT = "output-limit"
     MEMORY_LIMIT = "memory-limit"
+    BROKEN_RULE = "broken-rule"  # every run passed, but the file breaks a stated rule
 
 
 @dataclass(frozen=True)
@@ -35,23 +41,114 @@ class Verdict:
         return self.verdict is VerdictKind.PASS
 
 
+@dataclass(frozen=True)
+class RunVerdict:
+    """One named run of the learner's file, judged."""
+
+    name: str
+    verdict: Verdict
+    result: RunResult
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A file judged by every run of its problem and every rule: it passes only if all do."""
+
+    runs: tuple[RunVerdict, ...]
+    breaches: tuple[Breach, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.runs) and all(run.passed for run in self.runs) and not self.breaches
+
+    @property
+    def first_failure(self) -> RunVerdict | None:
+        return next((run for run in self.runs if not run.passed), None)
+
+    @property
+    def summary(self) -> Verdict:
+        """One verdict for the whole file: the first failed run's, else the rules', else a
+        pass; its detail says which run, when there are several."""
+        failed = self.first_failure
+        shown = failed or self.runs[0]
+        verdict = shown.verdict
+        several = len(self.runs) > 1
+        if failed is not None:
+            if several:
+                number = self.runs.index(failed) + 1
+                detail = f"run {number} of {len(self.runs)} ({failed.name}): {verdict.detail}"
+                return _with_detail(verdict, detail)
+            return verdict
+        if self.breaches:
+            count = len(self.breaches)
+            detail = "every run passed, but " + (
+                "a rule is broken" if count == 1 else f"{count} rules are broken"
+            )
+            return Verdict(
+                VerdictKind.BROKEN_RULE, verdict.expected, verdict.actual, "", detail, False
+            )
+        if several:
+            return _with_detail(verdict, f"all {len(self.runs)} runs pass")
+        return verdict
+
+
+def _with_detail(verdict: Verdict, detail: str) -> Verdict:
+    return Verdict(
+        verdict.verdict,
+        verdict.expected,
+        verdict.actual,
+        verdict.diff,
+        detail,
+        verdict.whitespace_only,
+    )
+
+
+def evaluate(
+    runs: Sequence[tuple[str, str, RunResult]], breaches: Sequence[Breach] = ()
+) -> Evaluation:
+    """Judge each (name, expected output, result), and add the broken rules."""
+    return Evaluation(
+        tuple(RunVerdict(name, judge(expected, result), result) for name, expected, result in runs),
+        tuple(breaches),
+    )
+
+
 def normalise(text: str) -> str:
     """Line endings unified, trailing whitespace on each line and trailing blank lines dropped."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).rstrip("\n")
 
 
+# A diff's cost grows with the square of its lines in the worst case: 200,000 lines of
+# output took minutes. Only this many lines of each side are compared line by line, and the
+# diff says so; whether the outputs are equal is still decided on all of them.
+DIFF_LINES_COMPARED = 2_000
+
+
 def unified_diff(expected: str, actual: str) -> str:
     """A unified diff of expected against actual, empty when they are equal."""
     import difflib  # only failing checks need it
 
-    lines = difflib.unified_diff(
-        expected.split("\n"),
-        actual.split("\n"),
-        fromfile="expected",
-        tofile="actual",
-        lineterm="",
+    left, right = expected.split("\n"), actual.split("\n")
+    cut = max(len(left), len(right)) > DIFF_LINES_COMPARED
+    lines = list(
+        difflib.unified_diff(
+            left[:DIFF_LINES_COMPARED],
+            right[:DIFF_LINES_COMPARED],
+            fromfile="expected",
+            tofile="actual",
+            lineterm="",
+        )
     )
+    if cut:
+        lines.append(
+            f"... only the first {DIFF_LINES_COMPARED:,} lines of each side are compared here "
+            f"(expected: {len(left):,} lines, actual: {len(right):,}) ..."
+        )
     return "\n".join(lines)
 
 
@@ -134,9 +231,11 @@ def split_lines(text: str) -> list[str]:
 def mark_prediction(prediction: str, output: str) -> PredictionMarks:
     """Mark each line of prediction right or wrong against the real output."""
     mine, real = split_lines(prediction), split_lines(output)
-    if len(mine) == len(real):
-        # Same length: line by line, which is how a learner reads a prediction.
-        right = [a == b for a, b in zip(mine, real, strict=True)]
+    if len(mine) == len(real) or max(len(mine), len(real)) > DIFF_LINES_COMPARED:
+        # Same length: line by line, which is how a learner reads a prediction. (Very long
+        # texts too: lining them up costs too much, and no prediction is that long.)
+        right = [a == b for a, b in zip(mine, real, strict=False)]
+        right += [False] * (len(mine) - len(right))
     else:
         import difflib
 

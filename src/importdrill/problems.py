@@ -64,8 +64,8 @@ class RunMode(StrEnum):
 DIFFICULTIES = tuple(d.value for d in Difficulty)
 KINDS = tuple(k.value for k in Kind)
 RUN_MODES = tuple(r.value for r in RunMode)
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-REQUIRES_RE = re.compile(r"^>=\s*3\.(\d+)$")
+SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # used with fullmatch: no final newline
+REQUIRES_RE = re.compile(r">=\s*3\.(\d+)")
 ENTRY_POINT_GROUP = "importdrill.packs"
 BUILTIN_PACK = "built-in"
 DEFAULT_ORDER = 100
@@ -101,8 +101,77 @@ FIELDS: dict[str, tuple[bool, str]] = {
         "their paths to the text that replaces it) and files (a mapping of a relative path to "
         "new content, or null to remove the file); a variant needs no stated output: it is run",
     ),
+    "runs": (
+        False,
+        "a non-empty list of runs, each a mapping with a name and optionally driver, cwd, "
+        "args, env, stdin and expected (implement only)",
+    ),
+    "decoys": (
+        False,
+        "a list of wrong solutions, each a mapping of code and misconception (implement only)",
+    ),
+    "rules": (
+        False,
+        "a list of static rules, each a mapping of one of must_call, must_import or "
+        "must_not_modify (a dotted name), a message, and optionally within (implement only)",
+    ),
 }
-VERSION_RANGE_RE = re.compile(r"^(>=|<|)3\.(\d+)$")
+VERSION_RANGE_RE = re.compile(r"(>=|<|)3\.(\d+)")
+# A run's driver is written here, at the top of the run folder, and run instead of `main`.
+DRIVER_PATH = "driver.py"
+RUN_KEYS = ("name", "driver", "cwd", "args", "env", "stdin", "expected")
+DECOY_KEYS = ("code", "misconception")
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+DOTTED_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Sibling folders of the run folder that the runner itself uses: not a working folder.
+RESERVED_OUTSIDE = ("run", "tmp", "home")
+
+
+class RuleKind(StrEnum):
+    """What a static rule asks of the learner's file."""
+
+    MUST_CALL = "must_call"  # call this dotted name somewhere (or within a function)
+    MUST_IMPORT = "must_import"  # import this module (or a name from it)
+    MUST_NOT_MODIFY = "must_not_modify"  # never assign, delete or mutate this dotted name
+
+
+RULE_KINDS = tuple(k.value for k in RuleKind)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One way an implement problem runs the learner's file, with a name the learner reads.
+
+    `cwd` is "." (the run folder), a folder of the run tree, or "../NAME", an empty folder
+    beside the run folder (outside the project). `expected` None: the reference solution's
+    output in the same run (the first run: expected_output, which verify proves it is).
+    """
+
+    name: str
+    driver: str | None = None
+    cwd: str = "."
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdin: str | None = None
+    expected: str | None = None
+
+
+@dataclass(frozen=True)
+class Decoy:
+    """A wrong solution that must fail, and the misconception it stands for."""
+
+    code: str
+    misconception: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A static requirement on the learner's file, and what the learner reads when broken."""
+
+    kind: RuleKind
+    name: str
+    message: str
+    within: str | None = None  # the function or class the rule looks inside
 
 
 @dataclass(frozen=True)
@@ -138,9 +207,33 @@ class Problem:
     requires_python: tuple[int, int] | None = None
     # (operator, minor version, output): where behaviour really differs between versions.
     output_by_python: tuple[tuple[str, int, str], ...] = ()
+    runs: tuple[Run, ...] = ()
+    decoys: tuple[Decoy, ...] = ()
+    rules: tuple[Rule, ...] = ()
     variants: tuple[Variant, ...] = ()
     # Which variant this is (None: the problem as written).
     variant: str | None = None
+
+    @property
+    def checked_runs(self) -> tuple[Run, ...]:
+        """The runs a check makes: the stated ones, or the one run `command()` describes.
+
+        The first run's expected output is expected_output unless the run states its own
+        (verify proves the solution prints it there, so no solution run is needed for it).
+        """
+        runs = self.runs or (Run(name=" ".join(self.command())),)
+        first = runs[0]
+        if first.expected is None:
+            first = Run(
+                first.name,
+                first.driver,
+                first.cwd,
+                first.args,
+                first.env,
+                first.stdin,
+                self.expected_output,
+            )
+        return (first, *runs[1:])
 
     def with_variant(self, name: str | None) -> Problem:
         """This problem with variant `name` applied (itself for None). Its real output is
@@ -320,12 +413,31 @@ def _is_str(value: Any, *, allow_empty: bool = False) -> bool:
 def _check_relpath(path: Path, key: str, rel: Any) -> str:
     if not isinstance(rel, str) or not rel.strip():
         raise _schema_error(path, key, f"{rel!r} is not a relative POSIX path")
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in rel or rel.endswith("/"):
+    # Checked on the text as written, as the run writes it: '.', '' and '..' name no file.
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in parts):
         raise _schema_error(
-            path, key, f"{rel!r} must be a relative POSIX path inside the run folder"
+            path,
+            key,
+            f"{rel!r} must be a relative POSIX path of a file inside the run folder "
+            "(no '.', '..', empty or absolute parts)",
         )
-    return pure.as_posix()
+    if any(char in rel for char in "\0\n\r"):
+        raise _schema_error(path, key, f"{rel!r} holds a character no file name can")
+    return rel
+
+
+def _check_tree(path: Path, key: str, names: list[str]) -> None:
+    """No file may also be a folder of another (`main.py` and `main.py/x.py`, `pkg` and
+    `pkg/__init__.py`): the run could not lay both out."""
+    folders = {
+        "/".join(name.split("/")[:i]) for name in names for i in range(1, name.count("/") + 1)
+    }
+    for name in names:
+        if name in folders:
+            raise _schema_error(
+                path, key, f"{name!r} is a file, and also the folder of another file in 'files'"
+            )
 
 
 def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
@@ -348,7 +460,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
             raise _schema_error(path, key, f"{shown} is not allowed: must be {FIELDS[key][1]}")
 
     slug = data["slug"]
-    need(isinstance(slug, str) and bool(SLUG_RE.match(slug)), "slug")
+    need(isinstance(slug, str) and bool(SLUG_RE.fullmatch(slug)), "slug")
     if path.suffix in (".yaml", ".yml") and path.stem != slug:
         raise _schema_error(path, "slug", f"'{slug}' must equal the file name '{path.stem}'")
     need(_is_str(data["title"]) and "\n" not in data["title"].strip(), "title")
@@ -399,10 +511,11 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
         files[clean] = content
     if main in files:
         raise _schema_error(path, "main", f"{main!r} is also a key of 'files'")
+    _check_tree(path, "files", [main, *files])
     need(data.get("run", "script") in RUN_MODES, "run")
     requires = data.get("requires_python")
     if requires is not None:
-        ok = isinstance(requires, str) and REQUIRES_RE.match(requires.strip()) is not None
+        ok = isinstance(requires, str) and REQUIRES_RE.fullmatch(requires.strip()) is not None
         need(ok, "requires_python")
     by_python = data.get("output_by_python")
     if by_python is not None:
@@ -410,7 +523,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
         if data["kind"] != Kind.PREDICT:
             raise _schema_error(path, "output_by_python", "only predict problems have it")
         for key, output in by_python.items():
-            if not isinstance(key, str) or VERSION_RANGE_RE.match(key.strip()) is None:
+            if not isinstance(key, str) or VERSION_RANGE_RE.fullmatch(key.strip()) is None:
                 raise _schema_error(
                     path,
                     "output_by_python",
@@ -418,6 +531,15 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
                 )
             if not isinstance(output, str):
                 raise _schema_error(path, "output_by_python", f"the output for {key!r} is not text")
+    for key in ("runs", "decoys", "rules"):
+        if key in data and data["kind"] != Kind.IMPLEMENT:
+            raise _schema_error(path, key, "only implement problems have it")
+    if "runs" in data:
+        _check_runs(path, data["runs"], main, files)
+    if "decoys" in data:
+        _check_decoys(path, data["decoys"])
+    if "rules" in data:
+        _check_rules(path, data["rules"])
     if data.get("variants") is not None:
         _check_variants(data, path, main, files)
     return build(data, path, pack)
@@ -476,10 +598,114 @@ def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str
                 )
 
 
+def _items(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A list of mappings whose keys are all in allowed; errors name the item."""
+    if not isinstance(value, list) or not value:
+        raise _schema_error(path, key, f"must be {FIELDS[key][1]}")
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise _schema_error(path, key, f"item {number} is not a mapping of fields")
+        unknown = sorted(set(map(str, item)) - set(allowed))
+        if unknown:
+            raise _schema_error(
+                path,
+                key,
+                f"item {number}: unknown field '{unknown[0]}'; allowed: {', '.join(allowed)}",
+            )
+    return value
+
+
+def _check_runs(path: Path, value: Any, main: str, files: Mapping[str, str]) -> None:
+    runs = _items(path, "runs", value, RUN_KEYS)
+    folders = {str(parent) for rel in [*files, main] for parent in PurePosixPath(rel).parents}
+    names: set[str] = set()
+    for number, run in enumerate(runs, 1):
+
+        def bad(message: str, number: int = number) -> ProblemFileError:
+            return _schema_error(path, "runs", f"run {number}: {message}")
+
+        name = run.get("name")
+        if not isinstance(name, str) or not name.strip() or "\n" in name.strip():
+            raise bad("'name' must be a non-empty one-line string (the learner reads it)")
+        if name.strip() in names:
+            raise bad(f"the name {name.strip()!r} is used by an earlier run")
+        names.add(name.strip())
+        if "driver" in run:
+            if not _is_str(run["driver"]):
+                raise bad("'driver' must be a non-empty string (a Python program)")
+            if DRIVER_PATH in files or main == DRIVER_PATH:
+                raise bad(f"a driver is written as {DRIVER_PATH!r}, which 'files' or 'main' uses")
+        cwd = run.get("cwd", ".")
+        if not isinstance(cwd, str) or not cwd.strip():
+            raise bad("'cwd' must be a folder: '.', a folder of the run tree, or '../NAME'")
+        pure = PurePosixPath(cwd)
+        if pure.is_absolute() or "\\" in cwd:
+            raise bad(f"'cwd' {cwd!r} must be a relative POSIX path")
+        if pure.parts and pure.parts[0] == "..":
+            if len(pure.parts) != 2 or pure.parts[1] in (*RESERVED_OUTSIDE, ".."):
+                raise bad(
+                    f"'cwd' {cwd!r}: a folder outside the run tree is written '../NAME', "
+                    f"NAME not one of {', '.join(RESERVED_OUTSIDE)}"
+                )
+        elif ".." in pure.parts or pure.as_posix() not in folders:
+            raise bad(f"'cwd' {cwd!r} is not a folder of the run tree (from 'files' and 'main')")
+        args = run.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            raise bad("'args' must be a list of strings")
+        env = run.get("env", {})
+        if not isinstance(env, dict):
+            raise bad("'env' must be a mapping of variable name to string")
+        for var, text in env.items():
+            if not isinstance(var, str) or not ENV_NAME_RE.fullmatch(var):
+                raise bad(f"'env': {var!r} is not a variable name")
+            if var.startswith("IMPORTDRILL_"):
+                raise bad(f"'env': {var!r}: IMPORTDRILL_ variables are importdrill's own")
+            if not isinstance(text, str):
+                raise bad(f"'env': the value of {var} must be a string (quote it)")
+        for key in ("stdin", "expected"):
+            if key in run and not isinstance(run[key], str):
+                raise bad(f"'{key}' must be a string")
+
+
+def _check_decoys(path: Path, value: Any) -> None:
+    for number, decoy in enumerate(_items(path, "decoys", value, DECOY_KEYS), 1):
+        for key in DECOY_KEYS:
+            if not _is_str(decoy.get(key)):
+                raise _schema_error(
+                    path, "decoys", f"decoy {number}: '{key}' must be a non-empty string"
+                )
+
+
+def _check_rules(path: Path, value: Any) -> None:
+    allowed = (*RULE_KINDS, "message", "within")
+    for number, rule in enumerate(_items(path, "rules", value, allowed), 1):
+        kinds = [k for k in RULE_KINDS if k in rule]
+        if len(kinds) != 1:
+            raise _schema_error(
+                path,
+                "rules",
+                f"rule {number}: needs exactly one of {', '.join(RULE_KINDS)}",
+            )
+        name = rule[kinds[0]]
+        if not isinstance(name, str) or not DOTTED_RE.fullmatch(name):
+            raise _schema_error(
+                path, "rules", f"rule {number}: {kinds[0]} {name!r} is not a dotted name"
+            )
+        if not _is_str(rule.get("message")):
+            raise _schema_error(
+                path, "rules", f"rule {number}: 'message' (what the learner reads) is missing"
+            )
+        within = rule.get("within")
+        if within is not None and (not isinstance(within, str) or not DOTTED_RE.fullmatch(within)):
+            raise _schema_error(
+                path, "rules", f"rule {number}: 'within' must name a function or class"
+            )
+
+
 def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem:
     """The Problem for data that validate() has accepted (also: the cache's trusted path)."""
     requires = data.get("requires_python")
-    match = REQUIRES_RE.match(requires.strip()) if requires else None
+    match = REQUIRES_RE.fullmatch(requires.strip()) if requires else None
     return Problem(
         slug=data["slug"],
         title=data["title"].strip(),
@@ -502,7 +728,34 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
         output_by_python=tuple(
             (m.group(1), int(m.group(2)), output)
             for key, output in (data.get("output_by_python") or {}).items()
-            if (m := VERSION_RANGE_RE.match(key.strip()))
+            if (m := VERSION_RANGE_RE.fullmatch(key.strip()))
+        ),
+        runs=tuple(
+            Run(
+                name=run["name"].strip(),
+                driver=run.get("driver"),
+                cwd=PurePosixPath(run.get("cwd", ".")).as_posix(),
+                args=tuple(run.get("args", ())),
+                env=dict(run.get("env", {})),
+                stdin=run.get("stdin"),
+                expected=run.get("expected"),
+            )
+            for run in data.get("runs") or ()
+        ),
+        decoys=tuple(
+            Decoy(code=d["code"], misconception=d["misconception"].strip())
+            for d in data.get("decoys") or ()
+        ),
+        rules=tuple(
+            Rule(
+                kind=kind,
+                name=rule[kind.value],
+                message=rule["message"].strip(),
+                within=rule.get("within"),
+            )
+            for rule in data.get("rules") or ()
+            for kind in RuleKind
+            if kind.value in rule
         ),
         variants=tuple(
             Variant(
@@ -518,13 +771,58 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
     )
 
 
+# Bounds of a problem file, checked before it is built into data: the largest built-in file
+# is under 8 KiB and nests 3 levels. Past them a file is a mistake or an attack: an alias
+# bomb expands a few lines into gigabytes, and deep nesting overflows the C loader's stack.
+MAX_PROBLEM_FILE_BYTES = 256 << 10
+MAX_NESTING = 32
+_OPENING = (
+    "FlowSequenceStartToken",
+    "FlowMappingStartToken",
+    "BlockMappingStartToken",
+    "BlockSequenceStartToken",
+)
+_CLOSING = ("FlowSequenceEndToken", "FlowMappingEndToken", "BlockEndToken")
+
+
+def _check_shape(path: Path, text: str, yaml: Any, loader: Any) -> None:
+    """Refuse anchors, aliases and deep nesting, from the tokens alone (no recursion, and
+    it stops at the first offence, so its cost stays bounded)."""
+    depth = 0
+    for token in yaml.scan(text, Loader=loader):
+        name = type(token).__name__
+        if name in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                line = token.start_mark.line + 1
+                raise ProblemFileError(
+                    f"{path}:{line}: nested more than {MAX_NESTING} levels deep; a problem "
+                    "file needs a few"
+                )
+        elif name in _CLOSING:
+            depth -= 1
+        elif name in ("AliasToken", "AnchorToken"):
+            line = token.start_mark.line + 1
+            raise ProblemFileError(
+                f"{path}:{line}: YAML anchors and aliases (& and *) are not allowed in problem "
+                "files: write each value out"
+            )
+
+
 def parse_yaml(path: Path) -> Any:
     """Read one problem file with yaml.safe_load semantics (no tag runs code)."""
     import yaml  # yaml costs start-up time and a warm cache never needs it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROBLEM_FILE_BYTES + 1)
+        if len(raw) > MAX_PROBLEM_FILE_BYTES:
+            raise ProblemFileError(
+                f"{path}: larger than {MAX_PROBLEM_FILE_BYTES >> 10} KiB; a problem file is "
+                "a page of text"
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProblemFileError(
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
@@ -532,6 +830,7 @@ def parse_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ProblemFileError(f"{path}: cannot read: {exc.strerror}") from None
     try:
+        _check_shape(path, text, yaml, loader)
         return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or pure Python
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
@@ -582,47 +881,69 @@ def entry_point_packs() -> list[Pack]:
     try:
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if cached.get("stamp") == stamp:
+            _notices.extend(str(message) for message in cached.get("broken", []))
             return [Pack(name, Path(folder)) for name, folder in cached["packs"]]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         pass
-    found = _scan_entry_points()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        packs = [[p.name, str(p.folder)] for p in found]
-        tmp.write_text(json.dumps({"stamp": stamp, "packs": packs}), encoding="utf-8")
-        tmp.replace(cache)
-    except OSError:
-        pass
+    found, broken = _scan_entry_points()
+    _notices.extend(broken)
+    packs = [[p.name, str(p.folder)] for p in found]
+    with contextlib.suppress(OSError):
+        _write_json(cache, {"stamp": stamp, "packs": packs, "broken": broken})
     return found
 
 
-def _scan_entry_points() -> list[Pack]:
+# Messages about installed packs that were skipped, for the front end to show.
+_notices: list[str] = []
+
+
+def take_notices() -> list[str]:
+    """The messages about broken installed packs since the last call."""
+    taken = list(_notices)
+    _notices.clear()
+    return taken
+
+
+def _scan_entry_points() -> tuple[list[Pack], list[str]]:
+    """The installed packs, and a message for each one that cannot be used."""
     from importlib.metadata import entry_points  # only when packs are listed
     from importlib.util import find_spec
 
     found: list[Pack] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    broken: list[str] = []
+    try:
+        declared = list(entry_points(group=ENTRY_POINT_GROUP))
+    except Exception as exc:
+        return [], [f"installed packs were not looked for: {type(exc).__name__}: {exc}"]
+    for ep in declared:
+        name = f"the installed pack '{ep.name}' (entry point {ENTRY_POINT_GROUP}: {ep.value})"
         try:
+            # Finding a submodule imports its parent package, which runs the pack's code: it
+            # may raise anything, SystemExit included, and must not take importdrill with it.
             spec = find_spec(ep.value)
-        except (ImportError, ValueError):
-            spec = None
+        except (Exception, SystemExit) as exc:
+            broken.append(f"{name} is skipped: importing it failed ({type(exc).__name__}: {exc})")
+            continue
         locations = list(spec.submodule_search_locations or []) if spec else []
         if not locations:
-            raise ProblemFileError(
-                f"entry point '{ep.name}' in group {ENTRY_POINT_GROUP} names '{ep.value}', "
-                "which is not an importable package folder"
-            )
+            broken.append(f"{name} is skipped: it is not an importable package folder")
+            continue
         found.append(Pack(ep.name, Path(locations[0])))
-    return found
+    return found, broken
 
 
 def all_packs() -> list[Pack]:
     """The built-in pack first, then IMPORTDRILL_PATH's folders, then installed packs."""
     packs = [] if paths.builtins_hidden() else [Pack(BUILTIN_PACK, paths.builtin_problems())]
+    seen: set[Path] = set()
     for folder in paths.pack_dirs_from_env():
         if not folder.is_dir():
             raise UsageError(f"{paths.PACKS_ENV} names '{folder}', which is not a folder")
+        # The same folder named twice (or by two spellings) is one pack, not a duplicate.
+        real = folder.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
         packs.append(Pack(folder.name or str(folder), folder))
     packs.extend(entry_point_packs())
     return packs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import selectors
@@ -14,10 +15,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
+
+from .errors import RunFolderError
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MEMORY_BYTES = 1 << 30
@@ -28,7 +31,6 @@ FILE_SIZE_CAP_BYTES = 64 << 20
 # After the child exits, its grandchildren are killed with it; this is how long we keep
 # reading what they had already written before calling the run over.
 DRAIN_GRACE_S = 0.2
-RUN_MARKER_ENV = "IMPORTDRILL_RUN_ID"
 RUN_DIR_PREFIX = "importdrill-run-"
 
 # The child starts as `python -I -S -c SUPERVISOR ...`. That interpreter is the supervisor:
@@ -150,12 +152,18 @@ if child == 0:
 null = os.open(os.devnull, os.O_RDWR)
 for fd in (0, 1, 2):
     os.dup2(null, fd)
+# A pidfd (Linux 5.3+) wakes the wait the moment the program exits; elsewhere, short sleeps.
+try:
+    import select
+    waiter = os.pidfd_open(child)
+except (AttributeError, OSError, ImportError):
+    waiter = None
 deadline = time.monotonic() + timeout + 1.0
 tick = time.monotonic()
 while True:
     now = time.monotonic()
     if now - tick > 0.5:
-        deadline += now - tick
+        deadline += now - tick  # we were stopped (Ctrl-Z): that time is not run time
     tick = now
     try:
         pid, status = os.waitpid(child, os.WNOHANG)
@@ -174,7 +182,10 @@ while True:
         leave(os.WEXITSTATUS(status))
     if now > deadline or os.getppid() != parent:
         leave(124)
-    time.sleep(0.02)
+    if waiter is not None:
+        select.select([waiter], [], [], 0.25)
+    else:
+        time.sleep(0.02)
 """
 
 
@@ -221,6 +232,14 @@ class Program:
     main: str = "main.py"
     files: Mapping[str, str] | None = None
     module: str | None = None  # run as `python -m module` instead of `python main`
+    # How one run of a problem starts it: a file to run instead of main (a driver), the
+    # working folder ("." the run folder, "sub/dir" in it, "../name" an empty folder beside
+    # it), arguments, extra environment variables, and the text on standard input.
+    entry: str | None = None
+    cwd: str = "."
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] | None = None
+    stdin: str | None = None
 
 
 def _write_tree(root: Path, program: Program) -> None:
@@ -248,10 +267,80 @@ def remove_tree(root: Path) -> None:
         shutil.rmtree(root, onerror=_force_remove)
 
 
+# Each run folder names its owner (pid and start time), so that a folder left by an
+# importdrill that was killed outright is known for what it is and removed by the next run.
+OWNER_FILE = "owner"
+# A folder without an owner file may be one another importdrill has only just made.
+UNOWNED_GRACE_S = 60.0
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of a process (clock ticks since boot), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def _owner_line() -> str:
+    pid = os.getpid()
+    return f"{pid} {_start_time(pid) or '-'}"
+
+
+def _owner_gone(folder: Path) -> bool:
+    try:
+        pid_text, started = (folder / OWNER_FILE).read_text(encoding="ascii").split()
+        pid = int(pid_text)
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime > UNOWNED_GRACE_S
+        except OSError:
+            return False
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    if not Path("/proc").is_dir():  # pragma: no cover - no way to tell elsewhere
+        return False
+    now = _start_time(pid)
+    return now is None or started not in ("-", now)
+
+
+def remove_stale_run_folders() -> list[Path]:
+    """Remove the run folders (of this user) whose importdrill is no longer running."""
+    removed: list[Path] = []
+    temp = Path(tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(temp))
+    except OSError:
+        return removed
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for entry in entries:
+        if not entry.name.startswith(RUN_DIR_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or (
+                uid is not None and entry.stat(follow_symlinks=False).st_uid != uid
+            ):
+                continue
+        except OSError:
+            continue
+        folder = Path(entry.path)
+        if _owner_gone(folder):
+            with contextlib.suppress(OSError):
+                remove_tree(folder)
+            removed.append(folder)
+    return removed
+
+
 @contextlib.contextmanager
 def run_folder() -> Iterator[Path]:
     """A fresh temporary folder for one run, removed afterwards whatever happened in it."""
-    root = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
+    remove_stale_run_folders()
+    try:
+        root = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
+        (root / OWNER_FILE).write_text(_owner_line(), encoding="ascii")
+    except OSError as exc:
+        raise RunFolderError(tempfile.gettempdir(), exc) from None
     try:
         yield root
     finally:
@@ -267,7 +356,12 @@ def child_command(
     # on every machine; -E -s keep PYTHON* variables and the user site out, and not -I, as
     # the script's folder on sys.path is part of what these problems teach.
     target = [python, "-X", "utf8", "-E", "-s"]
-    target += ["-m", program.module] if program.module else [program.main]
+    script = program.entry or program.main
+    if run_dir is not None and program.cwd != ".":
+        # The path a learner would type from that folder (`../run/tests/test_ops.py`).
+        script = os.path.relpath(run_dir / script, workdir(run_dir, program))
+    target += ["-m", program.module] if program.module and not program.entry else [script]
+    target += list(program.args)
     if os.name != "posix":  # pragma: no cover - no rlimits to set outside POSIX
         return target
     python_path = shutil.which(python) or python
@@ -287,6 +381,21 @@ def child_command(
         str(run_dir or ""),
         *target,
     ]
+
+
+def workdir(root: Path, program: Program) -> Path:
+    """The folder a run starts in: the run folder, a folder in it, or one beside it."""
+    return Path(os.path.normpath(root.joinpath(*PurePosixPath(program.cwd).parts)))
+
+
+def _feed(stream: IO[bytes] | None, text: str) -> None:
+    """Write a run's standard input and close it, so that the program then reads EOF."""
+    if stream is None:
+        return
+    with contextlib.suppress(OSError):
+        stream.write(text.encode("utf-8"))
+    with contextlib.suppress(OSError):
+        stream.close()
 
 
 # Children running now, so that an interrupted verify can stop all of its parallel runs at once.
@@ -336,36 +445,53 @@ def _become_subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, ctypes.c_ulong(1), 0, 0, 0)
 
 
-def _children() -> set[int]:
-    """This process's child processes, from /proc (empty where there is none)."""
-    me = os.getpid()
-    found: set[int] = set()
+def _processes() -> Iterator[tuple[int, str, int, int]]:
+    """(pid, state, parent pid, process group) of every process in /proc (none elsewhere)."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return found
+        return
     for entry in entries:
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 fields = handle.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
+            yield int(entry), fields[0].decode(), int(fields[1]), int(fields[2])
+        except (OSError, IndexError, ValueError):
             continue
-        if int(fields[1]) == me:
-            found.add(int(entry))
-    return found
 
 
-def _kill_orphans(before: set[int]) -> None:
+def _children() -> set[int]:
+    """This process's child processes, zombies included."""
+    me = os.getpid()
+    return {pid for pid, _state, ppid, _group in _processes() if ppid == me}
+
+
+def _group_alive(group: int) -> bool:
+    return any(g == group and state != "Z" for _pid, state, _ppid, g in _processes())
+
+
+def _kill_orphans(before: set[int], group: int) -> None:
     """Kill processes that became our children during the run: orphans of the learner's
     program, adopted because the learner killed its supervisor."""
-    live = {proc.pid for proc in _live}
-    for pid in _children() - before - live:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, os.WNOHANG)
+    # A dying process hands its children on only at the very end of its exit, after its
+    # pipes are closed: wait until the run's process group has finished dying.
+    deadline = time.monotonic() + STOP_GRACE_S
+    while _group_alive(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for _ in range(50):
+        live = {proc.pid for proc in _live}
+        adopted = _children() - before - live
+        if not adopted:
+            return
+        for pid in adopted:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        # Reaping them hands their own children on to us, for the next round.
+        for pid in adopted:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
 
 @contextlib.contextmanager
@@ -400,32 +526,18 @@ def _pausable() -> Iterator[list[float]]:
         signal.signal(signal.SIGTSTP, previous)
 
 
-def _kill_marked(marker: str) -> None:
-    """Kill processes that left the child's group (setsid) but still carry this run's marker."""
-    proc_root = Path("/proc")
-    if not proc_root.is_dir():
-        return
-    needle = f"{RUN_MARKER_ENV}={marker}".encode()
-    me = os.getpid()
-    for entry in proc_root.iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me:
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if needle in environ.split(b"\0"):
-            with contextlib.suppress(OSError):
-                os.kill(int(entry.name), signal.SIGKILL)
-
-
 # Variables that lead to the learner's progress and workspace: a program (a pack's, say)
 # must not be able to rewrite them.
 PRIVATE_ENV_PREFIXES = ("IMPORTDRILL_",)
 
 
-def _child_env(run_dir: Path, marker: str) -> dict[str, str]:
+def _child_env(run_dir: Path, limits: Limits) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV_PREFIXES)}
+    if limits.memory_bytes > 0:
+        # The memory cap limits address space, and glibc reserves 64 MiB of it for each
+        # thread's malloc arena: 1 GiB held only about 20 threads. Two arenas shared by all
+        # threads leave room for about a hundred (each stack still reserves 8 MiB).
+        env.setdefault("MALLOC_ARENA_MAX", "2")
     # Temporary files the learner's code makes land beside the run folder and go with it
     # (beside, not inside, so that listing the current folder shows only the problem's files),
     # and so does its home: the learner's real home holds importdrill's own data.
@@ -436,7 +548,6 @@ def _child_env(run_dir: Path, marker: str) -> dict[str, str]:
     env["TMPDIR"] = str(tmp)
     env["HOME"] = str(home)
     env.pop("XDG_DATA_HOME", None)
-    env[RUN_MARKER_ENV] = marker
     return env
 
 
@@ -459,24 +570,29 @@ def run(
     limits = limits or Limits()
     with run_folder() as parent:
         root = parent / "run"
-        root.mkdir()
-        _write_tree(root, program)
+        try:
+            root.mkdir()
+            _write_tree(root, program)
+            workdir(root, program).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunFolderError(str(parent.parent), exc) from None
         return _run_in(root, program, python or sys.executable, limits)
 
 
 def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunResult:
-    marker = uuid.uuid4().hex
     argv = child_command(python, program, limits, root)
     _become_subreaper()
     start = time.monotonic()
     with _live_lock:
         before = _children()
         try:
+            env = _child_env(root, limits)
+            env.update(program.env or {})
             proc = subprocess.Popen(
                 argv,
-                cwd=root,
-                env=_child_env(root, marker),
-                stdin=subprocess.DEVNULL,
+                cwd=workdir(root, program),
+                env=env,
+                stdin=subprocess.DEVNULL if program.stdin is None else subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,  # its own process group, so we can kill all it spawns
@@ -489,17 +605,26 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
                 duration_s=0.0,
             )
         _live.add(proc)
+    if program.stdin is not None:
+        # A thread, so that a program that prints before it reads cannot block the writer.
+        threading.Thread(target=_feed, args=(proc.stdin, program.stdin), daemon=True).start()
     try:
         with _pausable() as pauses:
-            return _collect(proc, root, limits, start, pauses)
+            result = _collect(proc, root, limits, start, pauses)
+        if program.cwd != ".":
+            # From another folder the script's path runs through it (`.../elsewhere/../run/`):
+            # tracebacks show the path relative to the run folder, as for every other run.
+            folder = workdir(root, program)
+            detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
+            result = dataclasses.replace(result, stderr=result.stderr.replace(detour, ""))
+        return result
     finally:
         with _live_lock:
             _live.discard(proc)
             # Whatever happened (a pass, a timeout, Ctrl-C in the parent), nothing it started
             # lives on: the supervisor kills its descendants; the rest is a backstop.
             _stop(proc)
-            _kill_marked(marker)
-            _kill_orphans(before)
+            _kill_orphans(before, proc.pid)
         with contextlib.suppress(OSError):
             if proc.stdout:
                 proc.stdout.close()
@@ -554,6 +679,15 @@ def _collect(
                     over = over or name
             if over:
                 break
+    if not timed_out and not over and exited_at is None:
+        # Both streams are closed but the program works on: it still has until the deadline.
+        while proc.poll() is None:
+            now = time.monotonic() - sum(pauses)
+            if now >= deadline:
+                timed_out = True
+                break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=min(deadline - now, 0.05))
     if timed_out or over:
         _stop(proc)
     try:

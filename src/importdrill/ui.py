@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook
 from rich.table import Table
 from rich.text import Text
 
@@ -44,8 +45,59 @@ STATUS_MARK = {
 SIDE_BY_SIDE_MIN_WIDTH = 100
 STDERR_LINES_SHOWN = 40
 
+# Bounds of what a view shows of a program's output, so that rendering stays quick
+# whatever the program printed; each view says what it cut.
+DIFF_LINES_SHOWN = 200
+LINE_CHARS_SHOWN = 400
+
 _out: Console | None = None
 _err: Console | None = None
+
+# Every control character but newline and tab: ESC starts the sequences that set a window's
+# title, write the clipboard (OSC 52), clear the screen or switch to the alternate screen.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␇ for BEL
+    return "␡" if code == 0x7F else "\ufffd"
+
+
+def visible(text: str) -> str:
+    """text with each control character shown as a visible placeholder, never sent."""
+    return _CONTROL.sub(_picture, text)
+
+
+class _Shown:
+    """A renderable whose text segments have their control characters made visible."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.segment import Segment
+
+        for segment in console.render(self.renderable, options):
+            if segment.control is None and _CONTROL.search(segment.text):
+                yield Segment(visible(segment.text), segment.style)
+            else:
+                yield segment
+
+
+class _ShowControls(RenderHook):
+    """The last guard of the terminal: whatever text a program or a pack sends through a
+    view, its escape sequences arrive as placeholders. (The views also clean their texts
+    before laying them out, so that the placeholders' width is counted.)"""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Shown(renderable) for renderable in renderables]
+
+
+def _guarded(console: Console) -> Console:
+    console.push_render_hook(_ShowControls())
+    return console
 
 
 class QuietPipe:
@@ -92,7 +144,7 @@ def out() -> Console:
     """The console for results (stdout). Rich honours NO_COLOR and a non-terminal by itself."""
     global _out  # noqa: PLW0603 - one console per process, made on first use
     if _out is None:
-        _out = Console(highlight=False, emoji=False, file=QuietPipe(sys.stdout))  # type: ignore[arg-type]
+        _out = _guarded(Console(highlight=False, emoji=False, file=QuietPipe(sys.stdout)))  # type: ignore[arg-type]
     return _out
 
 
@@ -100,7 +152,7 @@ def err() -> Console:
     """The console for errors and notices (stderr)."""
     global _err  # noqa: PLW0603
     if _err is None:
-        _err = Console(stderr=True, highlight=False, emoji=False)
+        _err = _guarded(Console(stderr=True, highlight=False, emoji=False))
     return _err
 
 
@@ -137,6 +189,14 @@ def info(message: str) -> None:
 def plain(text: str) -> None:
     """Text exactly as given (paths, JSON): no wrapping, no markup, no colour."""
     out().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def raw(text: str) -> None:
+    """Text written as it is, not through Rich: a JSON document carries a program's output
+    as the program wrote it (json.dumps has escaped the control characters that matter)."""
+    stream = out().file
+    stream.write(text + "\n")
+    stream.flush()
 
 
 # --- problems ------------------------------------------------------------------------------
@@ -297,7 +357,7 @@ def show_list(problems: Sequence[Summary], state: State, unavailable: dict[str, 
                 lines.append("  ")
                 lines.append(_cell(problem.kind, kind_w), style="dim")
             lines.append("  ")
-            title = problem.title
+            title = visible(problem.title)
             if reason:
                 title += f" (unavailable: {reason})"
             if state.current == problem.slug:
@@ -372,6 +432,7 @@ VERDICT_STYLE = {
     "timeout": ("✗ timeout", "bold red"),
     "output-limit": ("✗ output limit", "bold red"),
     "memory-limit": ("✗ memory limit", "bold red"),
+    "broken-rule": ("✗ broken rule", "bold red"),
 }
 
 
@@ -379,11 +440,52 @@ def visible_whitespace(line: str) -> str:
     return line.replace(" ", "·").replace("\t", "→")
 
 
+def shown_line(line: str) -> str:
+    """A line of a program's output as a view shows it: controls visible, length bounded."""
+    if len(line) > LINE_CHARS_SHOWN:
+        line = f"{line[:LINE_CHARS_SHOWN]}… ({len(line) - LINE_CHARS_SHOWN:,} more characters)"
+    return visible(line)
+
+
+def shown_lines(text: str) -> tuple[list[str], int]:
+    """The lines of text a view shows, and how many more it leaves out."""
+    lines = text.split("\n") if text else []
+    return [shown_line(line) for line in lines[:DIFF_LINES_SHOWN]], max(
+        len(lines) - DIFF_LINES_SHOWN, 0
+    )
+
+
+def _cut_note(left_out: int, right_out: int, labels: tuple[str, str]) -> Text:
+    parts = [
+        f"{count:,} more lines of {label}"
+        for count, label in ((left_out, labels[0]), (right_out, labels[1]))
+        if count
+    ]
+    return Text(
+        f"... {' and '.join(parts)} not shown (the first {DIFF_LINES_SHOWN} are) ...", "dim"
+    )
+
+
 def diff_view(verdict: judge.Verdict, labels: tuple[str, str], width: int) -> RenderableType:
     """Expected and actual side by side on a wide terminal, a unified diff otherwise."""
-    expected = verdict.expected.split("\n") if verdict.expected else []
-    actual = verdict.actual.split("\n") if verdict.actual else []
-    if verdict.whitespace_only:
+    from rich.console import Group
+
+    expected, expected_out = shown_lines(verdict.expected)
+    actual, actual_out = shown_lines(verdict.actual)
+    view = _diff_view(expected, actual, labels, width, verdict.whitespace_only)
+    if expected_out or actual_out:
+        return Group(view, _cut_note(expected_out, actual_out, labels))
+    return view
+
+
+def _diff_view(
+    expected: list[str],
+    actual: list[str],
+    labels: tuple[str, str],
+    width: int,
+    whitespace_only: bool,
+) -> RenderableType:
+    if whitespace_only:
         expected = [visible_whitespace(line) for line in expected]
         actual = [visible_whitespace(line) for line in actual]
     if width >= SIDE_BY_SIDE_MIN_WIDTH:
@@ -454,7 +556,9 @@ def side_by_side(expected: list[str], actual: list[str], labels: tuple[str, str]
     return table
 
 
-def _verdict_line(problem: Problem, verdict: judge.Verdict, result: RunResult) -> None:
+def _verdict_line(
+    problem: Problem, verdict: judge.Verdict, result: RunResult, duration: float | None = None
+) -> None:
     label, style = VERDICT_STYLE[verdict.verdict]
     if problem.kind is Kind.PREDICT and verdict.verdict == "wrong-output":
         label = "✗ wrong prediction"
@@ -464,7 +568,7 @@ def _verdict_line(problem: Problem, verdict: judge.Verdict, result: RunResult) -
             "  ",
             (problem.slug, "bold"),
             (f"  {verdict.detail}", "dim"),
-            (f"  ({result.duration_s:.2f} s)", "dim"),
+            (f"  ({result.duration_s if duration is None else duration:.2f} s)", "dim"),
         )
     )
 
@@ -507,12 +611,17 @@ def marks_view(marks: judge.PredictionMarks) -> RenderableType:
     text = Text()
     if not marks.lines:
         text.append("  (your prediction was empty)\n", style="dim")
-    for line in marks.lines:
+    for line in marks.lines[:DIFF_LINES_SHOWN]:
         if line.right:
             text.append("✓ ", style="bold green")
         else:
             text.append("✗ ", style="bold red")
-        text.append(line.text + "\n", style="" if line.right else "red")
+        text.append(shown_line(line.text) + "\n", style="" if line.right else "red")
+    if len(marks.lines) > DIFF_LINES_SHOWN:
+        text.append(
+            f"... {len(marks.lines) - DIFF_LINES_SHOWN:,} more lines of yours not shown ...\n",
+            style="dim",
+        )
     if marks.missing:
         text.append(
             f"The program prints {_lines(marks.missing)} more than you wrote.\n", style="yellow"
@@ -567,18 +676,17 @@ def _show_stderr(result: RunResult) -> None:
                 f"... {len(lines) - STDERR_LINES_SHOWN} lines above not shown ...",
                 *lines[-STDERR_LINES_SHOWN:],
             ]
-        out().print(
-            Panel(Text("\n".join(lines)), title="stderr", title_align="left", border_style="red")
-        )
+        shown = "\n".join(shown_line(line) for line in lines)
+        out().print(Panel(Text(shown), title="stderr", title_align="left", border_style="red"))
 
 
 def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
-    """A judged implement file: expected output and the learner's, as a diff."""
-    from rich.panel import Panel
-
+    """A judged implement file: each run in order, passed or failed, with a failed run's diff
+    and traceback; then each broken rule with its line."""
     console = out()
-    problem, verdict, result = outcome.problem, outcome.verdict, outcome.result
-    _verdict_line(problem, verdict, result)
+    problem, evaluation = outcome.problem, outcome.evaluation
+    total = sum(run.result.duration_s for run in evaluation.runs)
+    _verdict_line(problem, outcome.verdict, outcome.result, total)
     if outcome.changed_support:
         notice(
             "you changed "
@@ -589,6 +697,39 @@ def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
     if outcome.passed:
         _show_pass(problem, outcome.next_slug, watching=watching)
         return
+    several = len(evaluation.runs) > 1
+    for number, run in enumerate(evaluation.runs, 1):
+        if several:
+            mark, style = ("✓", "bold green") if run.passed else ("✗", "bold red")
+            console.print(
+                Text.assemble(
+                    (f"{mark} run {number}  ", style),
+                    (run.name, "bold"),
+                    ("" if run.passed else f"  {run.verdict.detail}", "dim"),
+                )
+            )
+        if not run.passed:
+            _show_run_failure(run.verdict, run.result)
+    if evaluation.breaches:
+        console.print(Text("Your file breaks a rule of this problem:", style="bold red"))
+        for breach in evaluation.breaches:
+            where = f"line {breach.line}: " if breach.line else ""
+            console.print(Text.assemble(("✗ ", "bold red"), (where, "bold"), breach.message))
+    if watching:
+        return
+    console.print(
+        Text(
+            "Edit your file and run importdrill check again.   Stuck? importdrill hint",
+            style="dim",
+        )
+    )
+
+
+def _show_run_failure(verdict: judge.Verdict, result: RunResult) -> None:
+    """A failed run's expected output against the learner's, and its error output."""
+    from rich.panel import Panel
+
+    console = out()
     labels = ("expected", "your output")
     if verdict.diff or verdict.whitespace_only:
         if verdict.whitespace_only:
@@ -608,14 +749,6 @@ def show_file_outcome(outcome: FileOutcome, *, watching: bool = False) -> None:
             )
         )
     _show_stderr(result)
-    if watching:
-        return
-    console.print(
-        Text(
-            "Edit your file and run importdrill check again.   Stuck? importdrill hint",
-            style="dim",
-        )
-    )
 
 
 def show_outcome(outcome: Outcome, *, watching: bool = False) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from importdrill import workspace
 from importdrill.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
-from importdrill.problems import Catalog, Kind, Problem, load_catalog
+from importdrill.problems import Catalog, Kind, Problem, Run, load_catalog
 from importdrill.progress import State, Status, Store
 
 if TYPE_CHECKING:
@@ -26,6 +26,22 @@ if TYPE_CHECKING:
 # The settings a learner may change with `importdrill config`, and their values.
 SETTINGS = {"confidence": ("on", "off")}
 DEFAULT_SETTINGS = {"confidence": "on"}
+
+
+# No program of a problem prints more than this; a longer prediction is a mistake (a file of
+# something else, a pipe that never ends), and it would be stored with every attempt.
+PREDICTION_CAP_BYTES = 1 << 20
+
+
+def check_prediction_size(prediction: str) -> None:
+    """Refuse a prediction longer than the cap, before anything runs or is recorded."""
+    if len(prediction) > PREDICTION_CAP_BYTES or (
+        len(prediction.encode("utf-8", "surrogatepass")) > PREDICTION_CAP_BYTES
+    ):
+        raise UsageError(
+            f"the prediction is longer than {PREDICTION_CAP_BYTES >> 20} MiB; no problem's "
+            "program prints that much"
+        )
 
 
 @dataclass(frozen=True)
@@ -60,17 +76,27 @@ class PredictionOutcome:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """A judged implement file, and support files the learner changed (not used by checks)."""
+    """A judged implement file: every run (in order) and every broken rule, one summary
+    verdict (the first failed run's), and support files the learner changed (not used)."""
 
     problem: Problem
-    verdict: judge.Verdict
-    result: runner.RunResult
+    evaluation: judge.Evaluation
     next_slug: str | None
     changed_support: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
-        return self.verdict.passed
+        return self.evaluation.passed
+
+    @property
+    def verdict(self) -> judge.Verdict:
+        return self.evaluation.summary
+
+    @property
+    def result(self) -> runner.RunResult:
+        """The run the summary verdict is about (the first failed one, else the first)."""
+        shown = self.evaluation.first_failure or self.evaluation.runs[0]
+        return shown.result
 
 
 Outcome = PredictionOutcome | FileOutcome
@@ -238,6 +264,7 @@ class Drill:
                 f"'{problem.slug}' is an implement problem: edit your file and run "
                 "importdrill check, without a prediction"
             )
+        check_prediction_size(prediction)
         if result is None:
             result = self.run_program(problem, limits=limits, python=python)
         verdict = judge.judge(prediction, result)
@@ -265,8 +292,9 @@ class Drill:
     def attempt_file(
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> FileOutcome:
-        """Run the learner's file for an implement problem, judge it, and record it."""
-        from importdrill import drill, judge, runner
+        """Run the learner's file through every run of an implement problem, check its rules,
+        judge it, and record it."""
+        from importdrill import drill
 
         if problem.kind is not Kind.IMPLEMENT:
             raise UsageError(f"'{problem.slug}' asks you to predict its output: give a prediction")
@@ -276,16 +304,23 @@ class Drill:
                 f"you have not started '{problem.slug}': run importdrill start {problem.slug}"
             )
         python = checked_interpreter(problem, python)
+        interpreter = python
+
+        def expected(run: Run) -> str:
+            # A run that states no output is judged by what the reference solution prints
+            # in it (never shown as code: only its output, as "expected").
+            if run.expected is not None:
+                return run.expected
+            return drill.solution_output(problem, run, interpreter)
+
         # Always the problem's own support files: a check judges the learner's file alone.
-        result = runner.run(drill.program_for(problem, mine), python=python, limits=limits)
-        verdict = judge.judge(problem.expected_output, result)
+        evaluation = drill.evaluate(problem, mine, python=python, limits=limits, expected=expected)
         with self.store.change() as state:
-            self._record(state, problem, verdict, python=python)
+            self._record(state, problem, evaluation.summary, python=python)
             following = self.catalog.next_open(problem.slug, state.is_solved)
         return FileOutcome(
             problem=problem,
-            verdict=verdict,
-            result=result,
+            evaluation=evaluation,
             next_slug=following.slug if following else None,
             changed_support=tuple(workspace.changed_support(problem)),
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importdrill import judge, runner
 from importdrill.drill import program_for
 from importdrill.errors import InterpreterError
-from importdrill.problems import Kind, Problem
+from importdrill.problems import Kind, Problem, Run
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,95 @@ def found() -> list[Interpreter]:
     return [by_version[v] for v in sorted(by_version)]
 
 
+def _check_implement(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
+    """The solution passes every run, the same way twice, and keeps every rule; the starter,
+    every decoy and a file that only prints the first run's output all fail."""
+    from importdrill import drill, rules
+
+    failures: list[Failure] = []
+
+    def fail(what: str, detail: str = "") -> None:
+        failures.append(Failure(problem.slug, python.label, what, detail))
+
+    def details(verdict: judge.Verdict, result: runner.RunResult) -> str:
+        detail = verdict.diff or ""
+        if result.stderr.strip():
+            detail += ("\n" if detail else "") + result.stderr.strip()
+        return detail
+
+    solution = problem.solution or ""
+    runs = problem.checked_runs
+    outputs: list[str] = []
+    for index, run in enumerate(runs):
+        where = f" in run {index + 1} ({run.name})" if len(runs) > 1 else ""
+        program = drill.program_for(problem, solution, run=run)
+        first = runner.run(program, python=python.command, limits=limits)
+        stated = run.expected if run.expected is not None else judge.normalise(first.stdout)
+        verdict = judge.judge(stated, first)
+        if not verdict.passed:
+            stated_by_run = problem.runs[index].expected if problem.runs else None
+            what = (
+                "solution fails"
+                if run.expected is None
+                else "solution does not print the run's expected"
+                if stated_by_run is not None
+                else "solution does not print expected_output"
+            )
+            fail(
+                f"{what}{where} ({verdict.verdict}: {verdict.detail})",
+                details(verdict, first),
+            )
+            return failures
+        second = runner.run(program, python=python.command, limits=limits)
+        again = judge.judge(stated, second)
+        if not again.passed:
+            fail(
+                f"solution's output{where} is not the same on a second run "
+                f"({again.verdict}: {again.detail}): it cannot be the expected output",
+                details(again, second),
+            )
+            return failures
+        outputs.append(judge.normalise(first.stdout))
+
+    def expected(run: Run) -> str:
+        return outputs[runs.index(run)]
+
+    def passes(code: str) -> bool:
+        evaluation = drill.evaluate(
+            problem,
+            code,
+            python=python.command,
+            limits=limits,
+            expected=expected,
+            until_failure=True,
+        )
+        return evaluation.passed
+
+    broken = rules.check(problem.rules, solution)
+    if broken:
+        fail(
+            "the solution breaks a rule",
+            "\n".join(f"line {b.line}: {b.message}" if b.line else b.message for b in broken),
+        )
+    if passes(problem.code):
+        fail("the starter already passes")
+    for number, decoy in enumerate(problem.decoys, 1):
+        if passes(decoy.code):
+            fail(f"decoy {number} passes, though it stands for: {decoy.misconception}")
+    if passes(print_only(outputs[0])):
+        fail(
+            "a file that only prints the first run's output passes: add a run whose output "
+            "such a file cannot know (a driver, another folder, other arguments), or a rule"
+        )
+    return failures
+
+
+def print_only(output: str) -> str:
+    """A file that prints text and does nothing else: no implement problem may pass with it."""
+    text = output + "\n" if output else ""
+    return f"import sys\n\nsys.stdout.write({text!r})\n"
+
+
 def _check_variants(
     problem: Problem, python: Interpreter, limits: runner.Limits, base: str
 ) -> tuple[list[Failure], dict[str, str]]:
@@ -138,13 +227,13 @@ def _check_variants(
 def _check_one(
     problem: Problem, python: Interpreter, limits: runner.Limits
 ) -> tuple[list[Failure], dict[str, str]]:
+    """The problem's failures on python, and what each of its variants printed there."""
+    if problem.kind is Kind.IMPLEMENT:
+        return _check_implement(problem, python, limits), {}
     failures: list[Failure] = []
-    reference = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
-    assert reference is not None
-    result = runner.run(program_for(problem, reference), python=python.command, limits=limits)
+    result = runner.run(program_for(problem, problem.code), python=python.command, limits=limits)
     verdict = judge.judge(problem.expected_for(python.version), result)
     if not verdict.passed:
-        program = "solution" if problem.kind is Kind.IMPLEMENT else "code"
         detail = verdict.diff or ""
         if result.stderr.strip():
             detail += ("\n" if detail else "") + result.stderr.strip()
@@ -152,7 +241,7 @@ def _check_one(
             Failure(
                 problem.slug,
                 python.label,
-                f"{program} does not print "
+                "code does not print "
                 + (
                     "its output for this version"
                     if problem.differs_by_version
@@ -162,12 +251,6 @@ def _check_one(
                 detail,
             )
         )
-    if problem.kind is Kind.IMPLEMENT:
-        starter = runner.run(
-            program_for(problem, problem.code), python=python.command, limits=limits
-        )
-        if judge.judge(problem.expected_output, starter).passed:
-            failures.append(Failure(problem.slug, python.label, "the starter already passes", ""))
     outputs: dict[str, str] = {}
     if problem.variants:
         more, outputs = _check_variants(problem, python, limits, judge.normalise(result.stdout))

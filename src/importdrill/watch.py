@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from importdrill import ui, workspace
-from importdrill.errors import DrillError, NoCurrentProblemError
+from importdrill.errors import DrillError, NoCurrentProblemError, Terminated
 from importdrill.problems import Kind, Problem
 from importdrill.usecases import Drill
 
@@ -283,6 +283,8 @@ def run(drill: Drill, limits: Limits) -> int:
     session = Session(drill, limits)
     try:
         return session.loop()
+    except Terminated as exc:
+        return 128 + exc.signum
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     finally:

@@ -1,0 +1,224 @@
+"""Every built-in predict problem prints its stated answer wherever a learner runs it by hand.
+
+A learner runs these programs in their own workspace, on their own machine, as `python main.py`
+or `python -m name`. The answer must not depend on:
+
+- the working folder (paths are printed relative to the script's folder, as POSIX);
+- bytecode writing being off (`PYTHONDONTWRITEBYTECODE`, `-B`);
+- what site-packages holds: a `.pth` file that imports common standard-library modules at
+  start-up, or a finder installed at `sys.meta_path[0]` (coverage tools and editable installs
+  do both).
+
+Each case lays the problem's files into a temporary folder and runs this interpreter by hand,
+the way a learner would, outside importdrill's runner. What cannot hold (`-P`/`PYTHONSAFEPATH`
+takes the script's folder off `sys.path`) is said in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from importdrill import judge, paths, problems
+from importdrill.drill import program_for
+from importdrill.problems import Problem
+
+HERE = sys.version_info[:2]
+# Modules a site-packages `.pth` commonly imports at start-up (the ones that change answers
+# when a problem assumes they are not loaded yet).
+PTH_IMPORTS = ("json", "csv", "logging", "random")
+PTH_LINE = "import " + ", ".join(PTH_IMPORTS) + "\n"
+# A finder that declines everything, put first on sys.meta_path at start-up, as coverage tools
+# and editable installs put theirs.
+NULL_FINDER = '''\
+import sys
+
+
+class NullFinder:
+    """Declines every import, as a finder for names it does not own does."""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        return None
+
+    @classmethod
+    def invalidate_caches(cls):
+        pass
+
+
+sys.meta_path.insert(0, NullFinder)
+'''
+
+
+def _predict_problems() -> list[Problem]:
+    catalog = problems.load_catalog(
+        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
+    )
+    return [p for p in catalog.problems if p.kind == "predict" and p.unavailable_reason() is None]
+
+
+PREDICT = _predict_problems()
+
+
+def _lay_out(problem: Problem, root: Path) -> Path:
+    """Write the problem's files and its program into root, as importdrill's runner would."""
+    program = program_for(problem, problem.code)
+    entries = dict(program.files or {})
+    entries[program.main] = program.code
+    for rel, content in entries.items():
+        target = root.joinpath(*PurePosixPath(rel).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    return root
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONUTF8"] = "1"
+    env.update(extra)
+    return env
+
+
+def _run(
+    problem: Problem,
+    tmp_path: Path,
+    *,
+    python: str = sys.executable,
+    elsewhere: bool = False,
+    env: dict[str, str] | None = None,
+    keep: bool = False,
+) -> str:
+    root = tmp_path / "run" if keep else _lay_out(problem, tmp_path / "run")
+    env = dict(env or _clean_env())
+    if problem.run is problems.RunMode.MODULE:
+        command = [python, "-m", problem.module_name]
+        if elsewhere:
+            env["PYTHONPATH"] = str(root)
+    else:
+        command = [python, str(root / PurePosixPath(problem.main))]
+    cwd = root
+    if elsewhere:
+        cwd = tmp_path / "elsewhere" / "deeper"
+        cwd.mkdir(parents=True)
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode == 0, f"{problem.slug} exited {done.returncode}:\n{done.stderr}"
+    return judge.normalise(done.stdout)
+
+
+def _expected(problem: Problem) -> str:
+    return judge.normalise(problem.expected_for(HERE))
+
+
+@pytest.fixture(scope="session")
+def site_pythons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Two throwaway venvs of this interpreter: one whose site-packages holds a `.pth` that
+    imports json, csv, logging and random, one whose `.pth` installs a finder at
+    sys.meta_path[0]."""
+    base = tmp_path_factory.mktemp("site-venvs")
+    made = {}
+    for name in ("pth-imports", "meta-path-finder"):
+        venv = base / name
+        subprocess.run(
+            [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
+        )
+        python = venv / "bin" / "python"
+        if not python.exists():  # pragma: no cover - Windows layout
+            python = venv / "Scripts" / "python.exe"
+        purelib = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        site_packages = Path(purelib)
+        if name == "pth-imports":
+            (site_packages / "zz_startup_imports.pth").write_text(PTH_LINE, encoding="utf-8")
+        else:
+            (site_packages / "importdrill_null_finder.py").write_text(NULL_FINDER, encoding="utf-8")
+            (site_packages / "aa_null_finder.pth").write_text(
+                "import importdrill_null_finder\n", encoding="utf-8"
+            )
+        made[name] = str(python)
+    return made
+
+
+@pytest.mark.slow
+def test_the_site_setups_are_real(site_pythons: dict[str, str]):
+    """The venvs really do what the cases below rely on, or those cases prove nothing."""
+    probe = f"import sys; print(sorted(m for m in {PTH_IMPORTS!r} if m in sys.modules))"
+    out = subprocess.run(
+        [site_pythons["pth-imports"], "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_clean_env(),
+        timeout=60,
+    ).stdout
+    assert out.strip() == str(sorted(PTH_IMPORTS))
+    probe = "import sys; print(sys.meta_path[0].__name__)"
+    out = subprocess.run(
+        [site_pythons["meta-path-finder"], "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_clean_env(),
+        timeout=60,
+    ).stdout
+    assert out.strip() == "NullFinder"
+
+
+def test_there_are_predict_problems_to_check():
+    assert len(PREDICT) >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+def test_from_another_working_folder(problem: Problem, tmp_path: Path):
+    assert _run(problem, tmp_path, elsewhere=True) == _expected(problem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+def test_with_bytecode_writing_off(problem: Problem, tmp_path: Path):
+    env = _clean_env(PYTHONDONTWRITEBYTECODE="1")
+    assert _run(problem, tmp_path, env=env) == _expected(problem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+def test_with_a_pth_that_imports_common_modules(
+    problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
+):
+    python = site_pythons["pth-imports"]
+    assert _run(problem, tmp_path, python=python) == _expected(problem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+def test_with_a_finder_first_on_meta_path(
+    problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
+):
+    python = site_pythons["meta-path-finder"]
+    assert _run(problem, tmp_path, python=python) == _expected(problem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+def test_a_second_run_in_the_same_folder(problem: Problem, tmp_path: Path):
+    """A learner runs the program again in the folder the first run left behind."""
+    _run(problem, tmp_path)
+    assert _run(problem, tmp_path, keep=True) == _expected(problem)
