@@ -84,3 +84,25 @@ def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def saved_state(home: Path) -> dict:
+    """The recorded progress, in the shape state.json had: {"current", "problems": {...}}."""
+    from importdrill.progress import Store
+
+    state = Store(home / "progress.db").load()
+    return {
+        "current": state.current,
+        "problems": {slug: ps.to_json() for slug, ps in state.problems.items()},
+    }
+
+
+def snapshot(home: Path) -> object:
+    """Everything recorded (state and log), to compare before and after a command; None if
+    nothing was ever recorded."""
+    from importdrill.progress import Store
+
+    if not (home / "progress.db").exists():
+        return None
+    store = Store(home / "progress.db")
+    return store.load(), store.history()

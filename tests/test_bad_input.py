@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import mini_pack_env
+from .conftest import mini_pack_env, snapshot
 
 
 @pytest.mark.parametrize(
@@ -32,11 +32,11 @@ from .conftest import mini_pack_env
 def test_bad_limits_are_named_and_nothing_is_recorded(cli, mini_pack, home: Path, args, named):
     cli("start", "mini-implement", "--no-edit")
     before = sorted(p.name for p in home.rglob("*"))
-    state = (home / "state.json").read_bytes()
+    state = snapshot(home)
     result = cli(*args)
     assert result.exit_code == 2
     assert named in result.stderr and "Traceback" not in result.stderr
-    assert (home / "state.json").read_bytes() == state
+    assert snapshot(home) == state
     assert sorted(p.name for p in home.rglob("*")) == before
 
 
@@ -61,7 +61,7 @@ def test_an_interpreter_that_is_not_python(cli, mini_pack, home, tmp_path, body,
     python = fake_python(tmp_path, body)
     result = cli("check", "mini-predict", "--predict-file", "-", "--python", python, input="x\n")
     assert result.exit_code == 2 and says in result.stderr and python in result.stderr
-    assert not (home / "state.json").exists()
+    assert not (home / "progress.db").exists()
 
 
 def test_echo_as_the_interpreter(cli, mini_pack, home):
@@ -69,7 +69,7 @@ def test_echo_as_the_interpreter(cli, mini_pack, home):
         "check", "mini-predict", "--predict-file", "-", "--python", "/bin/echo", input="x\n"
     )
     assert result.exit_code == 2 and "--python /bin/echo" in result.stderr
-    assert not (home / "state.json").exists()
+    assert not (home / "progress.db").exists()
 
 
 @pytest.mark.slow
@@ -237,13 +237,13 @@ def test_a_full_temp_folder_is_a_clear_error(cli, mini_pack, home: Path, monkeyp
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     cli("start", "mini-implement", "--no-edit")
-    state = (home / "state.json").read_bytes()
+    state = snapshot(home)
     monkeypatch.setattr(tempfile, "mkdtemp", full)
     result = cli("check", "mini-implement")
     assert result.exit_code == 2
     assert "run folder" in result.stderr and "No space left" in result.stderr
     assert "Traceback" not in result.stderr
-    assert (home / "state.json").read_bytes() == state
+    assert snapshot(home) == state
 
 
 def test_a_program_that_closes_its_streams_keeps_its_deadline():

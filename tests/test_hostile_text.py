@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .conftest import mini_pack_env
+from .conftest import mini_pack_env, snapshot
 
 # Sequences that must never reach the terminal from a program or a pack.
 HARMFUL = ["\x1b]0;", "\x1b]52;", "\x1b[2J", "\x1b[?1049h", "\x1b[?25l", "\x07"]
@@ -140,9 +140,10 @@ def test_a_prediction_over_the_cap_is_refused_and_nothing_recorded(tmp_path: Pat
         assert done.returncode == 2, done.stderr
         assert "1 MiB" in done.stderr and "Traceback" not in done.stderr
     after = sorted(p.name for p in home.rglob("*")) if home.exists() else []
-    assert "state.json" not in after or before == after
-    state = home / "state.json"
-    assert not state.exists() or state.stat().st_size < 10_000
+    assert "progress.db" not in after or before == after
+    assert snapshot(home) is None or all(
+        len(p) < 10_000 for ps in snapshot(home)[0].problems.values() for p in ps.predictions
+    )
 
 
 def test_a_prediction_at_the_cap_is_judged(tmp_path: Path, home: Path):

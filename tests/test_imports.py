@@ -46,6 +46,8 @@ CHECK = BASE | {
     "importdrill.usecases",
     "importdrill.workspace",
 }
+# status shows reviews due and the streak, which come from the log through a use case.
+STATUS = BASE | {"importdrill.schedule", "importdrill.usecases", "importdrill.workspace"}
 # Heavy modules no command below may import: a YAML parser (the cache spares it), the
 # prompt and file-watching libraries, the Markdown parser (prose renders our subset), Pygments
 # (only code panels need it), and the authoring tools.
@@ -102,16 +104,21 @@ def beyond_floor(loaded: set[str]) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.parametrize(
-    ("command", "pinned", "stdin"),
+    ("command", "pinned", "stdin", "history", "third"),
     [
-        (["list"], BASE, None),
-        (["--help"], BASE, None),
-        (["status"], BASE, None),
-        (["check", "mini-predict", "--predict-file", "-"], CHECK, "True\ndone\n"),
+        (["list"], BASE, None, False, set()),
+        (["--help"], BASE, None, False, set()),
+        (["status"], STATUS, None, False, set()),
+        # With something scheduled, status asks the FSRS scheduler when it is due.
+        (["status"], STATUS, None, True, {"fsrs", "typing_extensions"}),
+        (["list"], BASE, None, True, set()),
+        (["check", "mini-predict", "--predict-file", "-"], CHECK, "True\ndone\n", True, set()),
     ],
-    ids=["list", "help", "status", "check"],
+    ids=["list", "help", "status", "status-with-reviews", "list-with-history", "check"],
 )
-def test_start_up_imports_are_pinned(command, pinned, stdin, home: Path, tmp_path: Path):
+def test_start_up_imports_are_pinned(
+    command, pinned, stdin, history, third, home: Path, tmp_path: Path
+):
     # Warm the problem cache first, as every command after the first finds it.
     subprocess.run(
         [sys.executable, "-m", "importdrill", "list"],
@@ -119,8 +126,17 @@ def test_start_up_imports_are_pinned(command, pinned, stdin, home: Path, tmp_pat
         capture_output=True,
         check=True,
     )
+    if history:  # a solved problem: a database with a log and something scheduled
+        subprocess.run(
+            [sys.executable, "-m", "importdrill", "check", "mini-predict", "--predict-file", "-"],
+            env=mini_pack_env(home),
+            input="True\ndone\n",
+            text=True,
+            capture_output=True,
+            check=True,
+        )
     loaded = modules(*command, home=home, tmp_path=tmp_path, stdin=stdin)
     ours, third_party = beyond_floor(loaded)
     assert ours == pinned
-    assert third_party == set()
+    assert third_party == third
     assert loaded & FORBIDDEN == set()

@@ -13,7 +13,7 @@ from importdrill import cli as cli_module
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "json.md").read_text(encoding="utf-8")
 # Commands that hand the terminal to the learner (an editor, a prompt, a watch screen) or write
 # a file for an author; they report nothing a script would read.
-INTERACTIVE = {"start", "next", "watch", "new", "schema"}
+INTERACTIVE = {"start", "next", "watch", "new", "schema", "mix"}
 
 
 def documented(heading: str) -> set[str]:
@@ -50,6 +50,8 @@ def test_documents_have_the_documented_keys(cli, mini_pack):
         ("importdrill explain --json", ["explain", "mini-predict"], 0),
         ("importdrill verify --json", ["verify", "mini-predict"], 0),
         ("importdrill versions --json", ["versions", "mini-predict"], 0),
+        ("importdrill review --list --json", ["review", "--list"], 0),
+        ("importdrill config --json", ["config"], 0),
     ]
     for heading, args, status in cases:
         code, data = run_json(cli, *args)

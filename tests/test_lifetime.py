@@ -25,7 +25,7 @@ import pytest
 
 from importdrill import runner
 
-from .conftest import mini_pack_env
+from .conftest import mini_pack_env, snapshot
 
 TIMEOUT_S = 4
 # How long to wait for the program to have started: an interpreter start on a loaded machine.
@@ -163,7 +163,7 @@ def test_a_signal_to_importdrill_stops_every_learner_process(
     tmp_path: Path, signum: int, status: int
 ):
     check = Check(tmp_path)
-    state = tmp_path / "home" / "state.json"
+    home = tmp_path / "home"
     proc = check.start()
     program, grandchild = check.pids()
     proc.send_signal(signum)
@@ -171,7 +171,9 @@ def test_a_signal_to_importdrill_stops_every_learner_process(
     assert proc.returncode == status, err
     assert "Traceback" not in err
     check.assert_nothing_left(program, grandchild, 2)
-    assert not state.exists() or '"spinner"' not in state.read_text(encoding="utf-8")
+    # Nothing of the interrupted check was recorded.
+    saved = snapshot(home)
+    assert saved is None or ("spinner" not in saved[0].problems and saved[1] == [])
 
 
 def test_kill_9_of_importdrill_stops_every_learner_process(tmp_path: Path):

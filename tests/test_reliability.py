@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ import pytest
 from importdrill import judge, runner
 from importdrill.progress import State, Store
 
-from .conftest import HOSTILE, PACK, mini_pack_env
+from .conftest import HOSTILE, PACK, mini_pack_env, saved_state, snapshot
 
 TIMEOUT = 2.0
 CASES = sorted(HOSTILE.glob("*.py"))
@@ -116,7 +117,7 @@ def importdrill(*args: str, home: Path, **kw) -> subprocess.CompletedProcess[str
 def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path):
     assert importdrill("start", "mini-implement", "--no-edit", home=home).returncode == 0
     assert importdrill("hint", home=home).returncode == 0
-    state_before = (home / "state.json").read_bytes()
+    state_before = snapshot(home)
     learner = home / "workspace" / "mini-implement" / "main.py"
     pid_file = home / "learner.pid"
     learner.write_text(
@@ -142,7 +143,7 @@ def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path):
     assert "Traceback" not in err and "interrupted" in err
     with pytest.raises(ProcessLookupError):
         os.kill(learner_pid, 0)
-    assert (home / "state.json").read_bytes() == state_before
+    assert snapshot(home) == state_before
 
 
 def test_concurrent_checks_from_separate_processes_lose_nothing(home: Path):
@@ -170,7 +171,7 @@ def test_concurrent_checks_from_separate_processes_lose_nothing(home: Path):
     for proc in procs:
         _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
-    state = json.loads((home / "state.json").read_text(encoding="utf-8"))
+    state = saved_state(home)
     assert state["problems"]["mini-predict"]["hints_revealed"] == 2
     assert state["problems"]["mini-predict"]["attempts"] == 2
     assert state["problems"]["mini-predict"]["status"] == "solved"
@@ -181,7 +182,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from importdrill.progress import Store
-store = Store(Path(sys.argv[1]), Path(sys.argv[2]))
+store = Store(Path(sys.argv[1]))
 i = 0
 print("ready", flush=True)
 while True:
@@ -190,75 +191,182 @@ while True:
         state.current = f"p{i}"
         for n in range(200):
             state.touch(f"problem-{n}").attempts = i
+        state.log_attempt("problem-0", "pass", kind="predict")
 """
 
 
 def test_kill_9_mid_write_leaves_old_or_new_state(tmp_path: Path):
-    state_path, lock_path = tmp_path / "state.json", tmp_path / "state.lock"
+    db = tmp_path / "progress.db"
     for round_ in range(12):
         proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(state_path), str(lock_path)],
-            stdout=subprocess.PIPE,
-            text=True,
+            [sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True
         )
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         time.sleep(0.02 + 0.013 * round_)
         proc.kill()
         proc.communicate()
-        store = Store(state_path, lock_path)
+        store = Store(db)
         state = store.load()
         assert store.notices == []  # never damaged
         assert state.current is None or state.current.startswith("p")
         if state.current:
             attempts = {ps.attempts for ps in state.problems.values()}
-            assert len(attempts) == 1  # one whole write, not half of two
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("state.json", "state.lock")]
-    # A killed writer may leave its temporary file; it is never mistaken for the state.
-    assert all(name.startswith(".state.json.") for name in leftovers)
+            assert len(attempts) == 1  # one whole transaction, not half of two
+            # The log holds one attempt per whole change of every round so far.
+            assert len(store.history()) >= attempts.pop()
+    names = {p.name for p in tmp_path.iterdir()}
+    assert not any("damaged" in name for name in names)
+
+
+LOGGER = """
+import sys
+from pathlib import Path
+from importdrill.progress import Store
+store = Store(Path(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    with store.change() as state:
+        state.log_attempt(sys.argv[2], "wrong-output", kind="predict")
+        state.record_fail(sys.argv[2])
+"""
+
+
+def test_two_writing_processes_lose_no_attempt(tmp_path: Path):
+    db = tmp_path / "progress.db"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", LOGGER, str(db), slug, "150"], stderr=subprocess.PIPE
+        )
+        for slug in ("one", "two", "one")
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    store = Store(db)
+    state = store.load()
+    assert state.of("one").attempts == 300 and state.of("two").attempts == 150
+    assert len(store.history()) == 450
 
 
 @pytest.mark.parametrize(
-    "content", [b"", b'{"version": 1, "current": "x", "probl', b"\x00\xff garbage", b"[1, 2, 3]"]
+    "content",
+    [b"\x00\xff garbage" * 100, b"SQLite format 3\x00" + b"\xff" * 4000, b"[1, 2, 3]"],
+    ids=["garbage", "bad-header", "json"],
 )
-def test_damaged_state_is_kept_aside_and_reported(content: bytes, tmp_path: Path):
-    state_path = tmp_path / "state.json"
-    state_path.write_bytes(content)
-    store = Store(state_path, tmp_path / "state.lock")
+def test_damaged_database_is_kept_aside_and_reported(content: bytes, tmp_path: Path):
+    db = tmp_path / "progress.db"
+    db.write_bytes(content)
+    store = Store(db)
     assert store.load() == State()
     assert len(store.notices) == 1 and "damaged" in store.notices[0]
-    backups = list(tmp_path.glob("state.json.damaged-*"))
+    backups = list(tmp_path.glob("progress.db.damaged-*"))
     assert len(backups) == 1 and backups[0].read_bytes() == content
     assert str(backups[0]) in store.notices[0]
     with store.change() as state:
         state.current = "fresh"
-    assert Store(state_path, tmp_path / "state.lock").load().current == "fresh"
+    again = Store(db)
+    assert again.load().current == "fresh" and again.notices == []
 
 
-def test_damaged_state_through_the_cli(home: Path):
+def test_damaged_database_through_the_cli(home: Path):
     home.mkdir(parents=True)
-    (home / "state.json").write_text("{oops", encoding="utf-8")
+    (home / "progress.db").write_bytes(b"not a database at all" * 100)
     done = importdrill("list", home=home)
     assert done.returncode == 0
     assert "Traceback" not in done.stderr
-    assert "damaged" in done.stderr and "state.json.damaged-" in done.stderr
+    assert "damaged" in done.stderr and "progress.db.damaged-" in done.stderr
+    # Told once: the next command finds a fresh database.
+    assert "damaged" not in importdrill("list", home=home).stderr
 
 
-def test_lock_held_too_long_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import fcntl
+def test_a_database_from_a_newer_importdrill_is_refused(home: Path):
+    import sqlite3
 
-    from importdrill import progress
-    from importdrill.errors import StateError
+    assert importdrill("hint", "mini-predict", home=home).returncode == 0
+    with contextlib.closing(sqlite3.connect(home / "progress.db")) as db:
+        db.execute("PRAGMA user_version = 99")
+    before = (home / "progress.db").read_bytes()
+    for args in (["list"], ["hint", "mini-predict"], ["status", "--json"]):
+        done = importdrill(*args, home=home)
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert "newer importdrill" in done.stderr + done.stdout
+    assert (home / "progress.db").read_bytes() == before
+    assert json.loads(importdrill("status", "--json", home=home).stdout)["error"]["kind"] == (
+        "newer-state"
+    )
 
-    monkeypatch.setattr(progress, "LOCK_TIMEOUT_S", 0.3)
-    lock_path = tmp_path / "state.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        store = Store(tmp_path / "state.json", lock_path)
-        with pytest.raises(StateError, match="held the lock"), store.change():
-            pass
-    finally:
-        os.close(fd)
+
+OLD_STATE = {
+    "_comment": "importdrill progress: written by importdrill; edit at your own risk",
+    "version": 1,
+    "current": "mini-module",
+    "problems": {
+        "mini-predict": {
+            "status": "solved",
+            "hints_revealed": 1,
+            "attempts": 3,
+            "predictions": ["False\ndone\n", "True\ndone\n"],
+            "solved_at": "2026-01-02T03:04:05+00:00",
+        },
+        "mini-module": {
+            "status": "revealed",
+            "hints_revealed": 0,
+            "attempts": 1,
+            "predictions": ["x\n"],
+            "solved_at": None,
+        },
+        "mini-implement": {
+            "status": "started",
+            "hints_revealed": 2,
+            "attempts": 0,
+            "predictions": [],
+            "solved_at": None,
+        },
+    },
+}
+
+
+def test_state_json_is_migrated_once_and_kept_as_a_backup(home: Path):
+    home.mkdir(parents=True)
+    raw = json.dumps(OLD_STATE, indent=2)
+    (home / "state.json").write_text(raw, encoding="utf-8")
+    done = importdrill("list", "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    assert "state.json.bak" in done.stderr
+    assert not (home / "state.json").exists()
+    assert (home / "state.json.bak").read_text(encoding="utf-8") == raw
+    saved = saved_state(home)
+    assert saved["current"] == "mini-module"
+    assert saved["problems"] == {slug: {**entry} for slug, entry in OLD_STATE["problems"].items()}
+    rows = {r["slug"]: r for r in json.loads(done.stdout)["problems"]}
+    assert rows["mini-predict"]["status"] == "solved"
+    assert rows["mini-implement"]["hints_revealed"] == 2
+    # Once: the next command neither migrates again nor notes anything.
+    again = importdrill("list", home=home)
+    assert again.returncode == 0 and again.stderr == ""
+    assert saved_state(home) == saved
+
+
+def test_migrations_from_two_processes_at_once_happen_once(home: Path):
+    home.mkdir(parents=True)
+    (home / "state.json").write_text(json.dumps(OLD_STATE), encoding="utf-8")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "importdrill", "hint", "mini-module"],
+            env=mini_pack_env(home),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    saved = saved_state(home)
+    # Three hints asked for on top of the migrated state: mini-module has two to give.
+    assert saved["problems"]["mini-module"]["hints_revealed"] == 2
+    assert saved["problems"]["mini-predict"] == OLD_STATE["problems"]["mini-predict"]
+    assert sorted(p.name for p in home.glob("state.json*")) == ["state.json.bak"]
 
 
 def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
@@ -324,3 +432,13 @@ def test_a_hundred_threads_start_under_the_default_memory_cap():
     )
     result = runner.run(runner.Program(code=code))
     assert result.stdout == "started 100\n", result.stderr[-500:]
+
+
+def test_a_damaged_state_json_is_kept_and_the_drill_goes_on(home: Path):
+    home.mkdir(parents=True)
+    (home / "state.json").write_bytes(b'{"version": 1, "probl')
+    done = importdrill("hint", "mini-predict", home=home)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "damaged" in done.stderr and "state.json.bak" in done.stderr
+    assert (home / "state.json.bak").read_bytes() == b'{"version": 1, "probl'
+    assert saved_state(home)["problems"]["mini-predict"]["hints_revealed"] == 1

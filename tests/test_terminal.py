@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import queue
 import sys
 import threading
@@ -14,7 +13,7 @@ import pexpect
 import pytest
 import yaml
 
-from .conftest import PACK, mini_pack_env
+from .conftest import PACK, mini_pack_env, saved_state
 
 SOLUTION = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]
 
@@ -41,6 +40,12 @@ def answer_cursor_query(child: pexpect.spawn) -> None:
     child.send("\x1b[20;1R")
 
 
+def skip_confidence(child: pexpect.spawn) -> None:
+    """The optional "how sure?" question after a prediction: Enter skips it."""
+    child.expect("How sure are you")
+    child.send("\r")
+
+
 def saved_until_seen(child: pexpect.spawn, save, text: str, seconds: float = 30) -> None:
     """Save, and save again, until text shows: the watcher may start a moment after the
     screen it draws, and a save made before that is not seen. Bounded by a deadline (generous,
@@ -54,7 +59,7 @@ def saved_until_seen(child: pexpect.spawn, save, text: str, seconds: float = 30)
 
 
 def state(home: Path) -> dict:
-    return json.loads((home / "state.json").read_text(encoding="utf-8"))
+    return saved_state(home)
 
 
 def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
@@ -65,6 +70,7 @@ def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
     child.send("True\r")
     child.send("done")
     child.send("\x1b\r")  # Esc then Enter submits
+    skip_confidence(child)
     child.expect("pass")
     child.expect(pexpect.EOF)
     child.close()
@@ -80,6 +86,7 @@ def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
     answer_cursor_query(child)
     child.send("False\r")
     child.send("done\x1b\r")
+    skip_confidence(child)
     child.expect("wrong prediction")
     child.expect("✗.*False")
     child.expect("✓.*done")
@@ -94,6 +101,7 @@ def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
     answer_cursor_query(child)
     child.send("\x1b[A")  # Up
     child.send("\x1b\r")
+    skip_confidence(child)
     child.expect("wrong prediction")
     child.expect(pexpect.EOF)
     child.close()
@@ -110,7 +118,7 @@ def test_ctrl_c_at_the_prompt_exits_130_and_records_nothing(home: Path):
     assert child.exitstatus == 130
     assert (
         "mini-predict" not in state(home).get("problems", {})
-        if (home / "state.json").exists()
+        if (home / "progress.db").exists()
         else True
     )
 
@@ -256,6 +264,7 @@ def test_a_prediction_of_the_wrong_length_is_confirmed_first(home: Path):
     # Back in the editor with the text kept: add the missing line and submit.
     answer_cursor_query(child)
     child.send("\rdone\x1b\r")
+    skip_confidence(child)
     child.expect("pass")
     child.expect(pexpect.EOF)
     child.close()

@@ -17,6 +17,8 @@ from importdrill.drill import program_for
 from importdrill.problems import Kind, RunMode
 from importdrill.usecases import Drill
 
+from .conftest import snapshot
+
 BUILTINS = problems.load_catalog()
 PREDICT = [p for p in BUILTINS.problems if p.kind is Kind.PREDICT and not p.unavailable_reason()]
 IMPLEMENT = [
@@ -140,10 +142,10 @@ def test_run_refuses_an_unseen_prediction_then_runs_the_workspace(cli, mini_pack
 
 def test_run_an_implement_problem_records_nothing(cli, mini_pack, home: Path):
     cli("start", "mini-implement", "--no-edit")
-    before = (home / "state.json").read_bytes()
+    before = snapshot(home)
     done = cli("run", "mini-implement")
     assert done.exit_code == 1 and "NotImplementedError" in done.stderr
-    assert (home / "state.json").read_bytes() == before
+    assert snapshot(home) == before
 
 
 def test_a_module_problem_lays_out_its_real_path(cli, tmp_path: Path, home: Path, monkeypatch):
@@ -247,11 +249,11 @@ def test_path_says_when_it_creates_the_file(cli, mini_pack, home: Path):
 
 def test_a_bad_interpreter_is_bad_input_and_records_nothing(cli, mini_pack, home: Path):
     cli("start", "mini-implement", "--no-edit")
-    before = (home / "state.json").read_bytes()
+    before = snapshot(home)
     for args in (["mini-implement"], ["mini-predict", "--predict-file", "-"]):
         done = cli("check", *args, "--python", "/nonexistent/python", input="x\n")
         assert done.exit_code == 2 and "--python /nonexistent/python" in done.stderr
-    assert (home / "state.json").read_bytes() == before
+    assert snapshot(home) == before
 
 
 def test_a_notice_is_shown_whatever_the_exit_path(cli, mini_pack, home: Path):

@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,6 +20,8 @@ from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Status, Store
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from importdrill.runner import Limits
     from importdrill.usecases import Drill, Outcome
 
@@ -244,6 +247,9 @@ def status(as_json: JsonOpt = False) -> None:
     with reporting(store, as_json=as_json):
         catalog = load_catalog()
         state = store.load()
+        from importdrill.usecases import Drill
+
+        practice = Drill(store, catalog).practice()
         if as_json:
             counts: dict[str, dict[str, int]] = {}
             for difficulty in Difficulty:
@@ -263,10 +269,24 @@ def status(as_json: JsonOpt = False) -> None:
                     "by_difficulty": counts,
                     "current": state.current,
                     "started": [p.slug for p in catalog if state.status(p.slug) is Status.STARTED],
+                    "reviews_due_today": [r.slug for r in practice.due_today],
+                    "next_review": {
+                        "slug": practice.next_review.slug,
+                        "due": _iso(practice.next_review.due),
+                    }
+                    if practice.next_review
+                    else None,
+                    "streak_days": practice.streak,
+                    "practised_today": practice.practised_today,
+                    "confidence": {
+                        str(level): {"right": right, "total": total}
+                        for level, (right, total) in practice.confidence.items()
+                    },
                 }
             )
             return
         ui.show_status(catalog.summaries, state)
+        ui.show_practice(practice)
 
 
 @app.command()
@@ -617,7 +637,8 @@ def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
 def _predict_in_terminal(
     drill: "Drill", problem: Problem, *, limits: "Limits", python: str | None
 ) -> int:
-    """Ask for a prediction at the inline prompt, confirming one of the wrong length."""
+    """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
+    (unless turned off) how sure the learner is."""
     from importdrill import judge, prompt
 
     # The program runs first, so the learner can be told how many lines it prints.
@@ -647,8 +668,20 @@ def _predict_in_terminal(
                 break
         except EOFError:
             break
-    outcome = drill.attempt_prediction(problem, text, limits=limits, python=python, result=result)
-    return _show_outcome(outcome, as_json=False)
+    confidence = None
+    if drill.settings()["confidence"] == "on":
+        confidence = prompt.ask_confidence(CONFIDENCE_QUESTION)
+    outcome = drill.attempt_prediction(
+        problem, text, limits=limits, python=python, result=result, confidence=confidence
+    )
+    code = _show_outcome(outcome, as_json=False)
+    if not outcome.passed and confidence == CERTAIN:
+        ui.show_sure_but_wrong()
+    return code
+
+
+CONFIDENCE_QUESTION = "How sure are you? 1 guessing · 2 fairly · 3 certain (Enter: skip) "
+CERTAIN = 3
 
 
 @app.command()
@@ -979,6 +1012,182 @@ def watch(
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
         code = importdrill.watch.run(_drill(store), limits)
     raise typer.Exit(code)
+
+
+# --- reviews, mixed practice, settings -----------------------------------------------------
+
+
+def _iso(moment: "datetime") -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@app.command()
+def review(
+    list_: Annotated[
+        bool, typer.Option("--list", help="List what is due and when; start nothing.")
+    ] = False,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT_S,
+    as_json: JsonOpt = False,
+) -> None:
+    """Review the problems that are due, one after another (--list: only say what and when).
+
+    A solved or revealed problem comes back for review after a while, sooner when it went
+    badly: the schedule (FSRS) is set by what happened, never by asking. A prediction is
+    asked again; an implement problem gets a fresh starter beside your earlier file.
+
+    Example: importdrill review --list --json
+    """
+    store = Store()
+    code = EXIT_OK
+    with reporting(store, as_json=as_json):
+        limits = _limits(timeout, DEFAULT_MEMORY_MIB)
+        drill = _drill(store)
+        if list_:
+            from importdrill.progress import now
+
+            reviews = drill.reviews()
+            if as_json:
+                moment = now()
+                _json(
+                    {
+                        "reviews": [
+                            {
+                                "slug": r.slug,
+                                "due": _iso(r.due),
+                                "state": r.state,
+                                "due_now": r.is_due(moment),
+                                "reviews": r.reviews,
+                            }
+                            for r in reviews
+                        ]
+                    }
+                )
+            else:
+                ui.show_reviews(reviews, now())
+        else:
+            if as_json:
+                raise UsageError(
+                    "review asks its questions in a terminal: --json goes with --list only"
+                )
+            if not _interactive():
+                raise UsageError(
+                    "review asks its questions in a terminal; importdrill review --list shows "
+                    "what is due and when"
+                )
+            due = drill.due_reviews()
+            if not due:
+                ui.show_nothing_due(drill.reviews())
+            else:
+                problems = [drill.catalog.get(r.slug) for r in due]
+                code = _session(drill, problems, limits=limits, what="Review", hide=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def mix(
+    count: Annotated[int, typer.Option("--count", "-n", help="How many problems.")] = 5,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only problems with this tag.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="The same number gives the same order.")
+    ] = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT_S,
+) -> None:
+    """Practise problems from different topics, interleaved, title and topic hidden.
+
+    Each problem's title and tags are shown only once your answer is in: telling which
+    idea a problem needs is part of the practice.
+
+    Example: importdrill mix --count 8
+    """
+    store = Store()
+    code = EXIT_OK
+    with reporting(store):
+        limits = _limits(timeout, DEFAULT_MEMORY_MIB)
+        drill = _drill(store)
+        problems = drill.mix(count, tag, seed)
+        if not _interactive():
+            raise UsageError("mix asks its questions in a terminal: run it in one")
+        code = _session(drill, problems, limits=limits, what="Problem", hide=True)
+    raise typer.Exit(code)
+
+
+def _session(
+    drill: "Drill", problems: list[Problem], *, limits: "Limits", what: str, hide: bool
+) -> int:
+    """Problems one after another in the terminal; Ctrl-C stops, keeping what was answered."""
+    passed = 0
+    for number, problem in enumerate(problems, 1):
+        ui.show_session_step(what, number, len(problems))
+        try:
+            ok = _practise(drill, problem, limits=limits, hide=hide)
+        except KeyboardInterrupt:
+            ui.info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
+            return EXIT_INTERRUPTED
+        passed += ok
+        if hide:
+            ui.show_unveiled(problem)
+    ui.info(f"Done: {passed} of {ui.plural(len(problems), 'problem')} right.")
+    return EXIT_OK if passed == len(problems) else EXIT_FAILED
+
+
+def _practise(drill: "Drill", problem: Problem, *, limits: "Limits", hide: bool) -> bool:
+    """One problem of a session: a prediction asked, or a fresh starter to check."""
+    from importdrill import prompt
+
+    started = drill.begin_review(problem)
+    if started.learner_file is None:
+        problem = drill.next_variant(problem)
+        ui.show_problem(problem, hidden=hide)
+        return _predict_in_terminal(drill, problem, limits=limits, python=None) == EXIT_OK
+    ui.show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
+    if started.earlier is not None:
+        ui.info(f"A fresh starter; your earlier file is kept beside it: {started.earlier}")
+    while True:
+        try:
+            prompt.wait_for_enter("Edit it, then press Enter to check (Ctrl-C: stop) ")
+        except EOFError:
+            return False
+        outcome = drill.attempt_file(problem, limits=limits)
+        ui.show_outcome(outcome)
+        if outcome.passed:
+            return True
+
+
+@app.command()
+def config(
+    name: Annotated[
+        str | None, typer.Argument(help="The setting (default: show them all).", metavar="NAME")
+    ] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="Its new value (default: show it).", metavar="VALUE")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or change a setting.
+
+    confidence on|off: after a prediction typed in a terminal, ask "how sure?" (one key,
+    Enter skips). A wrong answer given as certain comes back for review soonest.
+
+    Example: importdrill config confidence off
+    """
+    store = Store()
+    with reporting(store, as_json=as_json):
+        from importdrill.usecases import SETTINGS
+
+        drill = _drill(store)
+        if name is not None and name not in SETTINGS:
+            raise UsageError(f"no setting is called {name!r}; settings are: {', '.join(SETTINGS)}")
+        if name is not None and value is not None:
+            drill.set_setting(name, value)
+        settings = drill.settings()
+        shown = {name: settings[name]} if name is not None else settings
+        if as_json:
+            _json({"settings": shown})
+            return
+        for key, current in shown.items():
+            ui.plain(f"{key} {current}")
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -121,6 +121,22 @@ class NoCurrentProblemError(UsageError):
     kind = "no-current-problem"
 
 
+class NewerStateError(StateError):
+    """The progress database was written by a newer importdrill (its schema is newer)."""
+
+    kind = "newer-state"
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            f"the progress database {path} was written by a newer importdrill (schema "
+            f"{found}; this one knows up to {known}); upgrade importdrill to go on "
+            "(nothing was changed)"
+        )
+        self.path = path
+        self.found = found
+        self.known = known
+
+
 class RunFolderError(DrillError):
     """A run folder could not be made or filled (a full or read-only temp folder)."""
 

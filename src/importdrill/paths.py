@@ -22,14 +22,14 @@ def home() -> Path:
     return user_data_path("importdrill", appauthor=False)
 
 
+def progress_db() -> Path:
+    """The progress database (SQLite)."""
+    return home() / "progress.db"
+
+
 def state_file() -> Path:
-    """The progress file."""
+    """The progress file of importdrill before the database, migrated on first use."""
     return home() / "state.json"
-
-
-def lock_file() -> Path:
-    """The lock guarding the progress file (a separate file, so the state can be replaced)."""
-    return home() / "state.lock"
 
 
 def workspace() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -93,6 +94,13 @@ FIELDS: dict[str, tuple[bool, str]] = {
         'a mapping of a version range (">=3.12", "<3.11", "3.10") to what CPython in that '
         "range prints instead of expected_output (predict only)",
     ),
+    "variants": (
+        False,
+        "a list of variants (predict only), each a mapping of name (lowercase words joined by "
+        "'-'), replace (a mapping of text in the prompt, the program, its support files and "
+        "their paths to the text that replaces it) and files (a mapping of a relative path to "
+        "new content, or null to remove the file); a variant needs no stated output: it is run",
+    ),
     "runs": (
         False,
         "a non-empty list of runs, each a mapping with a name and optionally driver, cwd, "
@@ -167,6 +175,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A named change to a predict problem's program: text replaced, files added or removed."""
+
+    name: str
+    replace: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class Problem:
     """One problem, validated, as the rest of importdrill sees it."""
 
@@ -193,6 +210,9 @@ class Problem:
     runs: tuple[Run, ...] = ()
     decoys: tuple[Decoy, ...] = ()
     rules: tuple[Rule, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    # Which variant this is (None: the problem as written).
+    variant: str | None = None
 
     @property
     def checked_runs(self) -> tuple[Run, ...]:
@@ -214,6 +234,41 @@ class Problem:
                 self.expected_output,
             )
         return (first, *runs[1:])
+
+    def with_variant(self, name: str | None) -> Problem:
+        """This problem with variant `name` applied (itself for None). Its real output is
+        what it prints: a variant states none, so expected_output no longer applies."""
+        if name is None:
+            return self
+        found = next((v for v in self.variants if v.name == name), None)
+        if found is None:
+            raise KeyError(name)
+
+        def swap(text: str) -> str:
+            for old, new in found.replace:
+                text = text.replace(old, new)
+            return text
+
+        files = {swap(rel): swap(content) for rel, content in self.files.items()}
+        for rel, content in found.files:
+            if content is None:
+                files.pop(rel, None)
+            else:
+                files[rel] = content
+        return dataclasses.replace(
+            self,
+            prompt=swap(self.prompt),
+            code=swap(self.code),
+            files=files,
+            main=swap(self.main),
+            expected_output="",
+            output_by_python=(),
+            variant=name,
+        )
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variants)
 
     @property
     def is_multi_file(self) -> bool:
@@ -485,7 +540,62 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
         _check_decoys(path, data["decoys"])
     if "rules" in data:
         _check_rules(path, data["rules"])
+    if data.get("variants") is not None:
+        _check_variants(data, path, main, files)
     return build(data, path, pack)
+
+
+def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str, str]) -> None:
+    variants = data["variants"]
+    if data["kind"] != Kind.PREDICT:
+        raise _schema_error(path, "variants", "only predict problems have variants")
+    if not isinstance(variants, list) or not variants:
+        raise _schema_error(path, "variants", "must be a non-empty list of variants")
+    seen: set[str] = set()
+    text = "\n".join([data["prompt"], data["code"], main, *files, *files.values()])
+    for number, variant in enumerate(variants, 1):
+        where = f"variant {number}"
+        if not isinstance(variant, dict):
+            raise _schema_error(path, "variants", f"{where} must be a mapping")
+        unknown = sorted(set(map(str, variant)) - {"name", "replace", "files"})
+        if unknown:
+            raise _schema_error(
+                path, "variants", f"{where}: unknown key {unknown[0]!r} (name, replace, files)"
+            )
+        name = variant.get("name")
+        if not (isinstance(name, str) and SLUG_RE.match(name)):
+            raise _schema_error(
+                path, "variants", f"{where}: name must be lowercase words joined by '-'"
+            )
+        if name in seen:
+            raise _schema_error(path, "variants", f"{where}: the name {name!r} is used twice")
+        seen.add(name)
+        replace = variant.get("replace") or {}
+        changed = variant.get("files") or {}
+        if not isinstance(replace, dict) or not isinstance(changed, dict):
+            raise _schema_error(path, "variants", f"{name}: replace and files must be mappings")
+        if not replace and not changed:
+            raise _schema_error(path, "variants", f"{name}: it changes nothing")
+        for old, new in replace.items():
+            if not (_is_str(old) and isinstance(new, str)):
+                raise _schema_error(path, "variants", f"{name}: replace maps text to text")
+            if old not in text:
+                raise _schema_error(
+                    path,
+                    "variants",
+                    f"{name}: {old!r} is not in the program or its files, so replacing it "
+                    "changes nothing",
+                )
+        for rel, content in changed.items():
+            clean = _check_relpath(path, "variants", rel)
+            if clean == main:
+                raise _schema_error(
+                    path, "variants", f"{name}: the main file changes through replace, not files"
+                )
+            if content is not None and not isinstance(content, str):
+                raise _schema_error(
+                    path, "variants", f"{name}: the content of {rel!r} must be text or null"
+                )
 
 
 def _items(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -646,6 +756,17 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
             for rule in data.get("rules") or ()
             for kind in RuleKind
             if kind.value in rule
+        ),
+        variants=tuple(
+            Variant(
+                name=v["name"],
+                replace=tuple((v.get("replace") or {}).items()),
+                files=tuple(
+                    (PurePosixPath(rel).as_posix(), content)
+                    for rel, content in (v.get("files") or {}).items()
+                ),
+            )
+            for v in data.get("variants") or ()
         ),
     )
 

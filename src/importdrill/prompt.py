@@ -68,3 +68,34 @@ class Keys:
         """The keys pressed since the last call: letters as themselves, Ctrl-C as "c-c"."""
         # Special keys are members of a str Enum: their value is the name ("c-c"), not str().
         return [str(getattr(press.key, "value", press.key)) for press in self._input.read_keys()]
+
+
+def ask_confidence(question: str) -> int | None:
+    """One key: 1, 2 or 3 (how sure), Enter to skip; raise KeyboardInterrupt when cancelled."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+
+    def choose(value: str) -> None:
+        @keys.add(value)
+        def _(event: Any) -> None:
+            event.app.exit(result=value)
+
+    for value in ("1", "2", "3"):
+        choose(value)
+
+    @keys.add("enter")
+    def _skip(event: Any) -> None:
+        event.app.exit(result="")
+
+    @keys.add("<any>")
+    def _ignore(event: Any) -> None:
+        pass  # any other key: the question stands
+
+    session: PromptSession[str] = PromptSession(key_bindings=keys)
+    try:
+        answer = session.prompt(question)
+    except EOFError:
+        return None
+    return int(answer) if answer in ("1", "2", "3") else None

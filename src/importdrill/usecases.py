@@ -18,7 +18,14 @@ from importdrill.problems import Catalog, Kind, Problem, Run, load_catalog
 from importdrill.progress import State, Status, Store
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from importdrill import judge, runner
+    from importdrill.schedule import Review
+
+# The settings a learner may change with `importdrill config`, and their values.
+SETTINGS = {"confidence": ("on", "off")}
+DEFAULT_SETTINGS = {"confidence": "on"}
 
 
 # No program of a problem prints more than this; a longer prediction is a mistake (a file of
@@ -148,6 +155,28 @@ class ResetDone:
     kept: Path | None
 
 
+@dataclass(frozen=True)
+class ReviewStart:
+    """A problem brought back for review: for an implement problem, a fresh starter at
+    `learner_file`, the earlier file kept at `earlier`."""
+
+    problem: Problem
+    learner_file: Path | None
+    earlier: Path | None
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What status shows beside the counts: reviews due, the streak, confidence and results."""
+
+    now: datetime
+    due_today: list[Review]
+    next_review: Review | None
+    streak: int
+    practised_today: bool
+    confidence: dict[int, tuple[int, int]]
+
+
 class Drill:
     """The use cases, over one progress store and one catalogue (loaded when first needed)."""
 
@@ -220,11 +249,13 @@ class Drill:
         limits: runner.Limits,
         python: str | None = None,
         result: runner.RunResult | None = None,
+        confidence: int | None = None,
     ) -> PredictionOutcome:
         """Judge a prediction against the program's real output, and record it.
 
         `result` is a run of the program made just before (to tell the learner how many lines
-        it prints); without one the program is run now.
+        it prints); without one the program is run now. `confidence` is how sure the learner
+        said they were (1 to 3), when asked.
         """
         from importdrill import judge
 
@@ -243,9 +274,10 @@ class Drill:
         with self.store.change() as state:
             seen_before = state.status(problem.slug).answer_seen
             state.record_prediction(problem.slug, prediction)
-            self._record(state, problem, verdict)
+            self._record(state, problem, verdict, python=python, confidence=confidence)
             following = self.catalog.next_open(problem.slug, state.is_solved)
-        if verdict.passed:
+        if verdict.passed and problem.variant is None:
+            # A variant's files are not laid out: they would mix with the problem's own.
             workspace.lay_out_program(problem)
         return PredictionOutcome(
             problem=problem,
@@ -284,7 +316,7 @@ class Drill:
         # Always the problem's own support files: a check judges the learner's file alone.
         evaluation = drill.evaluate(problem, mine, python=python, limits=limits, expected=expected)
         with self.store.change() as state:
-            self._record(state, problem, evaluation.summary)
+            self._record(state, problem, evaluation.summary, python=python)
             following = self.catalog.next_open(problem.slug, state.is_solved)
         return FileOutcome(
             problem=problem,
@@ -294,12 +326,27 @@ class Drill:
         )
 
     @staticmethod
-    def _record(state: State, problem: Problem, verdict: judge.Verdict) -> None:
+    def _record(
+        state: State,
+        problem: Problem,
+        verdict: judge.Verdict,
+        *,
+        python: str | None,
+        confidence: int | None = None,
+    ) -> None:
         # Recorded only once the run is over: Ctrl-C during it leaves the state as it was.
         if verdict.passed:
             state.record_pass(problem.slug)
         else:
             state.record_fail(problem.slug)
+        state.log_attempt(
+            problem.slug,
+            verdict.verdict.value,
+            kind=problem.kind.value,
+            python=interpreter_label(python),
+            confidence=confidence,
+            variant=problem.variant,
+        )
         state.current = problem.slug
 
     # --- giving up, and the rewards -------------------------------------------------------
@@ -414,12 +461,135 @@ class Drill:
             )
         return runs
 
+    # --- reviews, mixed sessions, settings -------------------------------------------------
+
+    def reviews(self) -> list[Review]:
+        """Every problem in the review schedule (one of the catalogue's), soonest first."""
+        from importdrill import schedule
+
+        known = {p.slug for p in self.catalog.summaries}
+        found = schedule.schedule(self.store.history()).values()
+        return sorted((r for r in found if r.slug in known), key=lambda r: (r.due, r.slug))
+
+    def due_reviews(self) -> list[Review]:
+        """The reviews due now, soonest first."""
+        from importdrill import schedule
+        from importdrill.progress import now
+
+        return schedule.due(self.reviews(), now())
+
+    def begin_review(self, problem: Problem) -> ReviewStart:
+        """Make problem current for a review; a solved implement problem gets a fresh starter
+        (an unsolved one, met in a mixed session, keeps the learner's work in progress)."""
+        require_available(problem)
+        with self.store.change() as state:
+            state.current = problem.slug
+            solved = state.is_solved(problem.slug)
+            state.touch(problem.slug)
+        if problem.kind is Kind.IMPLEMENT:
+            if solved:
+                target, earlier = workspace.fresh_starter(problem)
+                return ReviewStart(problem, target, earlier)
+            target, _ = workspace.ensure(problem)
+            return ReviewStart(problem, target, None)
+        return ReviewStart(problem, None, None)
+
+    def next_variant(self, problem: Problem) -> Problem:
+        """problem as it should be served again: a predict problem with variants comes as the
+        one after the variant last attempted (the problem as written counts as the first), so
+        a review tests understanding, not memory of an answer."""
+        if not problem.variants:
+            return problem
+        order: list[str | None] = [None, *problem.variant_names]
+        from importdrill.progress import Event
+
+        attempts = [e for e in self.store.history(problem.slug) if e.event is Event.ATTEMPT]
+        last = attempts[-1].variant if attempts else order[-1]
+        position = order.index(last) if last in order else len(order) - 1
+        return problem.with_variant(order[(position + 1) % len(order)])
+
+    def practice(self) -> Practice:
+        """Reviews due today, the streak of days practised, confidence against results."""
+        from importdrill import schedule
+        from importdrill.progress import now
+
+        moment = now()
+        log = self.store.history()
+        known = {p.slug for p in self.catalog.summaries}
+        reviews = sorted(
+            (r for r in schedule.schedule(log).values() if r.slug in known),
+            key=lambda r: (r.due, r.slug),
+        )
+        today = schedule.due(reviews, schedule.end_of_day(moment))
+        later = [r for r in reviews if not r.is_due(schedule.end_of_day(moment))]
+        days, practised_today = schedule.streak(log, moment)
+        return Practice(
+            now=moment,
+            due_today=today,
+            next_review=later[0] if later else None,
+            streak=days,
+            practised_today=practised_today,
+            confidence=schedule.confidence_results(log),
+        )
+
+    def mix(self, count: int, tag: str | None = None, seed: int | None = None) -> list[Problem]:
+        """count problems, one topic after another (a topic is a problem's first tag)."""
+        import random
+
+        if count < 1:
+            raise UsageError(f"--count {count}: must be 1 or more")
+        summaries = [
+            s
+            for s in self.catalog.summaries
+            if (tag is None or tag in s.tags) and not s.unavailable_reason()
+        ]
+        if tag is not None and not summaries:
+            tags = sorted({t for s in self.catalog.summaries for t in s.tags})
+            raise UsageError(f"--tag {tag!r}: no problem has it; tags are: {', '.join(tags)}")
+        if not summaries:
+            raise UsageError("there is no problem to practise")
+        chance = random.Random(seed)  # noqa: S311 - an order of practice, not a secret
+        by_topic: dict[str, list[str]] = {}
+        for s in summaries:
+            topics = [t for t in s.tags if t != tag] or list(s.tags) or ["(none)"]
+            by_topic.setdefault(topics[0], []).append(s.slug)
+        queues = list(by_topic.values())
+        for queue in queues:
+            chance.shuffle(queue)
+        chance.shuffle(queues)
+        order: list[str] = []
+        while any(queues) and len(order) < count:
+            for queue in queues:
+                if queue and len(order) < count:
+                    order.append(queue.pop())
+        return [self.catalog.get(slug) for slug in order]
+
+    def settings(self) -> dict[str, str]:
+        """The learner's settings, defaults filled in."""
+        return {**DEFAULT_SETTINGS, **self.state().settings}
+
+    def set_setting(self, name: str, value: str) -> None:
+        choices = SETTINGS.get(name)
+        if choices is None:
+            raise UsageError(f"no setting is called {name!r}; settings are: {', '.join(SETTINGS)}")
+        if value not in choices:
+            raise UsageError(f"{name} {value!r}: choose {' or '.join(choices)}")
+        with self.store.change() as state:
+            state.settings[name] = value
+
     def reset(self, problem: Problem) -> ResetDone:
         """Forget all progress on problem; keep its workspace in the trash."""
         kept = workspace.trash(problem)
         with self.store.change() as state:
-            state.problems.pop(problem.slug, None)
+            state.forget(problem.slug)
         return ResetDone(problem, kept)
+
+
+def interpreter_label(python: str | None) -> str:
+    """The interpreter an attempt ran under, for the log: this one's version, or the command."""
+    if python is None or python == sys.executable:
+        return ".".join(map(str, sys.version_info[:3]))
+    return python
 
 
 def require_available(problem: Problem, version: tuple[int, int] | None = None) -> None:

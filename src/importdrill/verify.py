@@ -188,9 +188,48 @@ def print_only(output: str) -> str:
     return f"import sys\n\nsys.stdout.write({text!r})\n"
 
 
-def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
+def _check_variants(
+    problem: Problem, python: Interpreter, limits: runner.Limits, base: str
+) -> tuple[list[Failure], dict[str, str]]:
+    """Run each variant twice: it must run cleanly, print the same both times, and print
+    something other than the problem as written (a variant changes the answer)."""
+    failures: list[Failure] = []
+    outputs: dict[str, str] = {}
+    for name in problem.variant_names:
+        varied = problem.with_variant(name)
+        runs = [
+            runner.run(program_for(varied, varied.code), python=python.command, limits=limits)
+            for _ in range(2)
+        ]
+        first, second = (judge.normalise(r.stdout) for r in runs)
+        broken = next((r for r in runs if r.returncode != 0 or r.timed_out or r.output_limit), None)
+        what = None
+        detail = ""
+        if broken is not None:
+            what = f"variant {name} does not run cleanly (exit status {broken.returncode})"
+            detail = broken.stderr.strip()
+        elif first != second:
+            what = f"variant {name} prints differently from one run to the next"
+            detail = f"first run:\n{first}\nsecond run:\n{second}"
+        elif first == base:
+            what = (
+                f"variant {name} prints what the problem as written prints: a variant must "
+                "change the answer"
+            )
+            detail = first
+        if what is not None:
+            failures.append(Failure(problem.slug, python.label, what, detail))
+        else:
+            outputs[name] = first
+    return failures, outputs
+
+
+def _check_one(
+    problem: Problem, python: Interpreter, limits: runner.Limits
+) -> tuple[list[Failure], dict[str, str]]:
+    """The problem's failures on python, and what each of its variants printed there."""
     if problem.kind is Kind.IMPLEMENT:
-        return _check_implement(problem, python, limits)
+        return _check_implement(problem, python, limits), {}
     failures: list[Failure] = []
     result = runner.run(program_for(problem, problem.code), python=python.command, limits=limits)
     verdict = judge.judge(problem.expected_for(python.version), result)
@@ -212,6 +251,31 @@ def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> 
                 detail,
             )
         )
+    outputs: dict[str, str] = {}
+    if problem.variants:
+        more, outputs = _check_variants(problem, python, limits, judge.normalise(result.stdout))
+        failures.extend(more)
+    return failures, outputs
+
+
+def _variants_agree(problem: Problem, outputs: dict[str, dict[str, str]]) -> list[Failure]:
+    """A variant must print the same under every interpreter, unless the problem says its
+    output differs between versions."""
+    if problem.differs_by_version:
+        return []
+    failures = []
+    for name in problem.variant_names:
+        seen = {label: by_name[name] for label, by_name in outputs.items() if name in by_name}
+        if len(set(seen.values())) > 1:
+            detail = "\n".join(f"{label}:\n{output}" for label, output in seen.items())
+            failures.append(
+                Failure(
+                    problem.slug,
+                    ", ".join(seen),
+                    f"variant {name} prints differently under different interpreters",
+                    detail,
+                )
+            )
     return failures
 
 
@@ -238,12 +302,18 @@ def verify(
     # Threads are enough: each task spends its time waiting on a child process.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_check_one, *task, limits) for task in tasks]
+        outputs: dict[str, dict[str, dict[str, str]]] = {}
         try:
-            for future in futures:
-                failures.extend(future.result())
+            for (problem, python), future in zip(tasks, futures, strict=True):
+                found_failures, variant_outputs = future.result()
+                failures.extend(found_failures)
+                outputs.setdefault(problem.slug, {})[python.label] = variant_outputs
         except KeyboardInterrupt:
             # Ctrl-C: drop what has not started and stop what has, so the pool joins at once.
             pool.shutdown(wait=False, cancel_futures=True)
             runner.kill_all()
             raise
+    for problem in problems:
+        if problem.variants and problem.slug in outputs:
+            failures.extend(_variants_agree(problem, outputs[problem.slug]))
     return Report(failures=failures, checked=len(tasks), skipped=skipped)

@@ -186,3 +186,23 @@ def trash(problem: Problem) -> Path | None:
             target.rmdir()
             return None
     return target
+
+
+def fresh_starter(problem: Problem) -> tuple[Path, Path | None]:
+    """For a review: the learner's file made afresh from the starter, their earlier file kept
+    beside it (main.earlier-1.py, ...). Returns both paths (None when there was none)."""
+    target, created = ensure(problem)
+    if created:
+        return target, None
+    number = 1
+    while True:
+        earlier = target.with_name(f"{target.stem}.earlier-{number}{target.suffix}")
+        if not earlier.exists() and not earlier.is_symlink():
+            break
+        number += 1
+    try:
+        target.replace(earlier)
+    except OSError as exc:
+        raise StateError(f"cannot move {target} to {earlier}: {exc.strerror}") from None
+    _create(target, problem.code)
+    return target, earlier
