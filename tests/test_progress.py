@@ -52,3 +52,93 @@ def test_a_failed_change_records_nothing(tmp_path):
         state.log_attempt("b", "pass", kind="predict")
         raise RuntimeError
     assert store.load().current == "a" and store.history() == []
+
+
+# --- the database on disk, in this process ----------------------------------------------------
+
+
+def test_state_json_is_migrated_with_its_history_and_kept(tmp_path):
+    import json
+
+    from importdrill.progress import Event, Status, Store
+
+    legacy = tmp_path / "state.json"
+    raw = {
+        "version": 1,
+        "current": "b",
+        "problems": {
+            "a": {
+                "status": "solved",
+                "attempts": 2,
+                "hints_revealed": 1,
+                "solved_at": "2026-01-02T03:04:05+00:00",
+            },
+            "b": {"status": "started", "attempts": 1, "hints_revealed": 0},
+        },
+    }
+    legacy.write_text(json.dumps(raw), encoding="utf-8")
+    store = Store(tmp_path / "progress.db")
+    state = store.load()
+    assert state.current == "b"
+    assert state.status("a") is Status.SOLVED and state.of("a").attempts == 2
+    assert state.status("b") is Status.STARTED
+    assert not legacy.exists()
+    assert json.loads((tmp_path / "state.json.bak").read_text(encoding="utf-8")) == raw
+    (migrated,) = store.history("a")
+    assert migrated.event is Event.MIGRATED and migrated.at == "2026-01-02T03:04:05+00:00"
+    # Once only: a state.json that appears later (an old importdrill) is not read again.
+    legacy.write_text(json.dumps({**raw, "current": "a"}), encoding="utf-8")
+    assert Store(tmp_path / "progress.db").load().current == "b"
+
+
+def test_a_damaged_database_is_kept_aside_and_a_fresh_one_used(tmp_path):
+    from importdrill.progress import Store
+
+    db = tmp_path / "progress.db"
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    store = Store(db)
+    with store.change() as state:
+        state.current = "x"
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("progress.db.damaged-")]
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"SQLite format 3")
+    assert store.notices and str(kept[0]) in store.notices[0]
+    assert Store(db).load().current == "x"
+
+
+def test_a_newer_database_is_refused_and_left_alone(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from importdrill.errors import NewerStateError
+    from importdrill.progress import SCHEMA_VERSION, Store
+
+    db = tmp_path / "progress.db"
+    with Store(db).change() as state:
+        state.current = "x"
+    with sqlite3.connect(db) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = db.read_bytes()
+    with pytest.raises(NewerStateError):
+        Store(db).load()
+    with pytest.raises(NewerStateError), Store(db).change() as state:
+        state.current = "y"
+    assert db.read_bytes() == before
+
+
+def test_changes_from_many_threads_lose_nothing(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from importdrill.progress import Store
+
+    db = tmp_path / "progress.db"
+
+    def hint(n: int) -> None:
+        with Store(db).change() as state:
+            state.reveal_hint(f"p{n % 3}", 100)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(hint, range(60)))
+    state = Store(db).load()
+    assert [state.of(f"p{i}").hints_revealed for i in range(3)] == [20, 20, 20]
+    assert len(Store(db).history()) == 60
