@@ -207,6 +207,7 @@ def test_check_json_keys_are_pinned(cli):
         "missing",
         "extra",
         "output",
+        "tree",
         "stderr",
         "duration_s",
     }

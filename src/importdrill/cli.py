@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from importdrill import ui
 from importdrill.errors import DrillError, Terminated, UsageError
-from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
+from importdrill.problems import Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Status, Store
 
 if TYPE_CHECKING:
@@ -446,7 +446,7 @@ def reveal(
     with reporting(store, as_json=as_json):
         drill = _drill(store)
         problem = drill.problem(slug)
-        if problem.kind is not Kind.PREDICT:
+        if problem.kind.learner_writes_code:
             drill.reveal(problem, limits=_limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB))
         if not yes and (as_json or not _interactive()):
             raise UsageError(f"reveal shows the answer to '{problem.slug}': add --yes to confirm")
@@ -465,6 +465,7 @@ def reveal(
                     "status": Status.REVEALED.value,
                     "output": revealed.output,
                     "last_prediction": revealed.last_prediction,
+                    "tree": revealed.tree,
                     "explanation": problem.explanation,
                     "workspace": str(revealed.workspace),
                 }
@@ -571,6 +572,7 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
         document["missing"] = outcome.marks.missing
         document["extra"] = outcome.marks.extra
         document["output"] = verdict.actual if outcome.answer_visible else None
+        document["tree"] = outcome.tree
         # A wrong prediction's stderr may hold the answer's text too; once it is seen, not.
         seen = outcome.answer_visible or verdict.verdict.value != "wrong-output"
         document["stderr"] = result.stderr if seen else ""
@@ -624,10 +626,17 @@ def _predict_in_terminal(
     result = drill.run_program(problem, limits=limits, python=python)
     finished = result.returncode == 0 and not result.timed_out and not result.output_limit
     count = len(judge.split_lines(result.stdout)) if finished else None
-    if count is not None:
-        ui.info(f"What does it print? It prints {ui.plural(count, 'line')}. Type them below.")
+    if problem.kind is Kind.PREDICT:
+        question, has, noun = "What does it print?", "It prints", "line"
     else:
-        ui.info("What does it print? Type your prediction below.")
+        from importdrill import questions
+
+        question = questions.question_text(problem) or ""
+        has, noun = "The answer has", questions.answer_noun(problem)
+    if count is not None:
+        ui.info(f"{question} {has} {ui.plural(count, noun)}. Type them below.")
+    else:
+        ui.info(f"{question} Type your prediction below.")
     entry = drill.state().of(problem.slug)
     history = entry.predictions if entry else []
     text = ""
@@ -639,9 +648,8 @@ def _predict_in_terminal(
         written = len(judge.split_lines(text))
         if count is None or written == count:
             break
-        question = (
-            f"You wrote {ui.plural(written, 'line')}; the program prints {count}. Submit anyway?"
-        )
+        real = "the program prints" if problem.kind is Kind.PREDICT else "the answer has"
+        question = f"You wrote {ui.plural(written, 'line')}; {real} {count}. Submit anyway?"
         try:
             if prompt.confirm(question):
                 break
@@ -679,7 +687,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
         limits = _limits(timeout, memory)
         drill = _drill(store)
         problem = drill.problem(slug)
-        if problem.kind is Kind.PREDICT:
+        if not problem.kind.learner_writes_code:
             if predict_file is not None:
                 prediction = _read_prediction(predict_file)
                 outcome: Outcome = drill.attempt_prediction(
@@ -746,6 +754,7 @@ def run(
                     "timed_out": result.timed_out,
                     "output_limit": result.output_limit,
                     "duration_s": round(result.duration_s, 3),
+                    "answer": done.answer,
                 }
             )
         else:
@@ -950,8 +959,11 @@ def new(
     from importdrill import authoring
 
     with reporting():
-        if kind not in KINDS:
-            raise UsageError(f"--kind {kind!r}: choose predict or implement")
+        if kind not in (Kind.PREDICT, Kind.IMPLEMENT):
+            raise UsageError(
+                f"--kind {kind!r}: choose predict or implement (an order or which-file "
+                "problem starts from a predict one: see problems/README.md)"
+            )
         target = authoring.write_new(slug, kind, directory)
         ui.info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
         ui.info(

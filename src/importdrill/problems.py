@@ -23,10 +23,13 @@ from importdrill.errors import (
 
 
 class Kind(StrEnum):
-    """What the learner does: predict a program's output, or implement a file."""
+    """What the learner does: predict a program's output, implement a file, predict the order
+    in which modules' bodies run, or predict which file an import resolves to."""
 
     PREDICT = "predict"
     IMPLEMENT = "implement"
+    ORDER = "order"
+    WHICH_FILE = "which-file"
 
     @property
     def learner_writes_code(self) -> bool:
@@ -76,7 +79,7 @@ FIELDS: dict[str, tuple[bool, str]] = {
     "title": (True, "a non-empty one-line string"),
     "difficulty": (True, "one of easy, medium, hard"),
     "order": (False, "an integer (position within its difficulty)"),
-    "kind": (True, "one of predict, implement"),
+    "kind": (True, "one of predict, implement, order, which-file"),
     "tags": (True, "a non-empty list of strings"),
     "prompt": (True, "a non-empty string (Markdown)"),
     "code": (True, "a non-empty string (the program, or the implement starter)"),
@@ -92,6 +95,16 @@ FIELDS: dict[str, tuple[bool, str]] = {
         False,
         'a mapping of a version range (">=3.12", "<3.11", "3.10") to what CPython in that '
         "range prints instead of expected_output (predict only)",
+    ),
+    "order_of": (
+        False,
+        "start or finish: whether an order problem asks when bodies start or finish "
+        "(order only, required there)",
+    ),
+    "names": (
+        False,
+        "a non-empty list of dotted module names whose file a which-file problem asks for "
+        "(which-file only, required there)",
     ),
     "runs": (
         False,
@@ -193,6 +206,8 @@ class Problem:
     runs: tuple[Run, ...] = ()
     decoys: tuple[Decoy, ...] = ()
     rules: tuple[Rule, ...] = ()
+    order_of: str | None = None  # order: "start" or "finish"
+    names: tuple[str, ...] = ()  # which-file: the names find_spec is asked for
 
     @property
     def checked_runs(self) -> tuple[Run, ...]:
@@ -465,8 +480,10 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
     by_python = data.get("output_by_python")
     if by_python is not None:
         need(isinstance(by_python, dict) and bool(by_python), "output_by_python")
-        if data["kind"] != Kind.PREDICT:
-            raise _schema_error(path, "output_by_python", "only predict problems have it")
+        if data["kind"] == Kind.IMPLEMENT:
+            raise _schema_error(
+                path, "output_by_python", "implement problems state their output per run"
+            )
         for key, output in by_python.items():
             if not isinstance(key, str) or VERSION_RANGE_RE.fullmatch(key.strip()) is None:
                 raise _schema_error(
@@ -476,6 +493,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
                 )
             if not isinstance(output, str):
                 raise _schema_error(path, "output_by_python", f"the output for {key!r} is not text")
+    _check_question(path, data)
     for key in ("runs", "decoys", "rules"):
         if key in data and data["kind"] != Kind.IMPLEMENT:
             raise _schema_error(path, key, "only implement problems have it")
@@ -486,6 +504,28 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
     if "rules" in data:
         _check_rules(path, data["rules"])
     return build(data, path, pack)
+
+
+def _check_question(path: Path, data: dict[str, Any]) -> None:
+    """order_of belongs to (and is required by) order problems; names to which-file ones."""
+    for key, kind in (("order_of", Kind.ORDER), ("names", Kind.WHICH_FILE)):
+        if key in data and data["kind"] != kind:
+            raise _schema_error(path, key, f"only {kind} problems have it")
+        if key not in data and data["kind"] == kind:
+            raise ProblemFileError(
+                f"{path}: field '{key}' is missing: a {kind} problem needs it ({FIELDS[key][1]})"
+            )
+    if data["kind"] == Kind.ORDER and data["order_of"] not in ("start", "finish"):
+        raise _schema_error(path, "order_of", f"{data['order_of']!r}: must be start or finish")
+    if data["kind"] == Kind.WHICH_FILE:
+        names = data["names"]
+        ok = (
+            isinstance(names, list)
+            and bool(names)
+            and all(isinstance(n, str) and DOTTED_RE.fullmatch(n) for n in names)
+        )
+        if not ok:
+            raise _schema_error(path, "names", f"must be {FIELDS['names'][1]}")
 
 
 def _items(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -647,6 +687,8 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
             for kind in RuleKind
             if kind.value in rule
         ),
+        order_of=data.get("order_of"),
+        names=tuple(data.get("names") or ()),
     )
 
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from importdrill import judge, runner
-from importdrill.drill import program_for
+from importdrill.drill import run_question
 from importdrill.errors import InterpreterError
 from importdrill.problems import Kind, Problem, Run
 
@@ -192,7 +192,7 @@ def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> 
     if problem.kind is Kind.IMPLEMENT:
         return _check_implement(problem, python, limits)
     failures: list[Failure] = []
-    result = runner.run(program_for(problem, problem.code), python=python.command, limits=limits)
+    result = run_question(problem, problem.code, python=python.command, limits=limits)
     verdict = judge.judge(problem.expected_for(python.version), result)
     if not verdict.passed:
         detail = verdict.diff or ""
