@@ -202,7 +202,11 @@ def _check_one(problem: Problem, python: Interpreter, limits: runner.Limits) -> 
             Failure(
                 problem.slug,
                 python.label,
-                "code does not print "
+                (
+                    "code does not print "
+                    if problem.kind is Kind.PREDICT
+                    else f"the {problem.kind} answer its run records is not "
+                )
                 + (
                     "its output for this version"
                     if problem.differs_by_version
