@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from importdrill import ui
 from importdrill.errors import DrillError, Terminated, UsageError
-from importdrill.problems import Difficulty, Kind, Problem, load_catalog
+from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
 from importdrill.progress import Status, Store
 
 if TYPE_CHECKING:
@@ -949,7 +949,9 @@ def new(
             help="The new problem's slug (lowercase words joined by -).", metavar="SLUG"
         ),
     ],
-    kind: Annotated[str, typer.Option("--kind", help="predict or implement.")] = "predict",
+    kind: Annotated[
+        str, typer.Option("--kind", help="predict, implement, order or which-file.")
+    ] = "predict",
     directory: Annotated[Path, typer.Option("--dir", help="Folder to write it in.")] = Path(),
 ) -> None:
     """Write a new problem file that validates, ready to fill in.
@@ -959,11 +961,8 @@ def new(
     from importdrill import authoring
 
     with reporting():
-        if kind not in (Kind.PREDICT, Kind.IMPLEMENT):
-            raise UsageError(
-                f"--kind {kind!r}: choose predict or implement (an order or which-file "
-                "problem starts from a predict one: see problems/README.md)"
-            )
+        if kind not in KINDS:
+            raise UsageError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
         target = authoring.write_new(slug, kind, directory)
         ui.info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
         ui.info(
