@@ -207,6 +207,7 @@ def test_check_json_keys_are_pinned(cli):
         "missing",
         "extra",
         "output",
+        "tree",
         "stderr",
         "duration_s",
     }
@@ -383,7 +384,7 @@ def test_schema_prints_json(cli):
     assert json.loads(result.stdout)["title"] == "importdrill problem"
 
 
-@pytest.mark.parametrize("kind", ["predict", "implement"])
+@pytest.mark.parametrize("kind", ["predict", "implement", "order", "which-file"])
 def test_new_writes_a_valid_problem_that_verifies(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ):

@@ -60,7 +60,9 @@ def test_documents_have_the_documented_keys(cli, mini_pack):
         assert data["version"] == 1
     code, data = run_json(cli, "check", "mini-module", "--predict-file", "-", input="x\n")
     assert code == 1
-    assert set(data) == documented("`importdrill check --json` (a predict problem)")
+    assert set(data) == documented(
+        "`importdrill check --json` (a predict, order or which-file problem)"
+    )
     code, data = run_json(cli, "check", "mini-implement")
     assert code == 1
     assert set(data) == documented("`importdrill check --json` (an implement problem)")

@@ -1,4 +1,5 @@
-"""Every built-in predict problem prints its stated answer wherever a learner runs it by hand.
+"""Every built-in predict problem prints its stated answer wherever a learner runs it by hand
+(and every order and which-file problem records its stated answer there).
 
 A learner runs these programs in their own workspace, on their own machine, as `python main.py`
 or `python -m name`. The answer must not depend on:
@@ -16,6 +17,7 @@ takes the script's folder off `sys.path`) is said in the README.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -23,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from importdrill import judge, paths, problems
+from importdrill import judge, paths, problems, questions, runner
 from importdrill.drill import program_for
 from importdrill.problems import Problem
 
@@ -58,15 +60,34 @@ def _predict_problems() -> list[Problem]:
     catalog = problems.load_catalog(
         [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
     )
-    return [p for p in catalog.problems if p.kind == "predict" and p.unavailable_reason() is None]
+    return [
+        p
+        for p in catalog.problems
+        if not p.kind.learner_writes_code and p.unavailable_reason() is None
+    ]
 
 
 PREDICT = _predict_problems()
 
 
+# The which-file probe's marker in these runs by hand (a check makes a fresh one each run).
+MARKER = "importdrill-which-file robust"
+
+
+def _program(problem: Problem) -> runner.Program:
+    """The problem's program as a check runs it: for order, with -X importtime; for
+    which-file, with the find_spec probe after its last line."""
+    program = program_for(problem, problem.code)
+    if problem.kind == "which-file":
+        return dataclasses.replace(
+            program, code=questions.with_probe(program.code, problem, MARKER)
+        )
+    return questions.instrumented(problem, program)[0]
+
+
 def _lay_out(problem: Problem, root: Path) -> Path:
     """Write the problem's files and its program into root, as importdrill's runner would."""
-    program = program_for(problem, problem.code)
+    program = _program(problem)
     entries = dict(program.files or {})
     entries[program.main] = program.code
     for rel, content in entries.items():
@@ -94,12 +115,13 @@ def _run(
 ) -> str:
     root = tmp_path / "run" if keep else _lay_out(problem, tmp_path / "run")
     env = dict(env or _clean_env())
+    options = list(_program(problem).options)
     if problem.run is problems.RunMode.MODULE:
-        command = [python, "-m", problem.module_name]
+        command = [python, *options, "-m", problem.module_name]
         if elsewhere:
             env["PYTHONPATH"] = str(root)
     else:
-        command = [python, str(root / PurePosixPath(problem.main))]
+        command = [python, *options, str(root / PurePosixPath(problem.main))]
     cwd = root
     if elsewhere:
         cwd = tmp_path / "elsewhere" / "deeper"
@@ -115,7 +137,8 @@ def _run(
         timeout=60,
     )
     assert done.returncode == 0, f"{problem.slug} exited {done.returncode}:\n{done.stderr}"
-    return judge.normalise(done.stdout)
+    result = runner.RunResult(done.stdout, done.stderr, done.returncode, 0.0)
+    return judge.normalise(questions.answer_of(problem, result, MARKER).stdout)
 
 
 def _expected(problem: Problem) -> str:
@@ -183,6 +206,8 @@ def test_the_site_setups_are_real(site_pythons: dict[str, str]):
 
 def test_there_are_predict_problems_to_check():
     assert len(PREDICT) >= 30
+    kinds = {p.kind for p in PREDICT}
+    assert {"predict", "order", "which-file"} <= kinds
 
 
 @pytest.mark.slow

@@ -89,11 +89,78 @@ explanation: |
 """
 
 
+ORDER_TEMPLATE = """\
+# yaml-language-server: $schema=https://importdrill.invalid/problem.schema.json
+# An order problem: the learner writes the problem's modules in the order their bodies start
+# (order_of: start) or finish (order_of: finish), one a line; -X importtime records it.
+# Fields: see `importdrill schema`, or problems/README.md in the importdrill repository.
+slug: {slug}
+title: TODO a one-line title
+difficulty: easy
+kind: order
+order_of: start
+tags: [packages]
+prompt: |
+  In what order do the problem's modules start running their body?
+code: |
+  import app
+files:
+  app.py: |
+    import helpers
+  helpers.py: |
+    VALUE = 1
+expected_output: |
+  app
+  helpers
+hints:
+  - TODO a first hint that points the way without giving the answer.
+  - TODO a second hint, a little closer.
+explanation: |
+  TODO why the bodies run in that order, with a link to the language reference or a PEP.
+"""
+
+WHICH_FILE_TEMPLATE = """\
+# yaml-language-server: $schema=https://importdrill.invalid/problem.schema.json
+# A which-file problem: after the program has run, importlib.util.find_spec is asked for each
+# of `names`; the learner writes, one a line, the file it finds (a path from the run folder,
+# <stdlib>/..., built-in, frozen, namespace or not found).
+# Fields: see `importdrill schema`, or problems/README.md in the importdrill repository.
+slug: {slug}
+title: TODO a one-line title
+difficulty: easy
+kind: which-file
+names: [helpers, sys]
+tags: [sys.path]
+prompt: |
+  Which file does each name resolve to once the program has run?
+code: |
+  print("hello")
+files:
+  helpers.py: |
+    VALUE = 1
+expected_output: |
+  helpers.py
+  built-in
+hints:
+  - TODO a first hint that points the way without giving the answer.
+  - TODO a second hint, a little closer.
+explanation: |
+  TODO why each name resolves there, with a link to the language reference or a PEP.
+"""
+
+TEMPLATES = {
+    "predict": PREDICT_TEMPLATE,
+    "implement": IMPLEMENT_TEMPLATE,
+    "order": ORDER_TEMPLATE,
+    "which-file": WHICH_FILE_TEMPLATE,
+}
+
+
 def write_new(slug: str, kind: str, directory: Path) -> Path:
     """Write <directory>/<slug>.yaml from the template for kind; never overwrite a file."""
     if not SLUG_RE.match(slug):
         raise UsageError(f"slug {slug!r}: use lowercase letters and digits, words joined by '-'")
-    template = PREDICT_TEMPLATE if kind == "predict" else IMPLEMENT_TEMPLATE
+    template = TEMPLATES.get(kind, PREDICT_TEMPLATE)
     text = template.format(slug=slug)
     target = directory / f"{slug}.yaml"
     import yaml

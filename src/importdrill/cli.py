@@ -466,7 +466,7 @@ def reveal(
     with reporting(store, as_json=as_json):
         drill = _drill(store)
         problem = drill.problem(slug)
-        if problem.kind is not Kind.PREDICT:
+        if problem.kind.learner_writes_code:
             drill.reveal(problem, limits=_limits(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB))
         if not yes and (as_json or not _interactive()):
             raise UsageError(f"reveal shows the answer to '{problem.slug}': add --yes to confirm")
@@ -485,6 +485,7 @@ def reveal(
                     "status": Status.REVEALED.value,
                     "output": revealed.output,
                     "last_prediction": revealed.last_prediction,
+                    "tree": revealed.tree,
                     "explanation": problem.explanation,
                     "workspace": str(revealed.workspace),
                 }
@@ -591,6 +592,7 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
         document["missing"] = outcome.marks.missing
         document["extra"] = outcome.marks.extra
         document["output"] = verdict.actual if outcome.answer_visible else None
+        document["tree"] = outcome.tree
         # A wrong prediction's stderr may hold the answer's text too; once it is seen, not.
         seen = outcome.answer_visible or verdict.verdict.value != "wrong-output"
         document["stderr"] = result.stderr if seen else ""
@@ -645,10 +647,17 @@ def _predict_in_terminal(
     result = drill.run_program(problem, limits=limits, python=python)
     finished = result.returncode == 0 and not result.timed_out and not result.output_limit
     count = len(judge.split_lines(result.stdout)) if finished else None
-    if count is not None:
-        ui.info(f"What does it print? It prints {ui.plural(count, 'line')}. Type them below.")
+    if problem.kind is Kind.PREDICT:
+        question, has, noun = "What does it print?", "It prints", "line"
     else:
-        ui.info("What does it print? Type your prediction below.")
+        from importdrill import questions
+
+        question = questions.question_text(problem) or ""
+        has, noun = "The answer has", questions.answer_noun(problem)
+    if count is not None:
+        ui.info(f"{question} {has} {ui.plural(count, noun)}. Type them below.")
+    else:
+        ui.info(f"{question} Type your prediction below.")
     entry = drill.state().of(problem.slug)
     history = entry.predictions if entry else []
     text = ""
@@ -660,9 +669,8 @@ def _predict_in_terminal(
         written = len(judge.split_lines(text))
         if count is None or written == count:
             break
-        question = (
-            f"You wrote {ui.plural(written, 'line')}; the program prints {count}. Submit anyway?"
-        )
+        real = "the program prints" if problem.kind is Kind.PREDICT else "the answer has"
+        question = f"You wrote {ui.plural(written, 'line')}; {real} {count}. Submit anyway?"
         try:
             if prompt.confirm(question):
                 break
@@ -712,7 +720,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
         limits = _limits(timeout, memory)
         drill = _drill(store)
         problem = drill.problem(slug)
-        if problem.kind is Kind.PREDICT:
+        if not problem.kind.learner_writes_code:
             if predict_file is not None:
                 prediction = _read_prediction(predict_file)
                 outcome: Outcome = drill.attempt_prediction(
@@ -779,6 +787,7 @@ def run(
                     "timed_out": result.timed_out,
                     "output_limit": result.output_limit,
                     "duration_s": round(result.duration_s, 3),
+                    "answer": done.answer,
                 }
             )
         else:
@@ -973,7 +982,9 @@ def new(
             help="The new problem's slug (lowercase words joined by -).", metavar="SLUG"
         ),
     ],
-    kind: Annotated[str, typer.Option("--kind", help="predict or implement.")] = "predict",
+    kind: Annotated[
+        str, typer.Option("--kind", help="predict, implement, order or which-file.")
+    ] = "predict",
     directory: Annotated[Path, typer.Option("--dir", help="Folder to write it in.")] = Path(),
 ) -> None:
     """Write a new problem file that validates, ready to fill in.
@@ -984,7 +995,7 @@ def new(
 
     with reporting():
         if kind not in KINDS:
-            raise UsageError(f"--kind {kind!r}: choose predict or implement")
+            raise UsageError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
         target = authoring.write_new(slug, kind, directory)
         ui.info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
         ui.info(

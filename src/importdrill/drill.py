@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from importdrill import judge, paths, runner
 from importdrill.errors import ProblemFileError
-from importdrill.problems import CACHE_VERSION, DRIVER_PATH, Problem, Run, RunMode
+from importdrill.problems import CACHE_VERSION, DRIVER_PATH, Kind, Problem, Run, RunMode
 
 
 def program_for(
@@ -41,6 +41,25 @@ def program_for(
         env=dict(run.env),
         stdin=run.stdin,
     )
+
+
+def run_question(
+    problem: Problem,
+    code: str,
+    *,
+    python: str,
+    limits: runner.Limits,
+    files: Mapping[str, str] | None = None,
+) -> runner.RunResult:
+    """Run a problem whose learner writes an answer (predict, order, which-file) with code as
+    its program: the RunResult's stdout is what the learner is judged on (for order and
+    which-file, the answer the run recorded; see questions)."""
+    program = program_for(problem, code, files=files)
+    if problem.kind is Kind.PREDICT:
+        return runner.run(program, python=python, limits=limits)
+    from importdrill import questions
+
+    return questions.run(problem, program, python=python, limits=limits)
 
 
 def evaluate(

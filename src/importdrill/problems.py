@@ -24,10 +24,13 @@ from importdrill.errors import (
 
 
 class Kind(StrEnum):
-    """What the learner does: predict a program's output, or implement a file."""
+    """What the learner does: predict a program's output, implement a file, predict the order
+    in which modules' bodies run, or predict which file an import resolves to."""
 
     PREDICT = "predict"
     IMPLEMENT = "implement"
+    ORDER = "order"
+    WHICH_FILE = "which-file"
 
     @property
     def learner_writes_code(self) -> bool:
@@ -77,7 +80,7 @@ FIELDS: dict[str, tuple[bool, str]] = {
     "title": (True, "a non-empty one-line string"),
     "difficulty": (True, "one of easy, medium, hard"),
     "order": (False, "an integer (position within its difficulty)"),
-    "kind": (True, "one of predict, implement"),
+    "kind": (True, "one of predict, implement, order, which-file"),
     "tags": (True, "a non-empty list of strings"),
     "prompt": (True, "a non-empty string (Markdown)"),
     "code": (True, "a non-empty string (the program, or the implement starter)"),
@@ -100,6 +103,16 @@ FIELDS: dict[str, tuple[bool, str]] = {
         "'-'), replace (a mapping of text in the prompt, the program, its support files and "
         "their paths to the text that replaces it) and files (a mapping of a relative path to "
         "new content, or null to remove the file); a variant needs no stated output: it is run",
+    ),
+    "order_of": (
+        False,
+        "start or finish: whether an order problem asks when bodies start or finish "
+        "(order only, required there)",
+    ),
+    "names": (
+        False,
+        "a non-empty list of dotted module names whose file a which-file problem asks for "
+        "(which-file only, required there)",
     ),
     "runs": (
         False,
@@ -213,6 +226,8 @@ class Problem:
     variants: tuple[Variant, ...] = ()
     # Which variant this is (None: the problem as written).
     variant: str | None = None
+    order_of: str | None = None  # order: "start" or "finish"
+    names: tuple[str, ...] = ()  # which-file: the names find_spec is asked for
 
     @property
     def checked_runs(self) -> tuple[Run, ...]:
@@ -520,8 +535,10 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
     by_python = data.get("output_by_python")
     if by_python is not None:
         need(isinstance(by_python, dict) and bool(by_python), "output_by_python")
-        if data["kind"] != Kind.PREDICT:
-            raise _schema_error(path, "output_by_python", "only predict problems have it")
+        if data["kind"] == Kind.IMPLEMENT:
+            raise _schema_error(
+                path, "output_by_python", "implement problems state their output per run"
+            )
         for key, output in by_python.items():
             if not isinstance(key, str) or VERSION_RANGE_RE.fullmatch(key.strip()) is None:
                 raise _schema_error(
@@ -531,6 +548,7 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
                 )
             if not isinstance(output, str):
                 raise _schema_error(path, "output_by_python", f"the output for {key!r} is not text")
+    _check_question(path, data)
     for key in ("runs", "decoys", "rules"):
         if key in data and data["kind"] != Kind.IMPLEMENT:
             raise _schema_error(path, key, "only implement problems have it")
@@ -563,7 +581,7 @@ def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str
                 path, "variants", f"{where}: unknown key {unknown[0]!r} (name, replace, files)"
             )
         name = variant.get("name")
-        if not (isinstance(name, str) and SLUG_RE.match(name)):
+        if not (isinstance(name, str) and SLUG_RE.fullmatch(name)):
             raise _schema_error(
                 path, "variants", f"{where}: name must be lowercase words joined by '-'"
             )
@@ -596,6 +614,28 @@ def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str
                 raise _schema_error(
                     path, "variants", f"{name}: the content of {rel!r} must be text or null"
                 )
+
+
+def _check_question(path: Path, data: dict[str, Any]) -> None:
+    """order_of belongs to (and is required by) order problems; names to which-file ones."""
+    for key, kind in (("order_of", Kind.ORDER), ("names", Kind.WHICH_FILE)):
+        if key in data and data["kind"] != kind:
+            raise _schema_error(path, key, f"only {kind} problems have it")
+        if key not in data and data["kind"] == kind:
+            raise ProblemFileError(
+                f"{path}: field '{key}' is missing: a {kind} problem needs it ({FIELDS[key][1]})"
+            )
+    if data["kind"] == Kind.ORDER and data["order_of"] not in ("start", "finish"):
+        raise _schema_error(path, "order_of", f"{data['order_of']!r}: must be start or finish")
+    if data["kind"] == Kind.WHICH_FILE:
+        names = data["names"]
+        ok = (
+            isinstance(names, list)
+            and bool(names)
+            and all(isinstance(n, str) and DOTTED_RE.fullmatch(n) for n in names)
+        )
+        if not ok:
+            raise _schema_error(path, "names", f"must be {FIELDS['names'][1]}")
 
 
 def _items(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -768,6 +808,8 @@ def build(data: dict[str, Any], path: Path, pack: str = BUILTIN_PACK) -> Problem
             )
             for v in data.get("variants") or ()
         ),
+        order_of=data.get("order_of"),
+        names=tuple(data.get("names") or ()),
     )
 
 

@@ -240,6 +240,8 @@ class Program:
     args: tuple[str, ...] = ()
     env: Mapping[str, str] | None = None
     stdin: str | None = None
+    # Interpreter options put before the script or -m (`-X importtime` records an order).
+    options: tuple[str, ...] = ()
 
 
 def _write_tree(root: Path, program: Program) -> None:
@@ -355,7 +357,7 @@ def child_command(
     # -X utf8 makes the child's stdio UTF-8 whatever the locale, so outputs compare the same
     # on every machine; -E -s keep PYTHON* variables and the user site out, and not -I, as
     # the script's folder on sys.path is part of what these problems teach.
-    target = [python, "-X", "utf8", "-E", "-s"]
+    target = [python, "-X", "utf8", "-E", "-s", *program.options]
     script = program.entry or program.main
     if run_dir is not None and program.cwd != ".":
         # The path a learner would type from that folder (`../run/tests/test_ops.py`).

@@ -259,16 +259,22 @@ def show_problem(
             # Every support file is part of the puzzle: Python highlighted, data as it is.
             lexer = "python" if rel.endswith(".py") else "text"
             console.print(code_view(content, title=rel, lexer=lexer))
-    if problem.kind is Kind.PREDICT:
+    if not problem.kind.learner_writes_code:
         console.print(code_view(problem.code, title=problem.main))
+        if problem.kind is not Kind.PREDICT:
+            from importdrill import questions
+
+            question = questions.question_text(problem)
+            if question:
+                console.print(Text(question, style="bold"))
         if problem.differs_by_version:
             import sys
 
             here = f"{sys.version_info[0]}.{sys.version_info[1]}"
             console.print(
                 Text(
-                    f"What it prints differs between Python versions: you are judged on what "
-                    f"Python {here} (the one running importdrill) prints.",
+                    f"The answer differs between Python versions: you are judged on what "
+                    f"Python {here} (the one running importdrill) does.",
                     style="yellow",
                 )
             )
@@ -323,7 +329,7 @@ def show_list(problems: Sequence[Summary], state: State, unavailable: dict[str, 
     wide = width >= SIDE_BY_SIDE_MIN_WIDTH
     slug_w = max((len(p.slug) for p in problems), default=7)
     status_w = 10 if wide else 1
-    kind_w = 9 if wide else 0
+    kind_w = 10 if wide else 0
     hints_w = 5
     fixed = status_w + slug_w + hints_w + (kind_w + 2 if wide else 0) + 2 * 3
     title_w = max(width - fixed - 1, 10)
@@ -560,7 +566,7 @@ def _verdict_line(
     problem: Problem, verdict: judge.Verdict, result: RunResult, duration: float | None = None
 ) -> None:
     label, style = VERDICT_STYLE[verdict.verdict]
-    if problem.kind is Kind.PREDICT and verdict.verdict == "wrong-output":
+    if not problem.kind.learner_writes_code and verdict.verdict == "wrong-output":
         label = "✗ wrong prediction"
     out().print(
         Text.assemble(
@@ -606,8 +612,9 @@ def _lines(count: int) -> str:
     return plural(count, "line")
 
 
-def marks_view(marks: judge.PredictionMarks) -> RenderableType:
-    """The learner's own lines, each marked; never a line of the real output."""
+def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> RenderableType:
+    """The learner's own lines, each marked; never a line of the real output. printed: the
+    answer is what the program prints (else: an answer the run recorded)."""
     text = Text()
     if not marks.lines:
         text.append("  (your prediction was empty)\n", style="dim")
@@ -624,11 +631,21 @@ def marks_view(marks: judge.PredictionMarks) -> RenderableType:
         )
     if marks.missing:
         text.append(
-            f"The program prints {_lines(marks.missing)} more than you wrote.\n", style="yellow"
+            (
+                f"The program prints {_lines(marks.missing)} more than you wrote.\n"
+                if printed
+                else f"The answer has {_lines(marks.missing)} more than you wrote.\n"
+            ),
+            style="yellow",
         )
     if marks.extra:
         text.append(
-            f"You wrote {_lines(marks.extra)} more than the program prints.\n", style="yellow"
+            (
+                f"You wrote {_lines(marks.extra)} more than the program prints.\n"
+                if printed
+                else f"You wrote {_lines(marks.extra)} more than the answer has.\n"
+            ),
+            style="yellow",
         )
     text.rstrip()
     return text
@@ -641,16 +658,18 @@ def show_prediction(outcome: PredictionOutcome, *, watching: bool = False) -> No
     problem, verdict, result = outcome.problem, outcome.verdict, outcome.result
     _verdict_line(problem, verdict, result)
     if outcome.passed:
+        show_tree(outcome.tree)
         _show_pass(problem, outcome.next_slug, watching=watching)
         return
     if verdict.verdict == "wrong-output":
         if outcome.answer_visible:
             # The learner has seen this answer already (a reveal): comparing helps.
-            console.print(diff_view(verdict, ("your prediction", "real output"), console.width))
+            console.print(diff_view(verdict, ("your prediction", _real(problem)), console.width))
+            show_tree(outcome.tree)
         else:
             if verdict.whitespace_only:
                 console.print(Text("Only whitespace differs (· is a space, → a tab):", "yellow"))
-            console.print(marks_view(outcome.marks))
+            console.print(marks_view(outcome.marks, printed=problem.kind is Kind.PREDICT))
     else:
         # The program itself did not run to the end (a timeout, a bad interpreter): that says
         # nothing about the prediction, and its error output is what the learner needs.
@@ -661,6 +680,26 @@ def show_prediction(outcome: PredictionOutcome, *, watching: bool = False) -> No
         Text(
             "Try again: importdrill check   Stuck? importdrill hint   Give up: importdrill reveal",
             style="dim",
+        )
+    )
+
+
+def _real(problem: Problem) -> str:
+    return "real output" if problem.kind is Kind.PREDICT else "real answer"
+
+
+def show_tree(tree: str | None) -> None:
+    """An order problem's import tree: which bodies ran inside which."""
+    if not tree:
+        return
+    from rich.panel import Panel
+
+    out().print(
+        Panel(
+            Text("\n".join(shown_line(line) for line in tree.split("\n"))),
+            title="import tree (bodies nested as they ran)",
+            title_align="left",
+            border_style="cyan",
         )
     )
 
@@ -772,7 +811,7 @@ def show_revealed(revealed: Revealed) -> None:
         console.print(
             Panel(
                 Text("\n".join(real)),
-                title="real output",
+                title=_real(problem),
                 title_align="left",
                 border_style="magenta",
             )
@@ -781,7 +820,8 @@ def show_revealed(revealed: Revealed) -> None:
         from importdrill import judge
 
         mine = judge.split_lines(revealed.last_prediction)
-        console.print(side_by_side(mine, real, ("your last prediction", "real output")))
+        console.print(side_by_side(mine, real, ("your last prediction", _real(problem))))
+    show_tree(revealed.tree)
     _show_stderr(revealed.result)
     show_explanation(problem)
     console.print(
@@ -809,6 +849,17 @@ def show_workspace_run(run: WorkspaceRun) -> None:
         console.print(Text(result.stdout.rstrip("\n")), soft_wrap=True)
     if result.stderr:
         err().print(Text(result.stderr.rstrip("\n")), soft_wrap=True)
+    if run.answer is not None:
+        from rich.panel import Panel
+
+        console.print(
+            Panel(
+                Text(run.answer or "(nothing)"),
+                title="the answer this run recorded",
+                title_align="left",
+                border_style="cyan",
+            )
+        )
     if result.timed_out:
         how = f"stopped after {result.duration_s:.1f} s (the time limit)"
     elif result.output_limit:
@@ -862,13 +913,15 @@ def show_watch(
         console.clear()
     if full:
         show_problem(problem, learner_file=None)
-    what = "your prediction" if problem.kind is Kind.PREDICT else "your file"
+    what = "your file" if problem.kind.learner_writes_code else "your prediction"
     console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"))
     if outcome is None:
         if problem.kind is Kind.PREDICT:
             console.print(
                 Text("Write what the program prints in that file and save it.", style="yellow")
             )
+        elif not problem.kind.learner_writes_code:
+            console.print(Text("Write your answer in that file and save it.", style="yellow"))
     else:
         show_outcome(outcome, watching=True)
     if extra:

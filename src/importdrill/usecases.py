@@ -7,6 +7,7 @@ The core they use returns data and raises DrillError subclasses; nothing here pr
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,11 @@ class PredictionOutcome:
         return self.verdict.passed
 
     @property
+    def tree(self) -> str | None:
+        """An order problem's real import tree, once the answer may be shown; else None."""
+        return _tree(self.result) if self.answer_visible or self.passed else None
+
+    @property
     def output(self) -> str:
         return self.verdict.actual
 
@@ -112,6 +118,11 @@ class Revealed:
     result: runner.RunResult
     workspace: Path
 
+    @property
+    def tree(self) -> str | None:
+        """An order problem's real import tree; None for other kinds."""
+        return _tree(self.result)
+
 
 @dataclass(frozen=True)
 class HintShown:
@@ -134,6 +145,9 @@ class WorkspaceRun:
     folder: Path
     command: list[str]
     result: runner.RunResult
+    # Order and which-file: the answer the run recorded (the result's stdout is then the
+    # program's own, as a learner running it by hand sees it); None for other kinds.
+    answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,11 +249,12 @@ class Drill:
     def run_program(
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> runner.RunResult:
-        """Run a predict problem's own program (never the workspace copy): its real output."""
-        from importdrill import drill, runner
+        """Run a predict problem's own program (never the workspace copy): its real output
+        (for order and which-file, the answer its run recorded)."""
+        from importdrill import drill
 
         python = checked_interpreter(problem, python)
-        return runner.run(drill.program_for(problem, problem.code), python=python, limits=limits)
+        return drill.run_question(problem, problem.code, python=python, limits=limits)
 
     def attempt_prediction(
         self,
@@ -259,7 +274,7 @@ class Drill:
         """
         from importdrill import judge
 
-        if problem.kind is not Kind.PREDICT:
+        if problem.kind.learner_writes_code:
             raise UsageError(
                 f"'{problem.slug}' is an implement problem: edit your file and run "
                 "importdrill check, without a prediction"
@@ -296,8 +311,8 @@ class Drill:
         judge it, and record it."""
         from importdrill import drill
 
-        if problem.kind is not Kind.IMPLEMENT:
-            raise UsageError(f"'{problem.slug}' asks you to predict its output: give a prediction")
+        if not problem.kind.learner_writes_code:
+            raise UsageError(f"'{problem.slug}' asks you to predict: give a prediction")
         mine = workspace.read(problem)
         if mine is None:
             raise UsageError(
@@ -355,7 +370,7 @@ class Drill:
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> Revealed:
         """Give up on a prediction: the real output, the learner's last prediction, recorded."""
-        if problem.kind is not Kind.PREDICT:
+        if problem.kind.learner_writes_code:
             raise UsageError(
                 f"'{problem.slug}' is an implement problem: there is no output to reveal; "
                 f"importdrill hint {problem.slug} helps, and importdrill solution shows the "
@@ -375,21 +390,22 @@ class Drill:
     def explain(self, problem: Problem) -> Problem:
         """The explanation, once the problem is solved (or, for a prediction, revealed)."""
         status = self.status(problem)
-        if status is Status.SOLVED or (status is Status.REVEALED and problem.kind is Kind.PREDICT):
+        predicts = not problem.kind.learner_writes_code
+        if status is Status.SOLVED or (status is Status.REVEALED and predicts):
             return problem
         how = (
             f"a right prediction (importdrill check {problem.slug}) or giving up on it "
             f"(importdrill reveal {problem.slug})"
-            if problem.kind is Kind.PREDICT
+            if predicts
             else f"your file passes (importdrill check {problem.slug})"
         )
         raise NotEarnedError(problem.slug, "the explanation", how)
 
     def solution(self, problem: Problem) -> tuple[str, str | None]:
         """The reference solution and the learner's file, once an implement problem passed."""
-        if problem.kind is not Kind.IMPLEMENT:
+        if not problem.kind.learner_writes_code:
             raise UsageError(
-                f"'{problem.slug}' is a predict problem: it has no solution to write; "
+                f"'{problem.slug}' is a {problem.kind} problem: it has no solution to write; "
                 f"importdrill explain {problem.slug} shows why it prints what it prints"
             )
         if not self.state().is_solved(problem.slug):
@@ -410,17 +426,19 @@ class Drill:
     def learner_file(self, problem: Problem) -> tuple[Path, bool]:
         """An implement problem's file (created from the starter if missing) and whether it
         was created just now."""
-        if problem.kind is not Kind.IMPLEMENT:
-            raise UsageError(f"'{problem.slug}' is a predict problem: it has no file of yours")
+        if not problem.kind.learner_writes_code:
+            raise UsageError(
+                f"'{problem.slug}' is a {problem.kind} problem: it has no file of yours"
+            )
         return workspace.ensure(problem)
 
     def run_workspace(
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> WorkspaceRun:
         """Run the workspace as it is now, as a check would; record nothing."""
-        from importdrill import drill, runner
+        from importdrill import drill, judge, questions, runner
 
-        if problem.kind is Kind.PREDICT:
+        if not problem.kind.learner_writes_code:
             if not self.status(problem).answer_seen:
                 raise SpoilerError(problem.slug)
             folder = workspace.lay_out_program(problem)
@@ -429,8 +447,18 @@ class Drill:
             folder = workspace.folder(problem)
         python = checked_interpreter(problem, python)
         main, files = workspace.read_tree(problem)
-        program = drill.program_for(problem, main, files=files)
-        result = runner.run(program, python=python, limits=limits)
+        if problem.kind.learner_writes_code:
+            program = drill.program_for(problem, main, files=files)
+            result = runner.run(program, python=python, limits=limits)
+            return WorkspaceRun(problem, folder, problem.command(), result)
+        result = drill.run_question(problem, main, files=files, python=python, limits=limits)
+        if isinstance(result, questions.AnsweredRun):
+            # The program's own output, as by hand; the answer the run recorded beside it.
+            fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(runner.RunResult)}
+            fields["stdout"] = result.program_stdout
+            shown = runner.RunResult(**fields)
+            answer = judge.normalise(result.stdout)
+            return WorkspaceRun(problem, folder, problem.command(), shown, answer)
         return WorkspaceRun(problem, folder, problem.command(), result)
 
     def versions(
@@ -439,7 +467,7 @@ class Drill:
         """The problem's program (or reference solution) run under every interpreter found."""
         from importdrill import drill, judge, runner, verify
 
-        if problem.kind is Kind.PREDICT and not self.status(problem).answer_seen:
+        if not problem.kind.learner_writes_code and not self.status(problem).answer_seen:
             raise SpoilerError(problem.slug)
         found = [verify.interpreter(p) for p in pythons] if pythons else verify.found()
         code = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
@@ -447,9 +475,14 @@ class Drill:
         for python in found:
             if problem.unavailable_reason(python.version):
                 continue
-            result = runner.run(
-                drill.program_for(problem, code or ""), python=python.command, limits=limits
-            )
+            if problem.kind is Kind.IMPLEMENT:
+                result = runner.run(
+                    drill.program_for(problem, code or ""), python=python.command, limits=limits
+                )
+            else:
+                result = drill.run_question(
+                    problem, code or "", python=python.command, limits=limits
+                )
             runs.append(
                 VersionRun(
                     python=python.command,
@@ -590,6 +623,13 @@ def interpreter_label(python: str | None) -> str:
     if python is None or python == sys.executable:
         return ".".join(map(str, sys.version_info[:3]))
     return python
+
+
+def _tree(result: runner.RunResult) -> str | None:
+    # Only an order problem's run (a questions.AnsweredRun) has a tree; a predict check
+    # need not import questions to know that.
+    tree = getattr(result, "tree", None)
+    return tree if isinstance(tree, str) else None
 
 
 def require_available(problem: Problem, version: tuple[int, int] | None = None) -> None:

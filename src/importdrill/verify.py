@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from importdrill import judge, runner
-from importdrill.drill import program_for
+from importdrill.drill import run_question
 from importdrill.errors import InterpreterError
 from importdrill.problems import Kind, Problem, Run
 
@@ -198,7 +198,7 @@ def _check_variants(
     for name in problem.variant_names:
         varied = problem.with_variant(name)
         runs = [
-            runner.run(program_for(varied, varied.code), python=python.command, limits=limits)
+            run_question(varied, varied.code, python=python.command, limits=limits)
             for _ in range(2)
         ]
         first, second = (judge.normalise(r.stdout) for r in runs)
@@ -231,7 +231,7 @@ def _check_one(
     if problem.kind is Kind.IMPLEMENT:
         return _check_implement(problem, python, limits), {}
     failures: list[Failure] = []
-    result = runner.run(program_for(problem, problem.code), python=python.command, limits=limits)
+    result = run_question(problem, problem.code, python=python.command, limits=limits)
     verdict = judge.judge(problem.expected_for(python.version), result)
     if not verdict.passed:
         detail = verdict.diff or ""
@@ -241,7 +241,11 @@ def _check_one(
             Failure(
                 problem.slug,
                 python.label,
-                "code does not print "
+                (
+                    "code does not print "
+                    if problem.kind is Kind.PREDICT
+                    else f"the {problem.kind} answer its run records is not "
+                )
                 + (
                     "its output for this version"
                     if problem.differs_by_version

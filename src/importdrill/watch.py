@@ -137,7 +137,7 @@ class Session:
         problem = self.problem
         self.reveal_asked = False
         try:
-            if problem.kind is Kind.PREDICT:
+            if not problem.kind.learner_writes_code:
                 text = workspace.read_prediction(problem)
                 if not text.strip():
                     self.outcome = None
@@ -159,7 +159,7 @@ class Session:
         status = self.drill.status(self.problem)
         if status.answer_seen:
             keys = "e explain · " + keys
-        elif self.problem.kind is Kind.PREDICT:
+        elif not self.problem.kind.learner_writes_code:
             keys = "v reveal · " + keys
         if self.outcome is not None and self.outcome.passed:
             keys = (
@@ -181,7 +181,7 @@ class Session:
         ui.show_hint(shown)
 
     def reveal(self) -> None:
-        if self.problem.kind is not Kind.PREDICT:
+        if self.problem.kind.learner_writes_code:
             self.render("Only a prediction can be revealed; h shows a hint.")
             return
         if not self.reveal_asked:
