@@ -139,3 +139,13 @@ def test_screenshots_are_made_from_real_runs(tmp_path: Path):
 def test_cli_option_defaults_match_the_runner():
     assert cli.DEFAULT_TIMEOUT_S == runner.DEFAULT_TIMEOUT_S
     assert cli.DEFAULT_MEMORY_MIB << 20 == runner.DEFAULT_MEMORY_BYTES
+
+
+def test_the_number_and_kinds_of_problems_are_what_ships():
+    from importdrill import problems
+
+    catalog = problems.load_catalog(
+        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
+    )
+    assert said(f"{len(catalog)} problems, easy to hard, of four kinds")
+    assert {p.kind.value for p in catalog} == {"predict", "order", "which-file", "implement"}
