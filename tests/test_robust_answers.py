@@ -87,13 +87,7 @@ def _program(problem: Problem) -> runner.Program:
 
 def _lay_out(problem: Problem, root: Path) -> Path:
     """Write the problem's files and its program into root, as importdrill's runner would."""
-    program = _program(problem)
-    entries = dict(program.files or {})
-    entries[program.main] = program.code
-    for rel, content in entries.items():
-        target = root.joinpath(*PurePosixPath(rel).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+    runner._write_tree(root, _program(problem))
     return root
 
 
