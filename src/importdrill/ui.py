@@ -893,7 +893,11 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
     """(slug, interpreter, what failed, detail) for each failure."""
     console = out()
     for slug, python, what, detail in failures:
-        console.print(Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"))
+        # soft_wrap: the line names an interpreter's path, to be copied whole.
+        console.print(
+            Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"),
+            soft_wrap=True,
+        )
         if detail.strip():
             console.print(Text(detail.rstrip()), style="dim")
 
