@@ -341,3 +341,24 @@ def test_the_prompt_says_which_order_is_asked(cli, order_pack):
     result = cli("start", "tiny-order", "--no-edit")
     assert result.exit_code == 0
     assert "bodies start running" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("python", pythons())
+def test_the_probe_does_not_import_the_problems_own_files(python: str):
+    """Local files named like modules the probe itself imports (importlib.util, sysconfig and
+    what they pull in) are found by find_spec, never run by the probe."""
+    shadows = ["warnings", "types", "keyword", "contextlib", "threading", "re", "sysconfig"]
+    files = {f"{name}.py": f"print('local {name} ran')\n" for name in shadows}
+    # What the program has loaded when it ends decides each answer: a loaded module is the
+    # standard library's, found in sys.modules; any other is the local file.
+    code = f"import sys\nprint(*[n in sys.modules for n in {shadows!r}])\n"
+    problem = make("which-file", code=code, files=files, names=shadows)
+    result = answer(problem, python)
+    assert result.returncode == 0, result.stderr
+    assert "local" not in result.stdout + result.stderr + result.program_stdout
+    loaded = [flag == "True" for flag in result.program_stdout.split()]
+    answers = judge.split_lines(result.stdout)
+    assert len(answers) == len(shadows)
+    for name, was_loaded, found in zip(shadows, loaded, answers, strict=True):
+        # re is a package from 3.11: <stdlib>/re/__init__.py
+        assert found.startswith(f"<stdlib>/{name}") if was_loaded else found == f"{name}.py"

@@ -193,23 +193,39 @@ if __name__ == "__main__":
                 stream.flush()
             except Exception:
                 pass
-        import importlib.util
-        import sysconfig
-
         root = os.path.dirname(os.path.realpath(__file__))
         for _ in range(depth):
             root = os.path.dirname(root)
-        places = []
-        for label, key in (
-            ("<site-packages>", "purelib"),
-            ("<site-packages>", "platlib"),
-            ("<stdlib>", "stdlib"),
-            ("<stdlib>", "platstdlib"),
-        ):
-            try:
-                places.append((label, os.path.realpath(sysconfig.get_path(key))))
-            except Exception:
-                pass
+
+        def inside(entry):
+            rel = os.path.relpath(os.path.realpath(entry or "."), root)
+            return rel != os.pardir and not rel.startswith(os.pardir + os.sep)
+
+        # The probe's own imports must not find the problem's files (a local warnings.py or
+        # types.py), so the run folder is off sys.path while they are made; and they must
+        # not change the answers, so what they added to sys.modules is taken out again.
+        saved = sys.path[:]
+        loaded = set(sys.modules)
+        sys.path[:] = [entry for entry in saved if not inside(entry)]
+        try:
+            import importlib.util
+            import sysconfig
+
+            places = []
+            for label, key in (
+                ("<site-packages>", "purelib"),
+                ("<site-packages>", "platlib"),
+                ("<stdlib>", "stdlib"),
+                ("<stdlib>", "platstdlib"),
+            ):
+                try:
+                    places.append((label, os.path.realpath(sysconfig.get_path(key))))
+                except Exception:
+                    pass
+        finally:
+            sys.path[:] = saved
+            for name in set(sys.modules) - loaded:
+                del sys.modules[name]
 
         def where(path):
             path = os.path.realpath(path)
