@@ -16,7 +16,7 @@ TOPICS = (
     "sys.modules sys.path packages relative-imports namespace-packages __main__ -m "
     "circular-imports importlib reload finders-loaders path-hooks zipimport resources metadata "
     "lazy-loading __all__ __spec__ bytecode-cache site shadowing __import__ builtin-frozen "
-    "import-errors python-versions "
+    "import-errors python-versions import-locks "
     "import-precedence command-line runpy"
 ).split()
 SEED = {
