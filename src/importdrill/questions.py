@@ -355,8 +355,10 @@ def question_text(problem: Problem) -> str | None:
         return (
             f"Answer, once the program has run: for each of {names}, one line, in that order: "
             "what importlib.util.find_spec(NAME) finds, as a path from the run folder "
-            "(pkg/mod.py; the standard library's as <stdlib>/json/__init__.py), or "
-            f"{BUILT_IN}, {FROZEN}, {NAMESPACE} or {NOT_FOUND}."
+            "(pkg/mod.py; the standard library's as <stdlib>/json/__init__.py, an installed "
+            "package's as <site-packages>/NAME/..., any other place's as <elsewhere>/FILE), or "
+            f"{BUILT_IN}, {FROZEN}, {NAMESPACE} or {NOT_FOUND}; if find_spec raises, "
+            "error: ExceptionName."
         )
     return None
 
