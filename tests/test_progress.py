@@ -116,8 +116,12 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
     db = tmp_path / "progress.db"
     with Store(db).change() as state:
         state.current = "x"
-    with sqlite3.connect(db) as connection:
+    connection = sqlite3.connect(db)
+    try:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        connection.commit()
+    finally:
+        connection.close()  # `with` alone commits but leaves it open (a ResourceWarning)
     before = db.read_bytes()
     with pytest.raises(NewerStateError):
         Store(db).load()

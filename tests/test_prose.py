@@ -13,7 +13,7 @@ from importdrill import problems, prose
 
 URL_TOKEN = re.compile(r"^\(?https?://")
 # What prose adds after a link's text: its address, for terminals without hyperlinks.
-LINK_ADDRESS = re.compile(r" \(https?://[^)\s]+\)")
+LINK_ADDRESS = re.compile(r"\s+\(https?://[^)\s]+\)")  # after a space or a line break
 
 
 def plain(renderable: RenderableType) -> str:
