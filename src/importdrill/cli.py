@@ -958,8 +958,8 @@ def verify_cmd(
             raise typer.Exit(EXIT_FAILED)
         labels = ", ".join(p.label for p in pythons)
         ui.info(
-            f"All {len(problems)} problems verified ({report.checked} problem-interpreter "
-            f"pairs) under {labels}."
+            f"{'All ' + ui.plural(len(problems), 'problem') if len(problems) > 1 else 'The problem'}"
+            f" verified ({ui.plural(report.checked, 'problem-interpreter pair')}) under {labels}."
         )
 
 
