@@ -957,10 +957,9 @@ def verify_cmd(
             ui.error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
             raise typer.Exit(EXIT_FAILED)
         labels = ", ".join(p.label for p in pythons)
-        ui.info(
-            f"{'All ' + ui.plural(len(problems), 'problem') if len(problems) > 1 else 'The problem'}"
-            f" verified ({ui.plural(report.checked, 'problem-interpreter pair')}) under {labels}."
-        )
+        which = f"All {len(problems)} problems" if len(problems) > 1 else "The problem"
+        pairs = ui.plural(report.checked, "problem-interpreter pair")
+        ui.info(f"{which} verified ({pairs}) under {labels}.")
 
 
 @app.command()
