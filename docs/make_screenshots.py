@@ -46,7 +46,18 @@ def main() -> None:
         os.environ["IMPORTDRILL_HOME"] = home
         os.environ.pop("IMPORTDRILL_PATH", None)
         os.environ.pop("NO_COLOR", None)
-        # A learner who has solved a few problems and is working on another.
+        # A learner who guesses first (every line True), then gets it right. The miss comes
+        # first: once a problem is solved, a wrong prediction is shown beside the answer.
+        shoot(
+            out,
+            "check-fail",
+            "importdrill check",
+            "check",
+            "sys-modules-cache",
+            "--predict-file",
+            "-",
+            stdin="\n".join("True" for _ in truth("sys-modules-cache").splitlines()),
+        )
         shoot(
             out,
             "check-pass",
@@ -56,17 +67,6 @@ def main() -> None:
             "--predict-file",
             "-",
             stdin=truth("sys-modules-cache"),
-        )
-        shoot(
-            out,
-            "check-fail",
-            "importdrill check",
-            "check",
-            "import-module",
-            "--predict-file",
-            "-",
-            # a learner who expects every check to be True
-            stdin="\n".join("True" for _ in truth("import-module").splitlines()),
         )
         shoot(out, "list", "importdrill list", "list", "--difficulty", "easy")
 

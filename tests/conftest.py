@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
+
+# Started as a background job of a non-interactive shell (`nox &` in a script), pytest
+# inherits SIGINT ignored, and so would every importdrill it starts: Python raises no
+# KeyboardInterrupt in a process that begins with SIGINT ignored. The tests that press
+# Ctrl-C need the default, whatever started them; a handler here becomes the default
+# disposition in every child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 PACK = DATA / "pack"
 BROKEN = DATA / "broken"
 HOSTILE = DATA / "hostile"
@@ -106,3 +115,17 @@ def snapshot(home: Path) -> object:
         return None
     store = Store(home / "progress.db")
     return store.load(), store.history()
+
+
+@pytest.fixture
+def reap():
+    """Register a started process; if a failing test leaves it running, it is killed and its
+    pipes closed, so that it neither outlives the test nor warns in a later one."""
+    import subprocess
+
+    started: list[subprocess.Popen[str]] = []
+    yield started.append
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()

@@ -114,7 +114,7 @@ def importdrill(*args: str, home: Path, **kw) -> subprocess.CompletedProcess[str
     )
 
 
-def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path):
+def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path, reap):
     assert importdrill("start", "mini-implement", "--no-edit", home=home).returncode == 0
     assert importdrill("hint", home=home).returncode == 0
     state_before = snapshot(home)
@@ -131,6 +131,7 @@ def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    reap(proc)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not (pid_file.exists() and pid_file.read_text()):
         time.sleep(0.02)
@@ -369,7 +370,7 @@ def test_migrations_from_two_processes_at_once_happen_once(home: Path):
     assert sorted(p.name for p in home.glob("state.json*")) == ["state.json.bak"]
 
 
-def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
+def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path, reap):
     # Each run writes its pid into a folder of this test's own: the processes are found by
     # that, not by matching command lines across a shared machine.
     pids = tmp_path / "pids"
@@ -394,6 +395,7 @@ def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    reap(proc)
 
     def running() -> list[int]:
         return [int(p.name) for p in pids.iterdir() if _alive(int(p.name))]
