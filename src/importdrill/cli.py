@@ -645,8 +645,7 @@ def _predict_in_terminal(
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
-    finished = result.returncode == 0 and not result.timed_out and not result.output_limit
-    count = len(judge.split_lines(result.stdout)) if finished else None
+    count = len(judge.split_lines(result.stdout)) if result.finished else None
     if problem.kind is Kind.PREDICT:
         question, has, noun = "What does it print?", "It prints", "line"
     else:

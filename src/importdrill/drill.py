@@ -3,7 +3,6 @@ a file judged through every run of its problem; and the reference solution as th
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -12,7 +11,15 @@ from collections.abc import Callable, Mapping
 
 from importdrill import judge, paths, runner
 from importdrill.errors import ProblemFileError
-from importdrill.problems import CACHE_VERSION, DRIVER_PATH, Kind, Problem, Run, RunMode
+from importdrill.problems import (
+    CACHE_VERSION,
+    DRIVER_PATH,
+    Kind,
+    Problem,
+    Run,
+    RunMode,
+    write_json,
+)
 
 
 def program_for(
@@ -90,16 +97,6 @@ def evaluate(
     return judge.evaluate(rows, breaches)
 
 
-def finished(result: runner.RunResult) -> bool:
-    """Whether a run ended on its own with status 0, so that its output can be an answer."""
-    return (
-        result.returncode == 0
-        and not result.timed_out
-        and not result.output_limit
-        and not result.memory_limit
-    )
-
-
 def _interpreter_stamp(python: str) -> list[object]:
     found = shutil.which(python) or python
     try:
@@ -133,7 +130,7 @@ def solution_output(problem: Problem, run: Run, python: str) -> str:
     result = runner.run(
         program_for(problem, problem.solution or "", run=run), python=python, limits=runner.Limits()
     )
-    if not finished(result):
+    if not result.finished:
         why = result.stderr.strip().splitlines()[-1:] or [f"status {result.returncode}"]
         raise ProblemFileError(
             f"{problem.source}: the reference solution of '{problem.slug}' fails in run "
@@ -141,9 +138,5 @@ def solution_output(problem: Problem, run: Run, python: str) -> str:
             f"importdrill verify {problem.slug} shows why"
         )
     output = judge.normalise(result.stdout)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(OSError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"output": output}), encoding="utf-8")
-        tmp.replace(cache)
+    write_json(cache, {"output": output})
     return output

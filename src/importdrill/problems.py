@@ -931,7 +931,7 @@ def entry_point_packs() -> list[Pack]:
     _notices.extend(broken)
     packs = [[p.name, str(p.folder)] for p in found]
     with contextlib.suppress(OSError):
-        _write_json(cache, {"stamp": stamp, "packs": packs, "broken": broken})
+        write_json(cache, {"stamp": stamp, "packs": packs, "broken": broken})
     return found
 
 
@@ -1118,7 +1118,7 @@ def _read_cache() -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _write_json(target: Path, document: object) -> None:
+def write_json(target: Path, document: object) -> None:
     """Write a cache file atomically; any failure leaves no file behind (the cache only saves
     time, and a read-only home must not stop the drill)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -1142,7 +1142,7 @@ def _load_full(summary: Summary, stamp: list[int]) -> Problem:
         pass
     data = parse_yaml(summary.source)
     problem = validate(data, summary.source, summary.pack)
-    _write_json(target, {"version": CACHE_VERSION, "stamp": stamp, "data": data})
+    write_json(target, {"version": CACHE_VERSION, "stamp": stamp, "data": data})
     return problem
 
 
@@ -1167,14 +1167,14 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
                 summary = problem.summary
                 items.append(problem)
                 if use_cache:
-                    _write_json(
+                    write_json(
                         _data_path(path), {"version": CACHE_VERSION, "stamp": stamp, "data": data}
                     )
             stamps[summary.slug] = stamp
             fresh[key] = {"stamp": stamp, "summary": summary.to_json()}
     catalog = Catalog(items, load=lambda s: _load_full(s, stamps[s.slug]))
     if use_cache and fresh != cached:
-        _write_json(_cache_path(), {"version": CACHE_VERSION, "files": fresh})
+        write_json(_cache_path(), {"version": CACHE_VERSION, "files": fresh})
     return catalog
 
 

@@ -313,7 +313,7 @@ def answer_of(
         program, found, answer = result.stdout.partition(marker + "\n")
         if not found:
             fields.update(stdout="")
-            if result.returncode == 0 and not result.timed_out and not result.output_limit:
+            if result.finished:
                 # It ended before the probe ran (sys.exit, os._exit): there is no answer.
                 fields.update(
                     returncode=None,

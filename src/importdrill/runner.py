@@ -214,6 +214,16 @@ class RunResult:
     memory_limit: bool = False
 
     @property
+    def finished(self) -> bool:
+        """Whether the run ended on its own with status 0, so that its output is an answer."""
+        return (
+            self.returncode == 0
+            and not self.timed_out
+            and not self.output_limit
+            and not self.memory_limit
+        )
+
+    @property
     def signal_name(self) -> str | None:
         """The signal that ended the child, when a signal did and we did not send it."""
         if self.returncode is None or self.returncode >= 0 or self.timed_out:

@@ -202,7 +202,7 @@ def _check_variants(
             for _ in range(2)
         ]
         first, second = (judge.normalise(r.stdout) for r in runs)
-        broken = next((r for r in runs if r.returncode != 0 or r.timed_out or r.output_limit), None)
+        broken = next((r for r in runs if not r.finished), None)
         what = None
         detail = ""
         if broken is not None:
