@@ -196,7 +196,10 @@ def test_a_program_that_kills_its_parent_is_still_stopped(tmp_path: Path):
     check.assert_nothing_left(program, grandchild, 2)
 
 
-def test_a_folder_left_by_a_killed_importdrill_is_removed_by_the_next_run(tmp_path: Path):
+def test_a_folder_left_by_a_killed_importdrill_is_removed_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(runner, "_swept", False)  # as in a fresh importdrill process
     temp = Path(tempfile.gettempdir())
     # An owner that is surely gone: a process we started and reaped.
     gone = subprocess.run(
@@ -216,6 +219,11 @@ def test_a_folder_left_by_a_killed_importdrill_is_removed_by_the_next_run(tmp_pa
     assert result.stdout == "ok\n"
     assert not left.exists()
     assert mine.exists()
+    # Once per process: a folder left after the sweep waits for the next importdrill.
+    (left / "run").mkdir(parents=True)
+    (left / runner.OWNER_FILE).write_text(f"{gone.stdout.strip()} 1", encoding="ascii")
+    runner.run(runner.Program(code="print('ok')\n"))
+    assert left.exists()
 
 
 def test_ctrl_z_stops_the_program_and_its_time_is_not_counted(tmp_path: Path):

@@ -286,13 +286,20 @@ OWNER_FILE = "owner"
 UNOWNED_GRACE_S = 60.0
 
 
-def _start_time(pid: int) -> str | None:
-    """The start time of a process (clock ticks since boot), or None when it is gone."""
+def _stat(pid: int | str) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, pgrp, ...), or None
+    when the process is gone or there is no /proc."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[1].split()[19].decode()
+            return handle.read().rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return None
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of a process (clock ticks since boot), or None when it is gone."""
+    fields = _stat(pid)
+    return fields[19].decode() if fields and len(fields) > 19 else None
 
 
 def _owner_line() -> str:
@@ -317,9 +324,21 @@ def _owner_gone(folder: Path) -> bool:
     return now is None or started not in ("-", now)
 
 
+_swept = False
+
+
 def remove_stale_run_folders() -> list[Path]:
-    """Remove the run folders (of this user) whose importdrill is no longer running."""
+    """Remove the run folders (of this user) whose importdrill is no longer running.
+
+    Once per process: a folder is left only by an importdrill killed outright, and the next
+    one to run a program sweeps it; verify's hundreds of runs need not scan the temp folder
+    each time.
+    """
+    global _swept  # noqa: PLW0603 - once per process
     removed: list[Path] = []
+    if _swept:
+        return removed
+    _swept = True
     temp = Path(tempfile.gettempdir())
     try:
         entries = list(os.scandir(temp))
@@ -443,6 +462,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 _subreaper = False
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h; the supervisor's code names it too
 
 
 def _become_subreaper() -> None:
@@ -454,7 +474,7 @@ def _become_subreaper() -> None:
     with contextlib.suppress(Exception):
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(36, ctypes.c_ulong(1), 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, ctypes.c_ulong(1), 0, 0, 0)
 
 
 def _processes() -> Iterator[tuple[int, str, int, int]]:
@@ -464,13 +484,11 @@ def _processes() -> Iterator[tuple[int, str, int, int]]:
     except OSError:
         return
     for entry in entries:
-        if not entry.isdigit():
-            continue
+        fields = _stat(entry) if entry.isdigit() else None
         try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            yield int(entry), fields[0].decode(), int(fields[1]), int(fields[2])
-        except (OSError, IndexError, ValueError):
+            if fields:
+                yield int(entry), fields[0].decode(), int(fields[1]), int(fields[2])
+        except (IndexError, ValueError):
             continue
 
 
