@@ -976,12 +976,13 @@ def _when(due: datetime, moment: datetime) -> str:
     return "tomorrow" if days == 1 else f"in {days} days ({due:%Y-%m-%d})"
 
 
+NOTHING_SCHEDULED = "Nothing to review yet: a problem enters the schedule once solved or revealed."
+
+
 def show_reviews(reviews: Sequence[Review], moment: datetime) -> None:
     console = out()
     if not reviews:
-        console.print(
-            "Nothing to review yet: a problem enters the schedule once solved or revealed."
-        )
+        info(NOTHING_SCHEDULED)
         return
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("problem")
@@ -999,7 +1000,7 @@ def show_reviews(reviews: Sequence[Review], moment: datetime) -> None:
 
 def show_nothing_due(reviews: Sequence[Review]) -> None:
     if not reviews:
-        info("Nothing to review yet: a problem enters the schedule once solved or revealed.")
+        info(NOTHING_SCHEDULED)
         return
     soonest = reviews[0]
     info(f"Nothing is due. The next review: {soonest.slug}, {soonest.due:%Y-%m-%d %H:%M} UTC.")
