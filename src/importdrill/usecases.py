@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from importdrill import workspace
 from importdrill.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
 from importdrill.problems import Catalog, Kind, Problem, Run, load_catalog
-from importdrill.progress import State, Status, Store
+from importdrill.progress import LogEntry, State, Status, Store
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -498,10 +498,13 @@ class Drill:
 
     def reviews(self) -> list[Review]:
         """Every problem in the review schedule (one of the catalogue's), soonest first."""
+        return self._reviews(self.store.history())
+
+    def _reviews(self, log: list[LogEntry]) -> list[Review]:
         from importdrill import schedule
 
         known = {p.slug for p in self.catalog.summaries}
-        found = schedule.schedule(self.store.history()).values()
+        found = schedule.schedule(log).values()
         return sorted((r for r in found if r.slug in known), key=lambda r: (r.due, r.slug))
 
     def due_reviews(self) -> list[Review]:
@@ -548,13 +551,10 @@ class Drill:
 
         moment = now()
         log = self.store.history()
-        known = {p.slug for p in self.catalog.summaries}
-        reviews = sorted(
-            (r for r in schedule.schedule(log).values() if r.slug in known),
-            key=lambda r: (r.due, r.slug),
-        )
-        today = schedule.due(reviews, schedule.end_of_day(moment))
-        later = [r for r in reviews if not r.is_due(schedule.end_of_day(moment))]
+        reviews = self._reviews(log)
+        end_of_day = schedule.end_of_day(moment)
+        today = schedule.due(reviews, end_of_day)
+        later = [r for r in reviews if not r.is_due(end_of_day)]
         days, practised_today = schedule.streak(log, moment)
         return Practice(
             now=moment,
