@@ -43,6 +43,7 @@ CHECK = BASE | {
     "importdrill.judge",
     "importdrill.prose",  # a pass shows the explanation
     "importdrill.runner",
+    "importdrill.supervisor",  # a fork of importdrill runs the program
     "importdrill.usecases",
     "importdrill.workspace",
 }

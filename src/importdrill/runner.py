@@ -10,7 +10,6 @@ import selectors
 import shutil
 import signal
 import stat
-import subprocess
 import sys
 import tempfile
 import threading
@@ -18,8 +17,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
 
+from . import supervisor
 from .errors import RunFolderError
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -32,161 +31,6 @@ FILE_SIZE_CAP_BYTES = 64 << 20
 # reading what they had already written before calling the run over.
 DRAIN_GRACE_S = 0.2
 RUN_DIR_PREFIX = "importdrill-run-"
-
-# The child starts as `python -I -S -c SUPERVISOR ...`. That interpreter is the supervisor:
-# it forks, and the fork sets the limits on itself and exec()s the learner's command, so the
-# limits are inherited while neither this code nor its arguments appear in the learner's
-# traceback or sys.argv (no preexec_fn, which is unsafe with threads). The supervisor stays,
-# as the parent of everything the learner's program starts, so that no learner process
-# outlives its check whatever happens to importdrill:
-# - it is a child subreaper: a grandchild that leaves with setsid and an empty environment is
-#   still its descendant, found through /proc and killed;
-# - it enforces the deadline itself (timeout + 1 s), so a stopped or killed importdrill
-#   cannot leave a program running unbounded; time it spends stopped (Ctrl-Z) is not counted;
-# - importdrill's death reaches it as SIGTERM (a parent-death signal), and the learner's
-#   program gets SIGKILL if the supervisor itself dies (the program can kill its parent);
-# - on SIGTERM or SIGHUP, or once the program has exited, it kills every descendant and, if
-#   importdrill is gone, removes the run folder.
-# A CPU-time limit on the program is a last backstop: it is inherited by every process the
-# program forks, and nothing spins past it. It runs on every interpreter importdrill can
-# target (3.9+); the prctl calls are Linux's, and elsewhere only the limits and the deadline
-# hold.
-SUPERVISOR = """\
-import os, shutil, signal, sys, time
-memory, fsize, cpu = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-timeout, parent, run_dir = float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-command = sys.argv[7:]
-try:
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    def prctl(option, value):
-        return libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0) == 0
-except Exception:
-    def prctl(option, value):
-        return False
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
-prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-prctl(PR_SET_CHILD_SUBREAPER, 1)
-me = os.getpid()
-
-def descendants():
-    parents = {}
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry, "rb") as handle:
-                    fields = handle.read().rsplit(b")", 1)[1].split()
-                parents[int(entry)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    found, frontier = set(), {me}
-    while frontier:
-        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
-        found |= frontier
-    return found
-
-def kill_all():
-    for _ in range(50):
-        pids = descendants()
-        if not pids:
-            return
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        reap()
-        time.sleep(0.01)
-
-def reap():
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-def leave(code):
-    kill_all()
-    if os.getppid() != parent:
-        shutil.rmtree(os.path.dirname(run_dir), ignore_errors=True)
-    os._exit(code)
-
-def on_signal(signum, frame):
-    leave(128 + signum)
-
-signal.signal(signal.SIGTERM, on_signal)
-signal.signal(signal.SIGHUP, on_signal)
-if os.getppid() != parent:
-    leave(1)
-child = os.fork()
-if child == 0:
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    for name in ("SIGTERM", "SIGHUP"):
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
-    try:
-        import resource
-    except ImportError:
-        resource = None
-    if resource is not None:
-        def cap(which, value):
-            try:
-                soft, hard = resource.getrlimit(which)
-                if hard != resource.RLIM_INFINITY:
-                    value = min(value, hard)
-                resource.setrlimit(which, (value, hard))
-            except (ValueError, OSError):
-                pass
-        if memory > 0:
-            cap(resource.RLIMIT_AS, memory)
-        cap(resource.RLIMIT_FSIZE, fsize)
-        cap(resource.RLIMIT_CORE, 0)
-        try:
-            soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-            if hard == resource.RLIM_INFINITY or hard > cpu:
-                resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        except (ValueError, OSError):
-            pass
-    os.execv(command[0], command)
-null = os.open(os.devnull, os.O_RDWR)
-for fd in (0, 1, 2):
-    os.dup2(null, fd)
-# A pidfd (Linux 5.3+) wakes the wait the moment the program exits; elsewhere, short sleeps.
-try:
-    import select
-    waiter = os.pidfd_open(child)
-except (AttributeError, OSError, ImportError):
-    waiter = None
-deadline = time.monotonic() + timeout + 1.0
-tick = time.monotonic()
-while True:
-    now = time.monotonic()
-    if now - tick > 0.5:
-        deadline += now - tick  # we were stopped (Ctrl-Z): that time is not run time
-    tick = now
-    try:
-        pid, status = os.waitpid(child, os.WNOHANG)
-    except ChildProcessError:
-        leave(1)
-    if pid == child:
-        if os.WIFSIGNALED(status):
-            number = os.WTERMSIG(status)
-            kill_all()
-            try:
-                signal.signal(number, signal.SIG_DFL)
-                os.kill(me, number)
-            except (OSError, ValueError):
-                pass
-            os._exit(128 + number)
-        leave(os.WEXITSTATUS(status))
-    if now > deadline or os.getppid() != parent:
-        leave(124)
-    if waiter is not None:
-        select.select([waiter], [], [], 0.25)
-    else:
-        time.sleep(0.02)
-"""
 
 
 @dataclass(frozen=True)
@@ -286,19 +130,9 @@ OWNER_FILE = "owner"
 UNOWNED_GRACE_S = 60.0
 
 
-def _stat(pid: int | str) -> list[bytes] | None:
-    """The fields of /proc/PID/stat after the command name (state, ppid, pgrp, ...), or None
-    when the process is gone or there is no /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-
-
 def _start_time(pid: int) -> str | None:
     """The start time of a process (clock ticks since boot), or None when it is gone."""
-    fields = _stat(pid)
+    fields = supervisor.stat_fields(pid)
     return fields[19].decode() if fields and len(fields) > 19 else None
 
 
@@ -379,39 +213,18 @@ def run_folder() -> Iterator[Path]:
             remove_tree(root)
 
 
-def child_command(
-    python: str, program: Program, limits: Limits, run_dir: Path | None = None
-) -> list[str]:
-    """The full argv of the child: the supervisor, then the interpreter running the program."""
+def program_command(python: str, program: Program, run_dir: Path | None = None) -> list[str]:
+    """The argv that runs the program, as a learner would type it in the run's folder."""
     # -X utf8 makes the child's stdio UTF-8 whatever the locale, so outputs compare the same
     # on every machine; -E -s keep PYTHON* variables and the user site out, and not -I, as
     # the script's folder on sys.path is part of what these problems teach.
-    target = [python, "-X", "utf8", "-E", "-s", *program.options]
+    target = [shutil.which(python) or python, "-X", "utf8", "-E", "-s", *program.options]
     script = program.entry or program.main
     if run_dir is not None and program.cwd != ".":
         # The path a learner would type from that folder (`../run/tests/test_ops.py`).
         script = os.path.relpath(run_dir / script, workdir(run_dir, program))
     target += ["-m", program.module] if program.module and not program.entry else [script]
-    target += list(program.args)
-    if os.name != "posix":  # pragma: no cover - no rlimits to set outside POSIX
-        return target
-    python_path = shutil.which(python) or python
-    target[0] = python_path
-    memory = limits.memory_bytes if limits.memory_bytes > 0 else 0
-    return [
-        python_path,
-        "-I",
-        "-S",
-        "-c",
-        SUPERVISOR,
-        str(memory),
-        str(limits.file_bytes),
-        str(math.ceil(limits.timeout_s) + 2),  # CPU seconds: a backstop past the deadline
-        repr(limits.timeout_s),
-        str(os.getpid()),
-        str(run_dir or ""),
-        *target,
-    ]
+    return target + list(program.args)
 
 
 def workdir(root: Path, program: Program) -> Path:
@@ -419,87 +232,36 @@ def workdir(root: Path, program: Program) -> Path:
     return Path(os.path.normpath(root.joinpath(*PurePosixPath(program.cwd).parts)))
 
 
-def _feed(stream: IO[bytes] | None, text: str) -> None:
+def _feed(fd: int, text: str) -> None:
     """Write a run's standard input and close it, so that the program then reads EOF."""
-    if stream is None:
-        return
+    data = memoryview(text.encode("utf-8"))
+    with contextlib.suppress(OSError):  # the program may end (and close its end) unread
+        while data:
+            data = data[os.write(fd, data) :]
     with contextlib.suppress(OSError):
-        stream.write(text.encode("utf-8"))
-    with contextlib.suppress(OSError):
-        stream.close()
+        os.close(fd)
 
 
-# Children running now, so that an interrupted verify can stop all of its parallel runs at once.
-_live: set[subprocess.Popen[bytes]] = set()
+# Runs under way, so that an interrupted verify can stop all of its parallel runs at once.
+_live: set[supervisor.Supervisor] = set()
 _live_lock = threading.Lock()
 
 
 def kill_all() -> None:
-    """Kill every child (and its group) that a run in this process has under way."""
+    """Kill every run (its supervisor's whole group) that this process has under way."""
     with _live_lock:
         running = list(_live)
     for proc in running:
-        _kill_group(proc)
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-# How long the supervisor gets to kill what it watches over before its group is killed.
-STOP_GRACE_S = 1.0
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Ask the supervisor to kill every descendant and leave; then kill its group anyway."""
-    if proc.poll() is None:
-        with contextlib.suppress(OSError):
-            os.kill(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=STOP_GRACE_S)
-    _kill_group(proc)
-
-
-_subreaper = False
-PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h; the supervisor's code names it too
-
-
-def _become_subreaper() -> None:
-    """Adopt orphans: a learner process whose supervisor was killed comes to us, not init."""
-    global _subreaper  # noqa: PLW0603 - once per process
-    if _subreaper or not sys.platform.startswith("linux"):
-        return
-    _subreaper = True
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, ctypes.c_ulong(1), 0, 0, 0)
-
-
-def _processes() -> Iterator[tuple[int, str, int, int]]:
-    """(pid, state, parent pid, process group) of every process in /proc (none elsewhere)."""
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return
-    for entry in entries:
-        fields = _stat(entry) if entry.isdigit() else None
-        try:
-            if fields:
-                yield int(entry), fields[0].decode(), int(fields[1]), int(fields[2])
-        except (IndexError, ValueError):
-            continue
-
-
-def _children() -> set[int]:
-    """This process's child processes, zombies included."""
-    me = os.getpid()
-    return {pid for pid, _state, ppid, _group in _processes() if ppid == me}
+        supervisor.kill_group(proc.pid)
 
 
 def _group_alive(group: int) -> bool:
-    return any(g == group and state != "Z" for _pid, state, _ppid, g in _processes())
+    try:
+        os.killpg(group, 0)
+    except OSError:
+        return False  # not a process left in it, not even a zombie
+    processes = supervisor.processes()
+    return any(g == group and state != "Z" for _pid, state, _ppid, g in processes)
 
 
 def _kill_orphans(before: set[int], group: int) -> None:
@@ -507,12 +269,13 @@ def _kill_orphans(before: set[int], group: int) -> None:
     program, adopted because the learner killed its supervisor."""
     # A dying process hands its children on only at the very end of its exit, after its
     # pipes are closed: wait until the run's process group has finished dying.
-    deadline = time.monotonic() + STOP_GRACE_S
+    deadline = time.monotonic() + supervisor.STOP_GRACE_S
     while _group_alive(group) and time.monotonic() < deadline:
         time.sleep(0.01)
+    me = os.getpid()
     for _ in range(50):
         live = {proc.pid for proc in _live}
-        adopted = _children() - before - live
+        adopted = supervisor.children(me) - before - live
         if not adopted:
             return
         for pid in adopted:
@@ -610,32 +373,30 @@ def run(
 
 
 def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunResult:
-    argv = child_command(python, program, limits, root)
-    _become_subreaper()
+    env = _child_env(root, limits)
+    env.update(program.env or {})
+    launch = supervisor.Launch(
+        argv=program_command(python, program, root),
+        cwd=str(workdir(root, program)),
+        env=env,
+        memory_bytes=max(limits.memory_bytes, 0),
+        file_bytes=limits.file_bytes,
+        cpu_s=math.ceil(limits.timeout_s) + 2,  # CPU seconds: a backstop past the deadline
+        timeout_s=limits.timeout_s,
+        run_dir=str(root),
+        stdin=program.stdin is not None,
+    )
+    supervisor.become_subreaper()
     start = time.monotonic()
     with _live_lock:
-        before = _children()
+        before = supervisor.children(os.getpid())
         try:
-            env = _child_env(root, limits)
-            env.update(program.env or {})
-            proc = subprocess.Popen(
-                argv,
-                cwd=workdir(root, program),
-                env=env,
-                stdin=subprocess.DEVNULL if program.stdin is None else subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,  # its own process group, so we can kill all it spawns
-            )
-        except OSError as exc:
-            return RunResult(
-                stdout="",
-                stderr=f"could not start {python}: {exc.strerror or exc}",
-                returncode=None,
-                duration_s=0.0,
-            )
+            proc = supervisor.start(launch)
+        except supervisor.StartError as exc:
+            reason = f"could not start {python}: {exc}"
+            return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
         _live.add(proc)
-    if program.stdin is not None:
+    if proc.stdin is not None:
         # A thread, so that a program that prints before it reads cannot block the writer.
         threading.Thread(target=_feed, args=(proc.stdin, program.stdin), daemon=True).start()
     try:
@@ -653,31 +414,24 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
             _live.discard(proc)
             # Whatever happened (a pass, a timeout, Ctrl-C in the parent), nothing it started
             # lives on: the supervisor kills its descendants; the rest is a backstop.
-            _stop(proc)
+            supervisor.stop(proc)
             _kill_orphans(before, proc.pid)
-        with contextlib.suppress(OSError):
-            if proc.stdout:
-                proc.stdout.close()
-            if proc.stderr:
-                proc.stderr.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=1)
+        proc.close()
+        proc.wait(timeout=1)
 
 
 def _collect(
-    proc: subprocess.Popen[bytes], root: Path, limits: Limits, start: float, pauses: list[float]
+    proc: supervisor.Supervisor, root: Path, limits: Limits, start: float, pauses: list[float]
 ) -> RunResult:
-    assert proc.stdout is not None
-    assert proc.stderr is not None
     caps = {"stdout": limits.stdout_bytes, "stderr": limits.stderr_bytes}
     buffers = {"stdout": bytearray(), "stderr": bytearray()}
     deadline = start + limits.timeout_s
     timed_out = False
     over: str | None = None
     selector = selectors.DefaultSelector()
-    for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr)):
-        os.set_blocking(stream.fileno(), False)
-        selector.register(stream.fileno(), selectors.EVENT_READ, name)
+    for name, fd in (("stdout", proc.stdout), ("stderr", proc.stderr)):
+        os.set_blocking(fd, False)
+        selector.register(fd, selectors.EVENT_READ, name)
     open_streams = 2
     exited_at: float | None = None
     with selector:
@@ -686,7 +440,7 @@ def _collect(
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
                 # Grandchildren that still hold the pipes must not keep the run alive.
-                _kill_group(proc)
+                supervisor.kill_group(proc.pid)
             limit_at = deadline if exited_at is None else min(deadline, exited_at + DRAIN_GRACE_S)
             if now >= limit_at:
                 if exited_at is None:
@@ -716,14 +470,10 @@ def _collect(
             if now >= deadline:
                 timed_out = True
                 break
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=min(deadline - now, 0.05))
+            proc.wait(timeout=min(deadline - now, 0.05))
     if timed_out or over:
-        _stop(proc)
-    try:
-        returncode: int | None = proc.wait(timeout=1)
-    except subprocess.TimeoutExpired:
-        returncode = None
+        supervisor.stop(proc)
+    returncode = proc.wait(timeout=1)
     duration = time.monotonic() - sum(pauses) - start
     stdout = buffers["stdout"].decode("utf-8", errors="replace")
     stderr = buffers["stderr"].decode("utf-8", errors="replace")

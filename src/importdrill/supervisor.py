@@ -1,0 +1,459 @@
+"""The supervisor of one run: a fork of importdrill that starts the learner's program under
+limits and sees to it that nothing the program starts outlives the run.
+
+Why a fork and not a second interpreter: a check used to start `python -I -S -c SUPERVISOR`,
+which then started the learner's interpreter, so every check paid for two interpreter starts.
+A fork of importdrill is already running Python, and costs about a millisecond. What it does
+is what that interpreter did, and it holds the same promises:
+- it forks again, and that child sets the limits on itself and exec()s the learner's command,
+  so the limits are inherited while neither this code nor its arguments appear in the
+  learner's traceback or sys.argv;
+- it is a child subreaper: a process of the learner's that leaves with setsid and an empty
+  environment is still its descendant, found through /proc and killed;
+- it enforces the deadline itself (timeout + 1 s), so a stopped or killed importdrill cannot
+  leave a program running unbounded; time it spends stopped (Ctrl-Z) is not counted;
+- importdrill's death reaches it as SIGTERM (a parent-death signal), and the learner's
+  program gets SIGKILL if the supervisor itself dies (the program can kill its parent);
+- on SIGTERM, SIGHUP or SIGINT, or once the program has exited, it kills every descendant
+  and, if importdrill is gone, removes the run folder.
+A CPU-time limit on the program is a last backstop: it is inherited by every process the
+program forks, and nothing spins past it. The prctl calls are Linux's; elsewhere only the
+limits and the deadline hold.
+
+The fork is a copy of importdrill, threads and all (verify runs programs from a pool of
+threads), so the code that runs in it takes no lock another thread could hold: it calls the
+os, signal, select and resource modules and reads /proc, and it never imports, never touches
+importdrill's objects, and never returns into importdrill's code (it leaves with os._exit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import select
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PR_SET_CHILD_SUBREAPER = 36
+# Signals that tell the supervisor to stop: kill everything and leave.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# The exit status of the program's side when exec() fails; the reason goes through a pipe.
+EXEC_FAILED = 127
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not POSIX
+    resource = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What the supervisor starts and the bounds it holds the program to."""
+
+    argv: Sequence[str]  # argv[0] is the interpreter's path
+    cwd: str
+    env: Mapping[str, str]
+    memory_bytes: int  # 0: no limit on address space
+    file_bytes: int
+    cpu_s: int
+    timeout_s: float
+    run_dir: str  # removed by the supervisor when importdrill is gone
+    stdin: bool  # a pipe for standard input, or /dev/null
+
+
+class StartError(Exception):
+    """The program's interpreter could not be started (exec() failed)."""
+
+
+class Supervisor:
+    """importdrill's handle on one supervisor: its pid (which is also its process group),
+    the ends of the program's pipes, and how it ended."""
+
+    def __init__(self, pid: int, stdin: int | None, stdout: int, stderr: int) -> None:
+        self.pid = pid
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.returncode: int | None = None
+        # A pidfd (Linux 5.3+) wakes a wait the moment the supervisor exits.
+        self._pidfd: int | None = None
+        with contextlib.suppress(AttributeError, OSError):
+            self._pidfd = os.pidfd_open(pid)
+
+    def poll(self) -> int | None:
+        """Its exit status (negative: the signal that ended it), or None while it runs."""
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # pragma: no cover - reaped elsewhere
+                self.returncode = -signal.SIGKILL
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float) -> int | None:
+        """Wait up to timeout seconds for it to exit; its status, or None if it still runs."""
+        deadline = time.monotonic() + timeout
+        while self.poll() is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if self._pidfd is not None:
+                select.select([self._pidfd], [], [], left)
+            else:  # pragma: no cover - kernels before 5.3
+                time.sleep(min(left, 0.01))
+        return self.returncode
+
+    def close(self) -> None:
+        """Close the pipes' and the pidfd's descriptors (stdin belongs to its feeder)."""
+        for fd in (self.stdout, self.stderr, self._pidfd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._pidfd = None
+
+
+def start(launch: Launch) -> Supervisor:
+    """Fork a supervisor that runs launch; return once the program's exec() has happened."""
+    _stdio_open()
+    prctl = _prctl()  # loaded here: the fork must not import
+    stdin_r, stdin_w = _pipe() if launch.stdin else (-1, -1)
+    stdout_r, stdout_w = _pipe()
+    stderr_r, stderr_w = _pipe()
+    failed_r, failed_w = _pipe()  # close-on-exec: EOF once the program's exec() succeeded
+    parent = os.getpid()
+    # Until the fork has its own handlers, a stop signal must wait rather than run
+    # importdrill's handlers in it.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the fork, which coverage does not follow
+            _supervise(launch, parent, prctl, (stdin_r, stdout_w, stderr_w, failed_w))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in (stdin_r, stdout_w, stderr_w, failed_w):
+            if fd >= 0:
+                os.close(fd)
+    supervisor = Supervisor(pid, stdin_w if launch.stdin else None, stdout_r, stderr_r)
+    try:
+        reason = _read_all(failed_r)
+    except BaseException:
+        stop(supervisor)
+        _close_start(supervisor)
+        raise
+    finally:
+        os.close(failed_r)
+    if reason:
+        stop(supervisor)
+        _close_start(supervisor)
+        raise StartError(reason.decode("utf-8", errors="replace"))
+    return supervisor
+
+
+def _close_start(supervisor: Supervisor) -> None:
+    supervisor.close()
+    if supervisor.stdin is not None:
+        with contextlib.suppress(OSError):
+            os.close(supervisor.stdin)
+
+
+# How long the supervisor gets to kill what it watches over before its group is killed.
+STOP_GRACE_S = 1.0
+
+
+def stop(supervisor: Supervisor) -> None:
+    """Ask the supervisor to kill every descendant and leave; then kill its group anyway."""
+    if supervisor.poll() is None:
+        with contextlib.suppress(OSError):
+            os.kill(supervisor.pid, signal.SIGTERM)
+        supervisor.wait(STOP_GRACE_S)
+    kill_group(supervisor.pid)
+
+
+def kill_group(group: int) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(group, signal.SIGKILL)
+
+
+_subreaper = False
+
+
+def become_subreaper() -> None:
+    """Adopt orphans: a learner process whose supervisor was killed comes to us, not init."""
+    global _subreaper  # noqa: PLW0603 - once per process
+    if not _subreaper:
+        _subreaper = True
+        _prctl()(PR_SET_CHILD_SUBREAPER, 1)
+
+
+_prctl_function: Callable[[int, int], bool] | None = None
+
+
+def _prctl() -> Callable[[int, int], bool]:
+    """prctl(2) through ctypes, or a stand-in that does nothing where there is none."""
+    global _prctl_function  # noqa: PLW0603 - loaded once
+    if _prctl_function is None:
+
+        def unavailable(option: int, value: int) -> bool:
+            return False
+
+        _prctl_function = unavailable
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(Exception):
+                import ctypes
+
+                libc_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+                def call(option: int, value: int) -> bool:
+                    return bool(libc_prctl(option, ctypes.c_ulong(value), 0, 0, 0) == 0)
+
+                _prctl_function = call
+    return _prctl_function
+
+
+def _stdio_open() -> None:
+    """Give a closed 0, 1 or 2 /dev/null, so that no pipe of a run lands on them."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+
+
+def _pipe() -> tuple[int, int]:
+    return os.pipe()  # both ends close-on-exec (PEP 446)
+
+
+def _read_all(fd: int) -> bytes:
+    data = b""
+    while chunk := os.read(fd, 4096):
+        data += chunk
+    return data
+
+
+# ---------------------------------------------------------------------------------------
+# What runs in the fork. Nothing below returns into importdrill's code.
+
+
+def _supervise(
+    launch: Launch,
+    parent: int,
+    prctl: Callable[[int, int], bool],
+    fds: tuple[int, int, int, int],
+) -> NoReturn:  # pragma: no cover - runs in the fork; tests/test_lifetime.py holds it
+    me = os.getpid()
+
+    def leave(code: int) -> NoReturn:
+        kill_descendants(me)
+        if os.getppid() != parent:
+            shutil.rmtree(os.path.dirname(launch.run_dir), ignore_errors=True)
+        os._exit(code)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        leave(128 + signum)
+
+    # Whatever goes wrong in here ends in leave(): nothing may return into importdrill's code.
+    with contextlib.suppress(BaseException):
+        gc.disable()  # no finalizer of importdrill's objects may run (and write) in this copy
+        os.setsid()  # a process group of its own, which importdrill kills as a backstop
+        _keep_only(fds)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, on_signal)
+        signal.pthread_sigmask(signal.SIG_SETMASK, ())
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
+        if resource is not None:
+            _cap(resource.RLIMIT_CORE, 0)
+        if os.getppid() != parent:  # importdrill died before the parent-death signal was set
+            leave(1)
+        child = os.fork()
+        if child == 0:
+            _exec_program(launch, prctl, fds)
+        for fd in fds:
+            if fd >= 0:
+                os.close(fd)
+        _watch(child, launch.timeout_s, parent, leave)
+    leave(1)
+
+
+def _keep_only(fds: tuple[int, ...]) -> None:  # pragma: no cover - runs in the fork
+    """Close every descriptor the fork inherited but these, and put /dev/null on 0, 1 and 2:
+    a copy of another run's pipe held here would keep that run from ever reading EOF."""
+    keep = {fd for fd in fds if fd >= 0}
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        if fd != null:
+            os.dup2(null, fd)
+    try:
+        inherited = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        inherited = list(range(3, max(keep | {null}) + 1))
+        os.closerange(max(keep | {null}) + 1, os.sysconf("SC_OPEN_MAX"))
+    for fd in inherited:
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _exec_program(
+    launch: Launch, prctl: Callable[[int, int], bool], fds: tuple[int, int, int, int]
+) -> NoReturn:  # pragma: no cover - runs in the fork's fork, until exec()
+    stdin, stdout, stderr, failed = fds
+    try:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+        if stdin >= 0:
+            os.dup2(stdin, 0)
+        os.dup2(stdout, 1)
+        os.dup2(stderr, 2)
+        if resource is not None:
+            if launch.memory_bytes > 0:
+                _cap(resource.RLIMIT_AS, launch.memory_bytes)
+            _cap(resource.RLIMIT_FSIZE, launch.file_bytes)
+            _cap(resource.RLIMIT_CORE, 0)
+            with contextlib.suppress(ValueError, OSError):
+                _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+                if hard == resource.RLIM_INFINITY or hard > launch.cpu_s:
+                    resource.setrlimit(resource.RLIMIT_CPU, (launch.cpu_s, launch.cpu_s + 1))
+        os.chdir(launch.cwd)
+        os.execve(launch.argv[0], list(launch.argv), dict(launch.env))  # noqa: S606 - no shell wanted
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.write(failed, (exc.strerror or str(exc)).encode("utf-8", errors="replace"))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.write(failed, b"the program could not be started")
+    os._exit(EXEC_FAILED)
+
+
+def _cap(which: int, value: int) -> None:  # pragma: no cover - runs in the fork
+    """Lower a resource limit to value, never above its hard limit."""
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, hard))
+
+
+def _watch(
+    child: int, timeout_s: float, parent: int, leave: Callable[[int], NoReturn]
+) -> NoReturn:  # pragma: no cover - runs in the fork
+    """Wait for the program to exit, importdrill to die, or the deadline; then leave."""
+    waiter: int | None = None
+    with contextlib.suppress(AttributeError, OSError):
+        waiter = os.pidfd_open(child)
+    deadline = time.monotonic() + timeout_s + 1.0
+    tick = time.monotonic()
+    while True:
+        now = time.monotonic()
+        if now - tick > 0.5:
+            deadline += now - tick  # we were stopped (Ctrl-Z): that time is not run time
+        tick = now
+        try:
+            pid, status = os.waitpid(child, os.WNOHANG)
+        except ChildProcessError:
+            leave(1)
+        if pid == child:
+            if os.WIFSIGNALED(status):
+                # End the way the program ended, so that importdrill sees its signal.
+                number = os.WTERMSIG(status)
+                kill_descendants(os.getpid())
+                with contextlib.suppress(OSError, ValueError):  # SIGKILL has no handler to reset
+                    signal.signal(number, signal.SIG_DFL)
+                with contextlib.suppress(OSError, ValueError):
+                    os.kill(os.getpid(), number)
+                os._exit(128 + number)
+            leave(os.WEXITSTATUS(status))
+        if now > deadline or os.getppid() != parent:
+            leave(124)
+        if waiter is not None:
+            select.select([waiter], [], [], 0.25)
+        else:
+            time.sleep(0.02)
+
+
+# ---------------------------------------------------------------------------------------
+# The process table, as /proc shows it (empty where there is no /proc).
+
+
+def stat_fields(pid: int | str) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, pgrp, ...), or None
+    when the process is gone or there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def children(pid: int) -> set[int]:
+    """The child processes of pid, zombies included, from each of its threads' list."""
+    found: set[int] = set()
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+        for thread in threads:
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as handle:
+                found.update(int(child) for child in handle.read().split())
+    except FileNotFoundError:
+        # A kernel without the children lists (CONFIG_PROC_CHILDREN): scan the whole table.
+        return {child for child, _state, ppid, _group in processes() if ppid == pid}
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below pid."""
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for parent in frontier for child in children(parent)} - found
+        found |= frontier
+    return found
+
+
+def processes() -> list[tuple[int, str, int, int]]:
+    """(pid, state, parent pid, process group) of every process in /proc."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    table = []
+    for entry in entries:
+        fields = stat_fields(entry) if entry.isdigit() else None
+        with contextlib.suppress(IndexError, ValueError):
+            if fields:
+                table.append((int(entry), fields[0].decode(), int(fields[1]), int(fields[2])))
+    return table
+
+
+def kill_descendants(pid: int) -> None:
+    """Kill every process below pid (this process's own descendants) and reap them."""
+    for _ in range(50):
+        pids = descendants(pid)
+        if not pids:
+            return
+        for found in pids:
+            with contextlib.suppress(OSError):
+                os.kill(found, signal.SIGKILL)
+        _reap()
+        time.sleep(0.01)
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
