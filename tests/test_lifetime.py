@@ -11,11 +11,14 @@ folder is left in the test's own temp folder.
 
 from __future__ import annotations
 
+import os
+import select
 import shlex
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -303,3 +306,42 @@ def _state(pid: int) -> str | None:
         return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0].decode()
     except OSError:
         return None
+
+
+def test_a_run_starts_one_interpreter(tmp_path: Path):
+    """The program's parent is a fork of importdrill, not a second interpreter started for it
+    (issue 14): its command line is this process's own."""
+    code = "import os\nprint(open(f'/proc/{os.getppid()}/cmdline', 'rb').read().hex())\n"
+    result = runner.run(runner.Program(code=code))
+    assert result.finished, result.stderr
+    assert bytes.fromhex(result.stdout.strip()) == Path("/proc/self/cmdline").read_bytes()
+
+
+def test_the_supervisor_holds_no_descriptor_of_ours(tmp_path: Path):
+    """A fork inherits every open descriptor; the supervisor closes them, or a pipe of another
+    run (verify runs them side by side) would not reach EOF until this run ended."""
+    mark = tmp_path / "started"
+    code = f"from pathlib import Path\nimport time\nPath({str(mark)!r}).touch()\ntime.sleep(30)\n"
+    read_end, write_end = os.pipe()
+    results: list[runner.RunResult] = []
+    # A timeout well before the program's sleep ends, so the run ends whatever the assertion says.
+    limits = runner.Limits(timeout_s=8)
+    thread = threading.Thread(
+        target=lambda: results.append(runner.run(runner.Program(code=code), limits=limits))
+    )
+    thread.start()
+    try:
+        assert wait_for(mark.exists, START_DEADLINE_S)
+        os.close(write_end)
+        # With no other copy of the write end, EOF comes at once; a copy held by the
+        # supervisor would hold it back until the run times out.
+        readable = wait_for(lambda: select_readable(read_end), 4)
+        assert readable and os.read(read_end, 1) == b""
+    finally:
+        thread.join(timeout=60)
+        os.close(read_end)
+    assert results and results[0].timed_out
+
+
+def select_readable(fd: int) -> bool:
+    return bool(select.select([fd], [], [], 0)[0])
