@@ -1024,8 +1024,8 @@ def show_unveiled(problem: Problem) -> None:
 def show_sure_but_wrong() -> None:
     out().print(
         Text(
-            "You were certain, and it was wrong: that is the mistake most worth fixing. It "
-            "comes back for review as soon as a forgotten one.",
+            "You were certain, and it was wrong: that is the mistake most worth fixing, so "
+            "it comes back for review as soon as a problem you had forgotten would.",
             style="yellow",
         )
     )
