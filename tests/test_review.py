@@ -226,6 +226,8 @@ def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Pa
     child.expect("How sure are you")
     child.send("\r")
     child.expect("pass")
+    # The explanation is the problem's own, and the pass says so.
+    child.expect(r"You solved a variant \(second-first\)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

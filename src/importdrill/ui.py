@@ -589,6 +589,15 @@ def show_explanation(problem: Problem) -> None:
 
 def _show_pass(problem: Problem, next_slug: str | None, *, watching: bool) -> None:
     console = out()
+    if problem.variant is not None:
+        # The explanation is written once, for the program as first set; this one differs.
+        console.print(
+            Text(
+                f"You solved a variant ({problem.variant}) of this problem. The explanation "
+                "below is written for the program as first set; apply it to the change.",
+                style="dim",
+            )
+        )
     show_explanation(problem)
     if problem.kind is Kind.IMPLEMENT:
         console.print(
