@@ -78,14 +78,21 @@ PREDICT = _predict_problems()
 OWN_PREFIX = "drill_"
 
 
-def _top_level_names(program: runner.Program) -> set[str]:
-    """Every top-level module name a program's files define or its code imports by name."""
-    names: set[str] = set()
+def _top_level_names(problem: Problem) -> set[str]:
+    """Every top-level module name a problem's files define, its code imports by name (in a
+    `.py` file, or on an `import` line of a `.pth` file, which `site` runs), or its
+    which-file question asks about."""
+    program = _program(problem)
+    names = {name.split(".")[0] for name in problem.names}
     sources = {program.main: program.code, **(program.files or {})}
     for rel, text in sources.items():
         first = PurePosixPath(rel).parts[0]
         names.add(first.removesuffix(".py"))
-        if not rel.endswith(".py"):
+        if rel.endswith(".pth"):
+            text = "\n".join(
+                line for line in text.splitlines() if line.startswith(("import ", "import\t"))
+            )
+        elif not rel.endswith(".py"):
             continue
         try:
             tree = ast.parse(text)
@@ -178,7 +185,7 @@ def _expected(problem: Problem) -> str:
 # Installed packages named like every module the problems define or import (the standard
 # library's aside). Each announces itself when imported, so any import that reaches one instead
 # of the problem's own module changes the output.
-SAME_NAMES = sorted(set().union(*(_top_level_names(_program(p)) for p in PREDICT)))
+SAME_NAMES = sorted(set().union(*(_top_level_names(p) for p in PREDICT)))
 INSTALLED_COPY = 'print("an installed package named", __name__)\n'
 
 
