@@ -7,8 +7,9 @@ or `python -m name`. The answer must not depend on:
 - the working folder (paths are printed relative to the script's folder, as POSIX);
 - bytecode writing being off (`PYTHONDONTWRITEBYTECODE`, `-B`);
 - what site-packages holds: a `.pth` file that imports common standard-library modules at
-  start-up, or a finder installed at `sys.meta_path[0]` (coverage tools and editable installs
-  do both).
+  start-up, a finder installed at `sys.meta_path[0]` (coverage tools and editable installs
+  do both), or installed packages named like the problems' own modules (a learner may well
+  have a `utils`, `plugins` or `config` installed).
 
 Each case lays the problem's files into a temporary folder and runs this interpreter by hand,
 the way a learner would, outside importdrill's runner. What cannot hold (`-P`/`PYTHONSAFEPATH`
@@ -17,6 +18,7 @@ takes the script's folder off `sys.path`) is said in the README.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 import subprocess
@@ -68,6 +70,47 @@ def _predict_problems() -> list[Problem]:
 
 
 PREDICT = _predict_problems()
+
+
+# Names that begin so are this project's own: no installed package is assumed to have one. A
+# problem whose answer depends on a module being missing, or on an installed package not
+# beating its own (a namespace portion, a folder appended to sys.path), names it so.
+OWN_PREFIX = "drill_"
+
+
+def _top_level_names(problem: Problem) -> set[str]:
+    """Every top-level module name a problem's files define, its code imports by name (in a
+    `.py` file, or on an `import` line of a `.pth` file, which `site` runs), or its
+    which-file question asks about."""
+    program = _program(problem)
+    names = {name.split(".")[0] for name in problem.names}
+    sources = {program.main: program.code, **(program.files or {})}
+    for rel, text in sources.items():
+        first = PurePosixPath(rel).parts[0]
+        names.add(first.removesuffix(".py"))
+        if rel.endswith(".pth"):
+            text = "\n".join(
+                line for line in text.splitlines() if line.startswith(("import ", "import\t"))
+            )
+        elif not rel.endswith(".py"):
+            continue
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:  # a problem's deliberately broken module
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {
+        name
+        for name in names
+        if name.isidentifier()
+        and name not in sys.stdlib_module_names
+        and name != "__future__"
+        and not name.startswith(OWN_PREFIX)
+    }
 
 
 # The which-file probe's marker in these runs by hand (a check makes a fresh one each run).
@@ -139,6 +182,13 @@ def _expected(problem: Problem) -> str:
     return judge.normalise(problem.expected_for(HERE))
 
 
+# Installed packages named like every module the problems define or import (the standard
+# library's aside). Each announces itself when imported, so any import that reaches one instead
+# of the problem's own module changes the output.
+SAME_NAMES = sorted(set().union(*(_top_level_names(p) for p in PREDICT)))
+INSTALLED_COPY = 'print("an installed package named", __name__)\n'
+
+
 @pytest.fixture(scope="session")
 def site_pythons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Two throwaway venvs of this interpreter: one whose site-packages holds a `.pth` that
@@ -146,7 +196,7 @@ def site_pythons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     sys.meta_path[0]."""
     base = tmp_path_factory.mktemp("site-venvs")
     made = {}
-    for name in ("pth-imports", "meta-path-finder"):
+    for name in ("pth-imports", "meta-path-finder", "same-names"):
         venv = base / name
         subprocess.run(
             [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
@@ -164,11 +214,16 @@ def site_pythons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         site_packages = Path(purelib)
         if name == "pth-imports":
             (site_packages / "zz_startup_imports.pth").write_text(PTH_LINE, encoding="utf-8")
-        else:
+        elif name == "meta-path-finder":
             (site_packages / "importdrill_null_finder.py").write_text(NULL_FINDER, encoding="utf-8")
             (site_packages / "aa_null_finder.pth").write_text(
                 "import importdrill_null_finder\n", encoding="utf-8"
             )
+        else:
+            for module in SAME_NAMES:
+                package = site_packages / module
+                package.mkdir()
+                (package / "__init__.py").write_text(INSTALLED_COPY, encoding="utf-8")
         made[name] = str(python)
     return made
 
@@ -196,6 +251,17 @@ def test_the_site_setups_are_real(site_pythons: dict[str, str]):
         timeout=60,
     ).stdout
     assert out.strip() == "NullFinder"
+    assert len(SAME_NAMES) >= 20, SAME_NAMES
+    probe = f"import {SAME_NAMES[0]}"
+    out = subprocess.run(
+        [site_pythons["same-names"], "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_clean_env(),
+        timeout=60,
+    ).stdout
+    assert out.strip() == f"an installed package named {SAME_NAMES[0]}"
 
 
 def test_there_are_predict_problems_to_check():
@@ -232,6 +298,15 @@ def test_with_a_finder_first_on_meta_path(
     problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
 ):
     python = site_pythons["meta-path-finder"]
+    assert _run(problem, tmp_path, python=python) == _expected(problem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+def test_with_same_named_packages_installed(
+    problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
+):
+    python = site_pythons["same-names"]
     assert _run(problem, tmp_path, python=python) == _expected(problem)
 
 
