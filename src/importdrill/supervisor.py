@@ -130,20 +130,26 @@ def start(launch: Launch) -> Supervisor:
     stderr_r, stderr_w = _pipe()
     failed_r, failed_w = _pipe()  # close-on-exec: EOF once the program's exec() succeeded
     parent = os.getpid()
-    # Until the fork has its own handlers, a stop signal must wait rather than run
-    # importdrill's handlers in it.
+    ours = [fd for fd in (stdin_w, stdout_r, stderr_r, failed_r) if fd >= 0]
+    theirs = [fd for fd in (stdin_r, stdout_w, stderr_w, failed_w) if fd >= 0]
+    # Blocked until the fork has its own handlers, so that a stop signal cannot run
+    # importdrill's handlers in it; and until the handle below exists, so that an interrupt
+    # here (a KeyboardInterrupt is raised wherever Python next checks) cannot lose the fork.
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the fork, which coverage does not follow
-            _supervise(launch, parent, prctl, (stdin_r, stdout_w, stderr_w, failed_w))
-    finally:
+    except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        for fd in (stdin_r, stdout_w, stderr_w, failed_w):
-            if fd >= 0:
-                os.close(fd)
+        for fd in ours + theirs:
+            os.close(fd)
+        raise
+    if pid == 0:  # pragma: no cover - runs in the fork, which coverage does not follow
+        _supervise(launch, parent, prctl, (stdin_r, stdout_w, stderr_w, failed_w))
     supervisor = Supervisor(pid, stdin_w if launch.stdin else None, stdout_r, stderr_r)
     try:
+        for fd in theirs:
+            os.close(fd)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         reason = _read_all(failed_r)
     except BaseException:
         stop(supervisor)
@@ -274,7 +280,11 @@ def _supervise(
             _cap(resource.RLIMIT_CORE, 0)
         if os.getppid() != parent:  # importdrill died before the parent-death signal was set
             leave(1)
-        child = os.fork()
+        try:
+            child = os.fork()
+        except OSError as exc:  # too many processes, say: importdrill reports why
+            os.write(fds[3], f"could not fork: {exc.strerror or exc}".encode())
+            leave(1)
         if child == 0:
             _exec_program(launch, prctl, fds)
         for fd in fds:
