@@ -29,10 +29,9 @@ main()
 """
 FLOOR = "import json, sys; import typer, rich.console, rich.table; print(json.dumps(sorted(sys.modules)))"
 
-BASE = {
-    "importdrill",
-    "importdrill.cli",
-    "importdrill.errors",
+# --help needs no more than the command line itself: no core module, no Rich view.
+HELP = {"importdrill", "importdrill.cli", "importdrill.errors"}
+BASE = HELP | {
     "importdrill.paths",
     "importdrill.problems",
     "importdrill.progress",
@@ -107,7 +106,7 @@ def beyond_floor(loaded: set[str]) -> tuple[set[str], set[str]]:
     ("command", "pinned", "stdin", "history", "third"),
     [
         (["list"], BASE, None, False, set()),
-        (["--help"], BASE, None, False, set()),
+        (["--help"], HELP, None, False, set()),
         (["status"], STATUS, None, False, set()),
         # With something scheduled, status asks the FSRS scheduler when it is due.
         (["status"], STATUS, None, True, {"fsrs", "typing_extensions"}),

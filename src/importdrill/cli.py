@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from importdrill import ui
 from importdrill.errors import DrillError, Terminated, UsageError
-from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
-from importdrill.progress import Status, Store
 
+# The core and Rich views are imported by the commands that use them, not here: `--help`
+# needs none of them, and Typer builds only the command that runs (see _Group).
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from importdrill.problems import Problem
+    from importdrill.progress import Store
     from importdrill.runner import Limits
     from importdrill.usecases import Drill, Outcome
 
@@ -38,12 +39,14 @@ DEFAULT_MEMORY_MIB = 1024
 
 
 @contextlib.contextmanager
-def reporting(store: Store | None = None, *, as_json: bool = False) -> Iterator[None]:
+def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterator[None]:
     """Turn core errors into a message and exit 2, Ctrl-C into exit 130; show notices.
 
     With --json the error is a JSON document on stdout instead. Notices (a damaged progress
     file kept aside) go to stderr whatever the exit path, an early typer.Exit included.
     """
+    from importdrill import ui
+
     try:
         yield
     except DrillError as exc:
@@ -104,7 +107,8 @@ app = typer.Typer(
 )
 
 
-def _flush_notices(store: Store | None) -> None:
+def _flush_notices(store: "Store | None") -> None:
+    from importdrill import ui
     from importdrill.problems import take_notices
 
     for message in take_notices():  # installed packs that were skipped
@@ -116,6 +120,8 @@ def _flush_notices(store: Store | None) -> None:
 
 
 def _complete_slug(incomplete: str) -> list[str]:
+    from importdrill.problems import load_catalog
+
     try:
         return [p.slug for p in load_catalog() if p.slug.startswith(incomplete)]
     except DrillError:
@@ -149,7 +155,7 @@ PythonOpt = Annotated[
 ]
 
 
-def _drill(store: Store) -> "Drill":
+def _drill(store: "Store") -> "Drill":
     # Imported per command: `list`, `status` and `--help` start faster without it.
     from importdrill.usecases import Drill
 
@@ -158,7 +164,7 @@ def _drill(store: Store) -> "Drill":
 
 def _version_callback(value: bool) -> None:
     if value:
-        from importdrill import __version__
+        from importdrill import __version__, ui
 
         ui.plain(f"importdrill {__version__}")
         raise typer.Exit(EXIT_OK)
@@ -181,6 +187,8 @@ def _main(
 
 
 def _json(document: dict[str, object]) -> None:
+    from importdrill import ui
+
     ui.raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
 
 
@@ -201,6 +209,10 @@ def list_(
 
     Example: importdrill list --tag sys.modules
     """
+    from importdrill import ui
+    from importdrill.problems import Difficulty, load_catalog
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         wanted = Difficulty.parse(difficulty) if difficulty is not None else None
@@ -243,6 +255,10 @@ def status(as_json: JsonOpt = False) -> None:
 
     Example: importdrill status --json
     """
+    from importdrill import ui
+    from importdrill.problems import Difficulty, load_catalog
+    from importdrill.progress import Status, Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         catalog = load_catalog()
@@ -297,6 +313,9 @@ def path(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill path load-from-file
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -317,9 +336,9 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _begin(drill: "Drill", problem: Problem, *, edit: bool) -> int:
+def _begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
-    from importdrill import editor
+    from importdrill import editor, ui
 
     begun = drill.begin(problem)
     if begun.learner_file is None:
@@ -357,7 +376,7 @@ def _begin(drill: "Drill", problem: Problem, *, edit: bool) -> int:
     return EXIT_OK
 
 
-def workspace_folder(problem: Problem) -> str:
+def workspace_folder(problem: "Problem") -> str:
     from importdrill import workspace
 
     return str(workspace.folder(problem))
@@ -377,6 +396,8 @@ def start(
 
     Example: importdrill start sys-modules-cache
     """
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store):
@@ -393,6 +414,9 @@ def next_(
 
     Example: importdrill next
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store):
@@ -414,6 +438,9 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill hint
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -438,6 +465,9 @@ def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill solution load-from-file
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -462,6 +492,9 @@ def reveal(
 
     Example: importdrill reveal sys-modules-cache --yes
     """
+    from importdrill import ui
+    from importdrill.progress import Status, Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -500,6 +533,9 @@ def explain(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill explain sys-modules-cache
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -629,6 +665,8 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
 
 
 def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
+    from importdrill import ui
+
     if as_json:
         _json(_outcome_json(outcome))
     else:
@@ -637,11 +675,12 @@ def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
 
 
 def _predict_in_terminal(
-    drill: "Drill", problem: Problem, *, limits: "Limits", python: str | None
+    drill: "Drill", problem: "Problem", *, limits: "Limits", python: str | None
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
     (unless turned off) how sure the learner is."""
-    from importdrill import judge, prompt
+    from importdrill import judge, prompt, ui
+    from importdrill.problems import Kind
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
@@ -713,6 +752,8 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
 
     Example: importdrill check --predict-file prediction.txt
     """
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store, as_json=as_json):
@@ -761,6 +802,9 @@ def run(
 
     Example: importdrill run load-from-file
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store, as_json=as_json):
@@ -816,6 +860,9 @@ def versions(
 
     Example: importdrill versions shadowed-stdlib-hint
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
@@ -860,6 +907,9 @@ def reset(
 
     Example: importdrill reset load-from-file --yes
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -917,7 +967,8 @@ def verify_cmd(
 
     Example: importdrill verify --python python3.9 --python python3.13
     """
-    from importdrill import verify
+    from importdrill import ui, verify
+    from importdrill.problems import load_catalog
 
     with reporting(as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
@@ -967,6 +1018,7 @@ def schema() -> None:
 
     Example: importdrill schema > problem.schema.json
     """
+    from importdrill import ui
     from importdrill.problems import schema_text
 
     ui.plain(schema_text().rstrip("\n"))
@@ -989,7 +1041,8 @@ def new(
 
     Example: importdrill new my-first-problem --kind implement --dir my-pack
     """
-    from importdrill import authoring
+    from importdrill import authoring, ui
+    from importdrill.problems import KINDS
 
     with reporting():
         if kind not in KINDS:
@@ -1014,6 +1067,7 @@ def watch(
     Example: importdrill watch
     """
     import importdrill.watch
+    from importdrill.progress import Store
 
     store = Store()
     code = EXIT_OK
@@ -1046,6 +1100,9 @@ def review(
 
     Example: importdrill review --list --json
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store, as_json=as_json):
@@ -1110,6 +1167,8 @@ def mix(
 
     Example: importdrill mix --count 8
     """
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store):
@@ -1123,9 +1182,11 @@ def mix(
 
 
 def _session(
-    drill: "Drill", problems: list[Problem], *, limits: "Limits", what: str, hide: bool
+    drill: "Drill", problems: "list[Problem]", *, limits: "Limits", what: str, hide: bool
 ) -> int:
     """Problems one after another in the terminal; Ctrl-C stops, keeping what was answered."""
+    from importdrill import ui
+
     passed = 0
     for number, problem in enumerate(problems, 1):
         ui.show_session_step(what, number, len(problems))
@@ -1141,9 +1202,9 @@ def _session(
     return EXIT_OK if passed == len(problems) else EXIT_FAILED
 
 
-def _practise(drill: "Drill", problem: Problem, *, limits: "Limits", hide: bool) -> bool:
+def _practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> bool:
     """One problem of a session: a prediction asked, or a fresh starter to check."""
-    from importdrill import prompt
+    from importdrill import prompt, ui
 
     started = drill.begin_review(problem)
     if started.learner_file is None:
@@ -1181,6 +1242,9 @@ def config(
 
     Example: importdrill config confidence off
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         from importdrill.usecases import SETTINGS
