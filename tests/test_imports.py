@@ -31,15 +31,18 @@ FLOOR = "import json, sys; import typer, rich.console, rich.table; print(json.du
 
 # --help needs no more than the command line itself: no core module, no Rich view.
 HELP = {"importdrill", "importdrill.cli", "importdrill.errors"}
+# Listing works from the catalogue's summaries: the problem model (problems) is not loaded.
 BASE = HELP | {
+    "importdrill.catalog",
+    "importdrill.kinds",
     "importdrill.paths",
-    "importdrill.problems",
     "importdrill.progress",
     "importdrill.ui",
 }
 CHECK = BASE | {
     "importdrill.drill",
     "importdrill.judge",
+    "importdrill.problems",  # the one problem checked, whole
     "importdrill.prose",  # a pass shows the explanation
     "importdrill.runner",
     "importdrill.usecases",

@@ -209,7 +209,7 @@ app = typer.Typer(
 
 def _flush_notices(store: "Store | None") -> None:
     from importdrill import ui
-    from importdrill.problems import take_notices
+    from importdrill.catalog import take_notices
 
     for message in take_notices():  # installed packs that were skipped
         ui.notice(message)
@@ -220,7 +220,7 @@ def _flush_notices(store: "Store | None") -> None:
 
 
 def _complete_slug(incomplete: str) -> list[str]:
-    from importdrill.problems import load_catalog
+    from importdrill.catalog import load_catalog
 
     try:
         return [p.slug for p in load_catalog() if p.slug.startswith(incomplete)]
@@ -310,7 +310,8 @@ def list_(
     Example: importdrill list --tag sys.modules
     """
     from importdrill import ui
-    from importdrill.problems import Difficulty, load_catalog
+    from importdrill.catalog import load_catalog
+    from importdrill.kinds import Difficulty
     from importdrill.progress import Store
 
     store = Store()
@@ -356,7 +357,8 @@ def status(as_json: JsonOpt = False) -> None:
     Example: importdrill status --json
     """
     from importdrill import ui
-    from importdrill.problems import Difficulty, load_catalog
+    from importdrill.catalog import load_catalog
+    from importdrill.kinds import Difficulty
     from importdrill.progress import Status, Store
 
     store = Store()
@@ -780,7 +782,7 @@ def _predict_in_terminal(
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
     (unless turned off) how sure the learner is."""
     from importdrill import judge, prompt, ui
-    from importdrill.problems import Kind
+    from importdrill.kinds import Kind
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
@@ -1068,7 +1070,7 @@ def verify_cmd(
     Example: importdrill verify --python python3.9 --python python3.13
     """
     from importdrill import ui, verify
-    from importdrill.problems import load_catalog
+    from importdrill.catalog import load_catalog
 
     with reporting(as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
@@ -1142,7 +1144,7 @@ def new(
     Example: importdrill new my-first-problem --kind implement --dir my-pack
     """
     from importdrill import authoring, ui
-    from importdrill.problems import KINDS
+    from importdrill.kinds import KINDS
 
     with reporting():
         if kind not in KINDS:

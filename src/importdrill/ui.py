@@ -13,7 +13,7 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableT
 from rich.table import Table
 from rich.text import Text
 
-from importdrill.problems import Difficulty, Kind, Problem, RunMode, Summary
+from importdrill.kinds import Difficulty, Kind
 from importdrill.progress import State, Status
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from rich.style import Style
 
     from importdrill import judge
+    from importdrill.catalog import Summary
+    from importdrill.problems import Problem
     from importdrill.runner import RunResult
     from importdrill.schedule import Review
     from importdrill.usecases import (
@@ -250,6 +252,8 @@ def show_problem(
         )
     )
     console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
+    from importdrill.problems import RunMode
+
     if problem.is_multi_file or problem.run is RunMode.MODULE:
         console.print(tree_view(problem))
         console.print(Text.assemble(("runs as  ", "dim"), (" ".join(problem.command()), "bold")))

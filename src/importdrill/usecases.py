@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from importdrill import workspace
+from importdrill.catalog import Catalog, load_catalog
 from importdrill.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
-from importdrill.problems import Catalog, Kind, Problem, Run, load_catalog
+from importdrill.kinds import Kind
 from importdrill.progress import LogEntry, State, Status, Store
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from importdrill import judge, runner
+    from importdrill.problems import Problem, Run
     from importdrill.schedule import Review
 
 # The settings a learner may change with `importdrill config`, and their values.
@@ -223,7 +225,8 @@ class Drill:
     def next_problem(self) -> Problem | None:
         """The next unsolved problem after the current one, wrapping round; None if all are."""
         state = self.state()
-        return self.catalog.next_open(state.current, state.is_solved, wrap=True)
+        following = self.catalog.next_open(state.current, state.is_solved, wrap=True)
+        return self.catalog.get(following.slug) if following else None
 
     def status(self, problem: Problem) -> Status:
         return self.state().status(problem.slug)
