@@ -3,7 +3,6 @@
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
 import contextlib
-import json
 import signal
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -287,6 +286,8 @@ def _main(
 
 
 def _json(document: dict[str, object]) -> None:
+    import json  # only --json output needs it: 1 ms of every other command's start-up
+
     from importdrill import ui
 
     ui.raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
@@ -320,7 +321,7 @@ def list_(
         if difficulty is not None and wanted is None:
             raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
         catalog = load_catalog()
-        state = store.load()
+        state = store.load(predictions=False)
         problems = [
             p
             for p in catalog
@@ -364,7 +365,7 @@ def status(as_json: JsonOpt = False) -> None:
     store = Store()
     with reporting(store, as_json=as_json):
         catalog = load_catalog()
-        state = store.load()
+        state = store.load(predictions=False)
         from importdrill.usecases import Drill
 
         practice = Drill(store, catalog).practice()

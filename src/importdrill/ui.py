@@ -316,6 +316,11 @@ class Laid:
     def __rich_console__(self, console: Console, options: object) -> Iterator[Segment]:
         from rich.segment import Segment
 
+        if console.color_system is None:
+            # Nothing will be styled (not a terminal): Rich writes each segment's text as it
+            # is, so one segment writes the same, without a thousand rows' worth of segments.
+            yield Segment("".join(text for text, _style in self.parts))
+            return
         styles: dict[str, Style | None] = {"": None}
         for text, name in self.parts:
             style = styles.get(name)
