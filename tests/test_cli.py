@@ -52,15 +52,15 @@ def test_the_lazy_group_shows_what_typer_builds(capsys):
     and every command's, is Typer's own, and an unknown command gets the same suggestion."""
     from typer.main import get_command
 
-    from importdrill.cli import command
+    from importdrill.cli import group
 
-    eager, lazy = get_command(app), command()
+    eager, lazy = get_command(app), group()
     assert list(lazy.commands) == list(eager.commands)
     for args in [["--help"], ["lst"], *([name, "--help"] for name in eager.commands)]:
         shown = []
-        for group in (eager, lazy):
+        for made in (eager, lazy):
             with pytest.raises(SystemExit) as exit_:
-                group.main(args, prog_name="importdrill")
+                made.main(args, prog_name="importdrill")
             out, err = capsys.readouterr()
             shown.append((exit_.value.code, out, err))
         assert shown[0] == shown[1], args

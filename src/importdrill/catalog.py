@@ -217,12 +217,8 @@ def all_packs() -> list[Pack]:
     return packs
 
 
-def problem_files(folder: Path) -> list[Path]:
-    """The problem files in a pack folder, in a stable order."""
-    return [folder / name for name in _problem_names(folder)]
-
-
 def _problem_names(folder: Path) -> list[str]:
+    """The names of the problem files in a pack folder, in a stable order."""
     # scandir rather than glob: its entries know whether they are files without a stat each,
     # and names sort faster than paths (a pack of a thousand problems notices both).
     try:
@@ -233,10 +229,6 @@ def _problem_names(folder: Path) -> list[str]:
 
 
 # --- the catalogue --------------------------------------------------------------------------
-
-
-def order_key(problem: Problem | Summary) -> tuple[int, int, str]:
-    return (problem.difficulty.rank, problem.order, problem.slug)
 
 
 class Catalog:

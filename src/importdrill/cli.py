@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from importdrill.errors import DrillError, Terminated, UsageError
 
 # The core and Rich views are imported by the commands that use them, not here: `--help`
-# needs none of them, and Typer builds only the command that runs (see _Group).
+# needs none of them, and Typer builds only the command that runs (see group()).
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -177,7 +177,7 @@ class _Commands(MutableMapping[str, Any]):
         return len(self._infos)
 
 
-def command() -> TyperGroup:
+def group() -> TyperGroup:
     """The app as the command group main() runs: Typer's own, with commands built lazily."""
     import copy
 
@@ -1378,7 +1378,7 @@ def main() -> None:
         if signum is not None:
             signal.signal(signum, _terminate)
     try:
-        command()()
+        group()()
     except Terminated as exc:  # pragma: no cover - between commands, e.g. while Typer parses
         sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - between commands, e.g. while Typer parses
