@@ -56,8 +56,15 @@ class Summary(NamedTuple):
     order: int
     hint_count: int
     requires_python: tuple[int, int] | None
-    source: Path
+    # The problem file, as text: a Path for each of a thousand summaries would cost `list`
+    # more than a millisecond, and only reading the problem needs one (`source`).
+    path: str
     pack: str
+
+    @property
+    def source(self) -> Path:
+        """The problem file."""
+        return Path(self.path)
 
     def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
         return unavailable_reason(self.requires_python, version)
@@ -319,12 +326,13 @@ def _load_full(summary: Summary, stamp: tuple[int, int]) -> Problem:
     from importdrill.problems import build, parse_yaml, validate
 
     target = _data_path(summary.slug)
+    source = summary.source
     cached = read_cache(target)
-    if isinstance(cached, tuple) and cached[:2] == (str(summary.source), stamp):
-        return build(cached[2], summary.source, summary.pack)
-    data = parse_yaml(summary.source)
-    problem = validate(data, summary.source, summary.pack)
-    write_cache(target, (str(summary.source), stamp, data))
+    if isinstance(cached, tuple) and cached[:2] == (summary.path, stamp):
+        return build(cached[2], source, summary.pack)
+    data = parse_yaml(source)
+    problem = validate(data, source, summary.pack)
+    write_cache(target, (summary.path, stamp, data))
     return problem
 
 
@@ -332,7 +340,7 @@ _DIFFICULTIES = {d.value: d for d in Difficulty}
 _KINDS = {k.value: k for k in Kind}
 
 
-def _from_index(entry: object, stamp: tuple[int, int], path: Path, pack: str) -> Summary | None:
+def _from_index(entry: object, stamp: tuple[int, int], path: str, pack: str) -> Summary | None:
     """The summary an index entry holds, if it is one for this very file as it is now."""
     if type(entry) is not tuple or entry[:2] != stamp:
         return None
@@ -363,18 +371,21 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
     items: list[Problem | Summary] = []
     stamps: dict[str, tuple[int, int]] = {}
     for pack in packs if packs is not None else all_packs():
+        # Paths as text, joined by hand: a Path per file costs a catalogue of a thousand more
+        # than the rest of its loading. (A Path is made only for a file to parse.)
+        prefix = os.path.join(pack.folder, "")
         for name in _problem_names(pack.folder):
-            path = pack.folder / name
-            key = str(path)
+            key = prefix + name
             stat = os.stat(key)
             stamp = (stat.st_size, stat.st_mtime_ns)
             entry = cached.get(key)
-            summary = _from_index(entry, stamp, path, pack.name)
+            summary = _from_index(entry, stamp, key, pack.name)
             if summary is not None:
                 items.append(summary)
             else:
                 from importdrill.problems import parse_yaml, validate
 
+                path = Path(key)
                 data = parse_yaml(path)
                 problem = validate(data, path, pack.name)
                 summary = problem.summary

@@ -294,7 +294,7 @@ class Problem:
             order=self.order,
             hint_count=len(self.hints),
             requires_python=self.requires_python,
-            source=self.source,
+            path=str(self.source),
             pack=self.pack,
         )
 

@@ -362,6 +362,10 @@ def show_list(problems: Sequence[Summary], state: State, unavailable: dict[str, 
         header += [_cell("kind", kind_w)] if wide else []
         header += [_cell("title", title_w), "hints".rjust(hints_w)]
         lines.append("  ".join(header).rstrip() + "\n", style="dim")
+        # The parts are appended straight to the list: a method call per part is a third of
+        # the time of a list of a thousand problems.
+        add = lines.parts.append
+        current = state.current
         for problem in group:
             entry = state.of(problem.slug)
             reason = unavailable.get(problem.slug)
@@ -371,23 +375,21 @@ def show_list(problems: Sequence[Summary], state: State, unavailable: dict[str, 
                 label, style = STATUS_MARK[entry.status]
             else:
                 label, style = "○ unsolved", "dim"
-            lines.append(_cell(label if wide else label[:1], status_w), style=style)
-            lines.append("  ")
-            lines.append(_cell(problem.slug, slug_w), style="bold")
+            add((_cell(label if wide else label[:1], status_w), style))
+            add(("  ", ""))
+            add((_cell(problem.slug, slug_w), "bold"))
             if wide:
-                lines.append("  ")
-                lines.append(_cell(problem.kind, kind_w), style="dim")
-            lines.append("  ")
+                add(("  ", ""))
+                add((_cell(problem.kind, kind_w), "dim"))
+            add(("  ", ""))
             title = visible(problem.title)
             if reason:
                 title += f" (unavailable: {reason})"
-            if state.current == problem.slug:
+            if current == problem.slug:
                 title = _cell(title, title_w - 11) + " ← current"
-            lines.append(
-                _cell(title, title_w), style="cyan" if state.current == problem.slug else ""
-            )
+            add((_cell(title, title_w), "cyan" if current == problem.slug else ""))
             hints = f"{entry.hints_revealed if entry else 0}/{problem.hint_count}"
-            lines.append("  " + hints.rjust(hints_w) + "\n", style="dim")
+            add(("  " + hints.rjust(hints_w) + "\n", "dim"))
         lines.append("\n")
     console.print(lines, end="", soft_wrap=True, overflow="ignore", crop=False)
 
