@@ -57,10 +57,11 @@ def main() -> None:
     env.pop("IMPORTDRILL_PATH", None)
     cli = importdrill()
     # The right prediction, from the program's real output (a wrong check never shows it).
-    from importdrill import problems, runner
+    from importdrill import runner
+    from importdrill.catalog import Pack, load_catalog
     from importdrill.drill import program_for
 
-    problem = problems.load_catalog().get("sys-modules-cache")
+    problem = load_catalog().get("sys-modules-cache")
     truth = runner.run(program_for(problem, problem.code)).stdout
     subprocess.run([*cli, "list"], env=env, stdout=subprocess.DEVNULL, check=True)  # warm the cache
 
@@ -127,11 +128,9 @@ def main() -> None:
     )
 
     # verify: wall time of the whole set against the sum of its children's run times / cores.
-    from importdrill import paths, problems, runner, verify
+    from importdrill import paths, runner, verify
 
-    catalog = problems.load_catalog(
-        [problems.Pack("built-in", paths.builtin_problems())], use_cache=False
-    )
+    catalog = load_catalog([Pack("built-in", paths.builtin_problems())], use_cache=False)
     here = verify.Interpreter(PY, sys.version_info[:2])
     durations: list[float] = []
     original = runner.run

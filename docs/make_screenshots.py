@@ -33,10 +33,10 @@ def shoot(out: Path, name: str, title: str, *args: str, stdin: str | None = None
 
 def truth(slug: str) -> str:
     """What the problem's program really prints, so the screenshots never go stale."""
-    from importdrill import problems, runner
+    from importdrill import catalog, runner
     from importdrill.drill import program_for
 
-    problem = problems.load_catalog().get(slug)
+    problem = catalog.load_catalog().get(slug)
     return runner.run(program_for(problem, problem.code)).stdout
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import paths, problems, verify
+from importdrill import paths, verify
+from importdrill.catalog import BUILTIN_PACK, Catalog, Pack, load_catalog
+from importdrill.kinds import DIFFICULTIES
 
 TOPICS = (
     "sys.modules sys.path packages relative-imports namespace-packages __main__ -m "
@@ -35,35 +37,33 @@ SEED = {
 
 
 @pytest.fixture(scope="module")
-def catalog() -> problems.Catalog:
-    return problems.load_catalog(
-        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
-    )
+def catalog() -> Catalog:
+    return load_catalog([Pack(BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
 
 
-def test_seed_problems_are_there(catalog: problems.Catalog):
+def test_seed_problems_are_there(catalog: Catalog):
     for slug, (difficulty, kind) in SEED.items():
         problem = catalog.get(slug)
         assert (problem.difficulty, problem.kind) == (difficulty, kind)
 
 
-def test_balance_and_topics(catalog: problems.Catalog):
+def test_balance_and_topics(catalog: Catalog):
     assert len(catalog) >= 51
     by_difficulty = Counter(p.difficulty for p in catalog)
-    assert min(by_difficulty[d] for d in problems.DIFFICULTIES) >= 10
+    assert min(by_difficulty[d] for d in DIFFICULTIES) >= 10
     assert sum(p.kind == "implement" for p in catalog) >= 12
     assert sum(p.is_multi_file for p in catalog.problems) >= 15
     tags = Counter(t for p in catalog for t in p.tags)
     assert {t: tags[t] for t in TOPICS if tags[t] < 2} == {}
 
 
-def test_hints_and_explanations_are_substantial(catalog: problems.Catalog):
+def test_hints_and_explanations_are_substantial(catalog: Catalog):
     for problem in catalog.problems:
         assert len(problem.hints) >= 2, problem.slug
         assert len(problem.explanation.split()) >= 60, problem.slug
 
 
-def test_seed_starters_keep_the_public_names(catalog: problems.Catalog):
+def test_seed_starters_keep_the_public_names(catalog: Catalog):
     assert "def load_module_from_file(filepath, module_name)" in catalog.get("load-from-file").code
     assert "def load_from_custom_path(directory, module_name)" in catalog.get("temp-sys-path").code
     finder = catalog.get("in-memory-finder").code
@@ -80,7 +80,7 @@ def test_seed_starters_keep_the_public_names(catalog: problems.Catalog):
     )
 
 
-def test_every_problem_is_true_here(catalog: problems.Catalog):
+def test_every_problem_is_true_here(catalog: Catalog):
     """Every solution and predict program prints expected_output; no starter passes."""
     here = verify.Interpreter(sys.executable, sys.version_info[:2])
     report = verify.verify(catalog.problems, [here])

@@ -47,6 +47,26 @@ def test_every_command_has_help_with_an_example(cli):
         assert "Example: importdrill" in result.stdout, name
 
 
+def test_the_lazy_group_shows_what_typer_builds(capsys):
+    """main() runs a group whose commands are built when asked for; its help, the group's
+    and every command's, is Typer's own, and an unknown command gets the same suggestion."""
+    from typer.main import get_command
+
+    from importdrill.cli import group
+
+    eager, lazy = get_command(app), group()
+    assert list(lazy.commands) == list(eager.commands)
+    for args in [["--help"], ["lst"], *([name, "--help"] for name in eager.commands)]:
+        shown = []
+        for made in (eager, lazy):
+            with pytest.raises(SystemExit) as exit_:
+                made.main(args, prog_name="importdrill")
+            out, err = capsys.readouterr()
+            shown.append((exit_.value.code, out, err))
+        assert shown[0] == shown[1], args
+        assert "Usage: importdrill" in shown[1][1] + shown[1][2]
+
+
 def test_list_groups_by_difficulty(cli):
     result = cli("list")
     assert result.exit_code == 0

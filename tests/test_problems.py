@@ -1,23 +1,37 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 from pathlib import Path
 
 import pytest
 
-from importdrill import problems
+from importdrill import paths, problems
+from importdrill.catalog import (
+    BUILTIN_PACK,
+    CACHE_TAG,
+    CACHE_VERSION,
+    Pack,
+    all_packs,
+    load_catalog,
+)
 from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
+from importdrill.kinds import DIFFICULTIES, KINDS
 
 from .conftest import BROKEN, PACK
 
+# The cache's index and folder of problem data, this interpreter's own.
+INDEX = f"problems.{CACHE_TAG}.marshal"
+DATA = f"problems.{CACHE_TAG}"
 
-def pack(folder: Path) -> list[problems.Pack]:
-    return [problems.Pack(folder.name, folder)]
+
+def pack(folder: Path) -> list[Pack]:
+    return [Pack(folder.name, folder)]
 
 
 def test_mini_pack_loads_in_order():
-    catalog = problems.load_catalog(pack(PACK), use_cache=False)
+    catalog = load_catalog(pack(PACK), use_cache=False)
     assert [p.slug for p in catalog] == [
         "mini-predict",
         "mini-implement",
@@ -33,14 +47,14 @@ def test_mini_pack_loads_in_order():
 
 
 def test_module_name_drops_dunder_main():
-    p = problems.load_catalog(pack(PACK), use_cache=False).get("mini-module")
+    p = load_catalog(pack(PACK), use_cache=False).get("mini-module")
     from dataclasses import replace
 
     assert replace(p, main="todo/__main__.py").module_name == "todo"
 
 
 def test_unknown_slug_suggests_close_ones():
-    catalog = problems.load_catalog(pack(PACK), use_cache=False)
+    catalog = load_catalog(pack(PACK), use_cache=False)
     with pytest.raises(UsageError, match="Did you mean: mini-predict"):
         catalog.get("mini-predikt")
 
@@ -71,14 +85,14 @@ def test_broken_files_are_named(
 ):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ProblemFileError, match=pattern):
-        problems.load_catalog(pack(BROKEN / case), use_cache=False)
+        load_catalog(pack(BROKEN / case), use_cache=False)
     # A !!python tag must never run anything.
     assert not (tmp_path / "importdrill-pwned").exists()
 
 
 def test_duplicate_slug_names_both_files():
     with pytest.raises(DuplicateSlugError) as info:
-        problems.load_catalog(pack(BROKEN / "dup-a") + pack(BROKEN / "dup-b"), use_cache=False)
+        load_catalog(pack(BROKEN / "dup-a") + pack(BROKEN / "dup-b"), use_cache=False)
     message = str(info.value)
     assert "dup-a/twin.yaml" in message and "dup-b/twin.yaml" in message
 
@@ -158,7 +172,7 @@ IMPL = (PACK / "mini-implement.yaml").read_text(encoding="utf-8")
 def test_schema_errors_name_the_field(text: str, field: str, message: str, tmp_path: Path):
     write(tmp_path, "mini-predict", text)
     with pytest.raises(ProblemFileError) as info:
-        problems.load_catalog(pack(tmp_path), use_cache=False)
+        load_catalog(pack(tmp_path), use_cache=False)
     text_ = str(info.value)
     assert "mini-predict.yaml" in text_
     assert f"'{field}'" in text_
@@ -168,19 +182,19 @@ def test_schema_errors_name_the_field(text: str, field: str, message: str, tmp_p
 def test_slug_must_match_file_name(tmp_path: Path):
     write(tmp_path, "other-name", BASE)
     with pytest.raises(ProblemFileError, match="must equal the file name 'other-name'"):
-        problems.load_catalog(pack(tmp_path), use_cache=False)
+        load_catalog(pack(tmp_path), use_cache=False)
 
 
 def test_not_a_mapping(tmp_path: Path):
     write(tmp_path, "x", "- just\n- a list\n")
     with pytest.raises(ProblemFileError, match="must be a YAML mapping"):
-        problems.load_catalog(pack(tmp_path), use_cache=False)
+        load_catalog(pack(tmp_path), use_cache=False)
 
 
 def test_not_utf8(tmp_path: Path):
     (tmp_path / "x.yaml").write_bytes(b"slug: \xff\xfe\n")
     with pytest.raises(ProblemFileError, match="not UTF-8"):
-        problems.load_catalog(pack(tmp_path), use_cache=False)
+        load_catalog(pack(tmp_path), use_cache=False)
 
 
 def test_cache_serves_unchanged_files_without_parsing(
@@ -188,14 +202,14 @@ def test_cache_serves_unchanged_files_without_parsing(
 ):
     folder = tmp_path / "p"
     path = write(folder, "mini-predict", BASE)
-    first = problems.load_catalog(pack(folder))
-    assert (Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / "problems.json").is_file()
+    first = load_catalog(pack(folder))
+    assert (Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / INDEX).is_file()
 
     def boom(_path: Path) -> None:
         raise AssertionError("parsed although the cache was fresh")
 
     monkeypatch.setattr(problems, "parse_yaml", boom)
-    second = problems.load_catalog(pack(folder))
+    second = load_catalog(pack(folder))
     assert second.get("mini-predict") == first.get("mini-predict")
 
     # A changed file is parsed again, whatever the cache says.
@@ -203,33 +217,44 @@ def test_cache_serves_unchanged_files_without_parsing(
     path.write_text(BASE.replace("A tiny predict problem", "Changed title!"), encoding="utf-8")
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
-    assert problems.load_catalog(pack(folder)).get("mini-predict").title == "Changed title!"
+    assert load_catalog(pack(folder)).get("mini-predict").title == "Changed title!"
 
 
-def test_corrupt_cache_is_ignored(tmp_path: Path):
-    cache = Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / "problems.json"
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"{not marshal",  # damaged
+        b"",  # empty
+        marshal.dumps(("2/0.0.9", {})),  # written by another version
+        marshal.dumps([1, 2, 3]),  # not a cache document at all
+        marshal.dumps((CACHE_VERSION, {"x.yaml": (1, 2, "x")})),  # entries of another shape
+        marshal.dumps((CACHE_VERSION, [])),
+    ],
+)
+def test_corrupt_cache_is_ignored(damage: bytes):
+    cache = Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / INDEX
     cache.parent.mkdir(parents=True)
-    cache.write_text("{not json", encoding="utf-8")
-    assert len(problems.load_catalog(pack(PACK))) == 4
-    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == problems.CACHE_VERSION
+    cache.write_bytes(damage)
+    assert len(load_catalog(pack(PACK))) == 4
+    assert marshal.loads(cache.read_bytes())[0] == CACHE_VERSION
 
 
 def test_schema_json_matches_the_validator():
     schema = json.loads(problems.schema_text())
     assert set(schema["properties"]) == set(problems.FIELDS)
     assert set(schema["required"]) == {k for k, (req, _) in problems.FIELDS.items() if req}
-    assert schema["properties"]["difficulty"]["enum"] == list(problems.DIFFICULTIES)
-    assert schema["properties"]["kind"]["enum"] == list(problems.KINDS)
+    assert schema["properties"]["difficulty"]["enum"] == list(DIFFICULTIES)
+    assert schema["properties"]["kind"]["enum"] == list(KINDS)
     assert schema["properties"]["run"]["enum"] == list(problems.RUN_MODES)
     assert schema["additionalProperties"] is False
 
 
 def test_packs_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setenv("IMPORTDRILL_PATH", os.pathsep.join([str(PACK), str(BROKEN / "dup-a")]))
-    names = [p.name for p in problems.all_packs()]
-    assert names[0] == problems.BUILTIN_PACK and names[1:3] == ["pack", "dup-a"]
+    names = [p.name for p in all_packs()]
+    assert names[0] == BUILTIN_PACK and names[1:3] == ["pack", "dup-a"]
     monkeypatch.setenv("IMPORTDRILL_NO_BUILTINS", "1")
-    catalog = problems.load_catalog()
+    catalog = load_catalog()
     assert {p.slug for p in catalog} == {
         "mini-predict",
         "mini-implement",
@@ -240,21 +265,21 @@ def test_packs_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     assert catalog.get("twin").pack == "dup-a"
     monkeypatch.setenv("IMPORTDRILL_PATH", str(tmp_path / "missing"))
     with pytest.raises(UsageError, match="IMPORTDRILL_PATH names .*missing.*not a folder"):
-        problems.all_packs()
+        all_packs()
 
 
 def test_pack_slug_clashing_with_builtin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    builtin = problems.paths.builtin_problems() / "sys-modules-cache.yaml"
+    builtin = paths.builtin_problems() / "sys-modules-cache.yaml"
     (tmp_path / "sys-modules-cache.yaml").write_text(
         builtin.read_text(encoding="utf-8"), encoding="utf-8"
     )
     monkeypatch.setenv("IMPORTDRILL_PATH", str(tmp_path))
     with pytest.raises(DuplicateSlugError, match="sys-modules-cache"):
-        problems.load_catalog()
+        load_catalog()
 
 
 def test_next_open_skips_solved_and_unavailable_and_may_wrap():
-    catalog = problems.load_catalog(pack(PACK), use_cache=False)
+    catalog = load_catalog(pack(PACK), use_cache=False)
     solved = {"mini-implement"}.__contains__
     # after mini-predict: mini-implement is solved, mini-future unavailable
     assert catalog.next_open("mini-predict", solved).slug == "mini-module"
@@ -264,23 +289,24 @@ def test_next_open_skips_solved_and_unavailable_and_may_wrap():
 
 
 def test_a_warm_catalogue_reads_only_the_problem_asked_for(monkeypatch: pytest.MonkeyPatch):
-    problems.load_catalog(pack(PACK))  # cold: parses and writes the index and data files
+    load_catalog(pack(PACK))  # cold: parses and writes the index and data files
     cache = Path(os.environ["IMPORTDRILL_HOME"]) / "cache"
-    index = json.loads((cache / "problems.json").read_text(encoding="utf-8"))
+    _version, index = marshal.loads((cache / INDEX).read_bytes())
     # The index holds what listing needs, none of the prose or code.
-    assert all("prompt" not in e["summary"] for e in index["files"].values())
-    assert len(list((cache / "problems").glob("*.json"))) == 4
+    prompt = load_catalog(pack(PACK), use_cache=False).get("mini-predict").prompt
+    assert all(prompt not in entry for entry in index.values())
+    assert len(list((cache / DATA).glob("*.marshal"))) == 4
     read: list[str] = []
-    real_read_text = Path.read_text
+    real_read_bytes = Path.read_bytes
 
-    def spy(self: Path, *args, **kwargs) -> str:
+    def spy(self: Path) -> bytes:
         read.append(self.name)
-        return real_read_text(self, *args, **kwargs)
+        return real_read_bytes(self)
 
-    monkeypatch.setattr(Path, "read_text", spy)
-    warm = problems.load_catalog(pack(PACK))
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    warm = load_catalog(pack(PACK))
     assert [s.slug for s in warm][:1] == ["mini-predict"]
-    assert read == ["problems.json"]  # the index alone
+    assert read == [INDEX]  # the index alone
     assert warm.get("mini-module").title
     assert len(read) == 2  # and the one problem's data
 
@@ -289,23 +315,22 @@ def test_a_stale_data_file_is_parsed_again(tmp_path: Path):
     folder = tmp_path / "p"
     folder.mkdir()
     write(folder, "mini-predict", BASE)
-    problems.load_catalog(pack(folder))
-    data_file = next((Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / "problems").glob("*.json"))
-    stale = json.loads(data_file.read_text(encoding="utf-8"))
-    stale["stamp"] = [0, 0]
-    stale["data"]["title"] = "from a stale cache"
-    data_file.write_text(json.dumps(stale), encoding="utf-8")
-    assert problems.load_catalog(pack(folder)).get("mini-predict").title == "A tiny predict problem"
+    load_catalog(pack(folder))
+    data_file = next((Path(os.environ["IMPORTDRILL_HOME"]) / "cache" / DATA).glob("*.marshal"))
+    version, (source, _stamp, data) = marshal.loads(data_file.read_bytes())
+    data["title"] = "from a stale cache"
+    data_file.write_bytes(marshal.dumps((version, (source, (0, 0), data))))
+    assert load_catalog(pack(folder)).get("mini-predict").title == "A tiny predict problem"
 
 
 def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch):
     def full_disk(self: Path, *args, **kwargs):
         self.parent.mkdir(parents=True, exist_ok=True)
-        with open(self, "w", encoding="utf-8") as handle:
-            handle.write("{")
+        with open(self, "wb") as handle:
+            handle.write(b"{")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_text", full_disk)
-    problems.load_catalog(pack(PACK))
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    load_catalog(pack(PACK))
     cache = Path(os.environ["IMPORTDRILL_HOME"]) / "cache"
     assert [p.name for p in cache.rglob("*") if p.name.endswith(".tmp")] == []

@@ -146,3 +146,25 @@ def test_changes_from_many_threads_lose_nothing(tmp_path):
     state = Store(db).load()
     assert [state.of(f"p{i}").hints_revealed for i in range(3)] == [20, 20, 20]
     assert len(Store(db).history()) == 60
+
+
+def test_commits_wait_for_the_disk_only_outside_wal(tmp_path):
+    """WAL with synchronous=NORMAL: a commit survives importdrill being killed, without an
+    fsync each; a database in a rollback journal keeps FULL, which NORMAL could damage."""
+    import contextlib
+    import sqlite3
+
+    from importdrill.progress import Store
+
+    store = Store(tmp_path / "progress.db")
+    with store.change() as state:
+        state.current = "a"
+    with contextlib.closing(store._open()) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    with contextlib.closing(sqlite3.connect(tmp_path / "progress.db")) as db:
+        db.execute("PRAGMA journal_mode=DELETE")
+    with contextlib.closing(store._open()) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert store.load().current == "a"

@@ -9,7 +9,8 @@ import pytest
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 
-from importdrill import problems, prose
+from importdrill import prose
+from importdrill.catalog import load_catalog
 
 URL_TOKEN = re.compile(r"^\(?https?://")
 # What prose adds after a link's text: its address, for terminals without hyperlinks.
@@ -33,7 +34,7 @@ def tokens(text: str) -> list[str]:
 
 
 def builtin_texts() -> list[tuple[str, str]]:
-    catalog = problems.load_catalog()
+    catalog = load_catalog()
     return [
         (f"{p.slug}:{i}", text)
         for p in catalog.problems

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from importdrill import cli, paths, runner
+from importdrill.catalog import BUILTIN_PACK, Pack, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -142,10 +143,7 @@ def test_cli_option_defaults_match_the_runner():
 
 
 def test_the_number_and_kinds_of_problems_are_what_ships():
-    from importdrill import problems
 
-    catalog = problems.load_catalog(
-        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
-    )
+    catalog = load_catalog([Pack(BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
     assert said(f"{len(catalog)} problems, easy to hard, of four kinds")
     assert {p.kind.value for p in catalog} == {"predict", "order", "which-file", "implement"}

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from importdrill import judge, paths, problems, questions, runner
+from importdrill.catalog import BUILTIN_PACK, Pack, load_catalog
 from importdrill.drill import program_for
 from importdrill.problems import Problem
 
@@ -59,9 +60,7 @@ sys.meta_path.insert(0, NullFinder)
 
 
 def _predict_problems() -> list[Problem]:
-    catalog = problems.load_catalog(
-        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
-    )
+    catalog = load_catalog([Pack(BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
     return [
         p
         for p in catalog.problems

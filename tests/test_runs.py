@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from importdrill import drill, paths, problems, rules, runner, verify
+from importdrill.catalog import BUILTIN_PACK, CACHE_TAG, Catalog, Pack, load_catalog
 from importdrill.errors import ProblemFileError
 
 GREET = """\
@@ -136,7 +137,7 @@ def test_a_run_without_expected_is_judged_by_the_solution(cli, home: Path, greet
     assert runs[1]["diff"].startswith("--- expected")
     assert "def " not in json.dumps(data) and "sys.stdin" not in json.dumps(data)
     # ...and cached per interpreter, so the next check does not run the solution again.
-    cached = list((paths.cache_dir() / "oracle").glob("*.json"))
+    cached = list((paths.cache_dir() / f"oracle.{CACHE_TAG}").glob("*.marshal"))
     assert len(cached) == 2
 
 
@@ -375,10 +376,8 @@ def test_must_import_and_an_unparsable_file():
 
 
 @pytest.fixture(scope="module")
-def builtin() -> problems.Catalog:
-    return problems.load_catalog(
-        [problems.Pack(problems.BUILTIN_PACK, paths.builtin_problems())], use_cache=False
-    )
+def builtin() -> Catalog:
+    return load_catalog([Pack(BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
 
 
 IMPLEMENT = sorted(
@@ -386,7 +385,7 @@ IMPLEMENT = sorted(
 )
 
 
-def test_every_builtin_implement_problem_has_decoys_and_runs(builtin: problems.Catalog):
+def test_every_builtin_implement_problem_has_decoys_and_runs(builtin: Catalog):
     assert len(IMPLEMENT) == 18
     for slug in IMPLEMENT:
         problem = builtin.get(slug)
@@ -406,9 +405,7 @@ def test_every_builtin_implement_problem_has_decoys_and_runs(builtin: problems.C
 
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", IMPLEMENT)
-def test_builtin_implement_problem_is_judged_by_what_the_code_does(
-    builtin: problems.Catalog, slug: str
-):
+def test_builtin_implement_problem_is_judged_by_what_the_code_does(builtin: Catalog, slug: str):
     problem = builtin.get(slug)
     if problem.unavailable_reason():
         pytest.skip(problem.unavailable_reason() or "")

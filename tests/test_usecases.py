@@ -13,13 +13,15 @@ import pytest
 from rich.console import Console
 
 from importdrill import judge, problems, runner, ui, workspace
+from importdrill.catalog import load_catalog
 from importdrill.drill import program_for
-from importdrill.problems import Kind, RunMode
+from importdrill.kinds import Kind
+from importdrill.problems import RunMode
 from importdrill.usecases import Drill
 
 from .conftest import snapshot
 
-BUILTINS = problems.load_catalog()
+BUILTINS = load_catalog()
 PREDICT = [p for p in BUILTINS.problems if p.kind is Kind.PREDICT and not p.unavailable_reason()]
 IMPLEMENT = [
     p for p in BUILTINS.problems if p.kind is Kind.IMPLEMENT and not p.unavailable_reason()

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from importdrill import problems, runner, verify
+from importdrill import paths, problems, runner, verify
+from importdrill.catalog import Pack, load_catalog
 from importdrill.drill import program_for
 from importdrill.errors import ProblemFileError
+from importdrill.kinds import Kind
 from importdrill.progress import Store
 from importdrill.usecases import Drill
 
@@ -130,7 +132,7 @@ def test_a_review_serves_the_variant_after_the_one_last_seen(
 
 
 def test_at_least_fifteen_built_in_predict_problems_have_variants(monkeypatch, home: Path):
-    catalog = problems.load_catalog([problems.Pack("built-in", problems.paths.builtin_problems())])
+    catalog = load_catalog([Pack("built-in", paths.builtin_problems())])
     varied = [p for p in catalog.problems if p.variants]
     assert len(varied) >= 15
-    assert all(p.kind is problems.Kind.PREDICT for p in varied)
+    assert all(p.kind is Kind.PREDICT for p in varied)

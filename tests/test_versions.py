@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from importdrill import problems
+from importdrill.catalog import Pack, load_catalog
 from importdrill.errors import ProblemFileError
 
 from .conftest import PACK
@@ -21,9 +22,7 @@ def problem_with(tmp_path: Path, extra: str) -> problems.Problem:
     folder = tmp_path / "pack"
     folder.mkdir()
     (folder / "mini-predict.yaml").write_text(BASE + extra, encoding="utf-8")
-    return problems.load_catalog([problems.Pack("test", folder)], use_cache=False).get(
-        "mini-predict"
-    )
+    return load_catalog([Pack("test", folder)], use_cache=False).get("mini-predict")
 
 
 def test_the_first_range_that_holds_wins(tmp_path: Path):

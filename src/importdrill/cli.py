@@ -3,10 +3,9 @@
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
 import contextlib
-import json
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,14 +13,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from importdrill import ui
 from importdrill.errors import DrillError, Terminated, UsageError
-from importdrill.problems import KINDS, Difficulty, Kind, Problem, load_catalog
-from importdrill.progress import Status, Store
 
+# The core and Rich views are imported by the commands that use them, not here: `--help`
+# needs none of them, and Typer builds only the command that runs (see group()).
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from typer.models import CommandInfo
+
+    from importdrill.problems import Problem
+    from importdrill.progress import Store
     from importdrill.runner import Limits
     from importdrill.usecases import Drill, Outcome
 
@@ -38,12 +40,14 @@ DEFAULT_MEMORY_MIB = 1024
 
 
 @contextlib.contextmanager
-def reporting(store: Store | None = None, *, as_json: bool = False) -> Iterator[None]:
+def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterator[None]:
     """Turn core errors into a message and exit 2, Ctrl-C into exit 130; show notices.
 
     With --json the error is a JSON document on stdout instead. Notices (a damaged progress
     file kept aside) go to stderr whatever the exit path, an early typer.Exit included.
     """
+    from importdrill import ui
+
     try:
         yield
     except DrillError as exc:
@@ -75,6 +79,9 @@ def _json_error(kind: str, message: str, details: dict[str, object]) -> None:
 class _Group(TyperGroup):
     """The command group; with --json, a malformed command line is reported in JSON too."""
 
+    # While True, get_command gives headers (see format_commands).
+    _listing = False
+
     def invoke(self, ctx: Any) -> Any:
         args = [*getattr(ctx, "protected_args", []), *ctx.args]
         try:
@@ -87,6 +94,101 @@ class _Group(TyperGroup):
                 _json_error("usage", exc.format_message(), {})
                 raise typer.Exit(EXIT_USAGE) from None
             raise
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._listing and isinstance(self.commands, _Commands):
+            return self.commands.header(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # The list of commands shows each one's name and first line of help, which need
+        # none of its parameters: headers say the same, without building twenty commands.
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The app's commands by name, in the order they are declared, each built by Typer
+    (from its function's signature) only when it is first asked for.
+
+    Typer builds every command before it parses the command line: reading twenty
+    signatures and making their parameters costs `list` and `check` ~2.5 ms, for nineteen
+    commands they do not run.
+    """
+
+    def __init__(self, infos: "list[CommandInfo]") -> None:
+        from typer.main import get_command_name
+
+        # Named as Typer names them: the given name, else the function's, with - for _.
+        self._infos: dict[str, CommandInfo | None] = {
+            info.name or get_command_name(getattr(info.callback, "__name__", "")): info
+            for info in infos
+        }
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        built = self._built.get(name)
+        if built is None:
+            from typer.main import get_command_from_info
+
+            info = self._infos[name]
+            assert info is not None  # only commands added already built have no info
+            built = self._built[name] = get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+        return built
+
+    def header(self, name: str) -> Any:
+        """The command named name, as far as a list of commands shows it: name and help."""
+        info = self._infos.get(name)
+        if name in self._built or info is None:
+            return self._built.get(name)
+        import inspect
+
+        from typer.core import TyperCommand
+
+        # As Typer's get_command_from_info takes the help: given, else the docstring.
+        text = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+        return TyperCommand(
+            name=name,
+            help=text,
+            short_help=info.short_help,
+            hidden=info.hidden,
+            deprecated=info.deprecated,
+        )
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+        self._infos.setdefault(name, None)
+
+    def __delitem__(self, name: str) -> None:
+        del self._infos[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
+def group() -> TyperGroup:
+    """The app as the command group main() runs: Typer's own, with commands built lazily."""
+    import copy
+
+    from typer.main import get_command
+
+    bare = copy.copy(app)  # the group and its options, as Typer makes them, without commands
+    bare.registered_commands = []
+    group = get_command(bare)
+    assert isinstance(group, TyperGroup)
+    group.commands = _Commands(app.registered_commands)
+    return group
 
 
 app = typer.Typer(
@@ -104,8 +206,9 @@ app = typer.Typer(
 )
 
 
-def _flush_notices(store: Store | None) -> None:
-    from importdrill.problems import take_notices
+def _flush_notices(store: "Store | None") -> None:
+    from importdrill import ui
+    from importdrill.catalog import take_notices
 
     for message in take_notices():  # installed packs that were skipped
         ui.notice(message)
@@ -116,6 +219,8 @@ def _flush_notices(store: Store | None) -> None:
 
 
 def _complete_slug(incomplete: str) -> list[str]:
+    from importdrill.catalog import load_catalog
+
     try:
         return [p.slug for p in load_catalog() if p.slug.startswith(incomplete)]
     except DrillError:
@@ -149,7 +254,7 @@ PythonOpt = Annotated[
 ]
 
 
-def _drill(store: Store) -> "Drill":
+def _drill(store: "Store") -> "Drill":
     # Imported per command: `list`, `status` and `--help` start faster without it.
     from importdrill.usecases import Drill
 
@@ -158,7 +263,7 @@ def _drill(store: Store) -> "Drill":
 
 def _version_callback(value: bool) -> None:
     if value:
-        from importdrill import __version__
+        from importdrill import __version__, ui
 
         ui.plain(f"importdrill {__version__}")
         raise typer.Exit(EXIT_OK)
@@ -181,6 +286,10 @@ def _main(
 
 
 def _json(document: dict[str, object]) -> None:
+    import json  # only --json output needs it: 1 ms of every other command's start-up
+
+    from importdrill import ui
+
     ui.raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
 
 
@@ -201,13 +310,18 @@ def list_(
 
     Example: importdrill list --tag sys.modules
     """
+    from importdrill import ui
+    from importdrill.catalog import load_catalog
+    from importdrill.kinds import Difficulty
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         wanted = Difficulty.parse(difficulty) if difficulty is not None else None
         if difficulty is not None and wanted is None:
             raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
         catalog = load_catalog()
-        state = store.load()
+        state = store.load(predictions=False)
         problems = [
             p
             for p in catalog
@@ -243,10 +357,15 @@ def status(as_json: JsonOpt = False) -> None:
 
     Example: importdrill status --json
     """
+    from importdrill import ui
+    from importdrill.catalog import load_catalog
+    from importdrill.kinds import Difficulty
+    from importdrill.progress import Status, Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         catalog = load_catalog()
-        state = store.load()
+        state = store.load(predictions=False)
         from importdrill.usecases import Drill
 
         practice = Drill(store, catalog).practice()
@@ -297,6 +416,9 @@ def path(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill path load-from-file
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -317,9 +439,9 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _begin(drill: "Drill", problem: Problem, *, edit: bool) -> int:
+def _begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
-    from importdrill import editor
+    from importdrill import editor, ui
 
     begun = drill.begin(problem)
     if begun.learner_file is None:
@@ -357,7 +479,7 @@ def _begin(drill: "Drill", problem: Problem, *, edit: bool) -> int:
     return EXIT_OK
 
 
-def workspace_folder(problem: Problem) -> str:
+def workspace_folder(problem: "Problem") -> str:
     from importdrill import workspace
 
     return str(workspace.folder(problem))
@@ -377,6 +499,8 @@ def start(
 
     Example: importdrill start sys-modules-cache
     """
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store):
@@ -393,6 +517,9 @@ def next_(
 
     Example: importdrill next
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store):
@@ -414,6 +541,9 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill hint
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -438,6 +568,9 @@ def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill solution load-from-file
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -462,6 +595,9 @@ def reveal(
 
     Example: importdrill reveal sys-modules-cache --yes
     """
+    from importdrill import ui
+    from importdrill.progress import Status, Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -500,6 +636,9 @@ def explain(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill explain sys-modules-cache
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -629,6 +768,8 @@ def _outcome_json(outcome: "Outcome") -> dict[str, object]:
 
 
 def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
+    from importdrill import ui
+
     if as_json:
         _json(_outcome_json(outcome))
     else:
@@ -637,11 +778,12 @@ def _show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
 
 
 def _predict_in_terminal(
-    drill: "Drill", problem: Problem, *, limits: "Limits", python: str | None
+    drill: "Drill", problem: "Problem", *, limits: "Limits", python: str | None
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
     (unless turned off) how sure the learner is."""
-    from importdrill import judge, prompt
+    from importdrill import judge, prompt, ui
+    from importdrill.kinds import Kind
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
@@ -713,6 +855,8 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
 
     Example: importdrill check --predict-file prediction.txt
     """
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store, as_json=as_json):
@@ -761,6 +905,9 @@ def run(
 
     Example: importdrill run load-from-file
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store, as_json=as_json):
@@ -816,6 +963,9 @@ def versions(
 
     Example: importdrill versions shadowed-stdlib-hint
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
@@ -860,6 +1010,9 @@ def reset(
 
     Example: importdrill reset load-from-file --yes
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         drill = _drill(store)
@@ -917,7 +1070,8 @@ def verify_cmd(
 
     Example: importdrill verify --python python3.9 --python python3.13
     """
-    from importdrill import verify
+    from importdrill import ui, verify
+    from importdrill.catalog import load_catalog
 
     with reporting(as_json=as_json):
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
@@ -967,6 +1121,7 @@ def schema() -> None:
 
     Example: importdrill schema > problem.schema.json
     """
+    from importdrill import ui
     from importdrill.problems import schema_text
 
     ui.plain(schema_text().rstrip("\n"))
@@ -989,7 +1144,8 @@ def new(
 
     Example: importdrill new my-first-problem --kind implement --dir my-pack
     """
-    from importdrill import authoring
+    from importdrill import authoring, ui
+    from importdrill.kinds import KINDS
 
     with reporting():
         if kind not in KINDS:
@@ -1014,6 +1170,7 @@ def watch(
     Example: importdrill watch
     """
     import importdrill.watch
+    from importdrill.progress import Store
 
     store = Store()
     code = EXIT_OK
@@ -1046,6 +1203,9 @@ def review(
 
     Example: importdrill review --list --json
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store, as_json=as_json):
@@ -1110,6 +1270,8 @@ def mix(
 
     Example: importdrill mix --count 8
     """
+    from importdrill.progress import Store
+
     store = Store()
     code = EXIT_OK
     with reporting(store):
@@ -1123,9 +1285,11 @@ def mix(
 
 
 def _session(
-    drill: "Drill", problems: list[Problem], *, limits: "Limits", what: str, hide: bool
+    drill: "Drill", problems: "list[Problem]", *, limits: "Limits", what: str, hide: bool
 ) -> int:
     """Problems one after another in the terminal; Ctrl-C stops, keeping what was answered."""
+    from importdrill import ui
+
     passed = 0
     for number, problem in enumerate(problems, 1):
         ui.show_session_step(what, number, len(problems))
@@ -1141,9 +1305,9 @@ def _session(
     return EXIT_OK if passed == len(problems) else EXIT_FAILED
 
 
-def _practise(drill: "Drill", problem: Problem, *, limits: "Limits", hide: bool) -> bool:
+def _practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> bool:
     """One problem of a session: a prediction asked, or a fresh starter to check."""
-    from importdrill import prompt
+    from importdrill import prompt, ui
 
     started = drill.begin_review(problem)
     if started.learner_file is None:
@@ -1181,6 +1345,9 @@ def config(
 
     Example: importdrill config confidence off
     """
+    from importdrill import ui
+    from importdrill.progress import Store
+
     store = Store()
     with reporting(store, as_json=as_json):
         from importdrill.usecases import SETTINGS
@@ -1211,7 +1378,7 @@ def main() -> None:
         if signum is not None:
             signal.signal(signum, _terminate)
     try:
-        app()
+        group()()
     except Terminated as exc:  # pragma: no cover - between commands, e.g. while Typer parses
         sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - between commands, e.g. while Typer parses

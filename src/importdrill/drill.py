@@ -3,23 +3,16 @@ a file judged through every run of its problem; and the reference solution as th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
 
 from importdrill import judge, paths, runner
+from importdrill.catalog import CACHE_TAG, CACHE_VERSION, read_cache, write_cache
 from importdrill.errors import ProblemFileError
-from importdrill.problems import (
-    CACHE_VERSION,
-    DRIVER_PATH,
-    Kind,
-    Problem,
-    Run,
-    RunMode,
-    write_json,
-)
+from importdrill.kinds import Kind
+from importdrill.problems import DRIVER_PATH, Problem, Run, RunMode
 
 
 def program_for(
@@ -119,14 +112,13 @@ def solution_output(problem: Problem, run: Run, python: str) -> str:
             _interpreter_stamp(python),
         ]
     )
+    import hashlib  # here, not at the top: a predict check never needs it (2 ms to import)
+
     digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
-    cache = paths.cache_dir() / "oracle" / f"{digest}.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if isinstance(cached, dict) and isinstance(cached.get("output"), str):
-            return str(cached["output"])
-    except (OSError, ValueError):
-        pass
+    cache = paths.cache_dir() / f"oracle.{CACHE_TAG}" / f"{digest}.marshal"
+    cached = read_cache(cache)
+    if isinstance(cached, str):
+        return cached
     result = runner.run(
         program_for(problem, problem.solution or "", run=run), python=python, limits=runner.Limits()
     )
@@ -138,5 +130,5 @@ def solution_output(problem: Problem, run: Run, python: str) -> str:
             f"importdrill verify {problem.slug} shows why"
         )
     output = judge.normalise(result.stdout)
-    write_json(cache, {"output": output})
+    write_cache(cache, output)
     return output

@@ -1,60 +1,21 @@
-"""Problems: the model, loading and validating problem files, and the packs they come from."""
+"""Problems: the whole problem model, and reading and validating problem files.
+
+Listing needs none of it: the catalogue (catalog) holds summaries, and reads a Problem from
+here only when one is asked for."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import json
-import os
 import re
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from importdrill import __version__, paths
-from importdrill.errors import (
-    DuplicateSlugError,
-    ProblemFileError,
-    UnknownProblemError,
-    UsageError,
-)
-
-
-class Kind(StrEnum):
-    """What the learner does: predict a program's output, implement a file, predict the order
-    in which modules' bodies run, or predict which file an import resolves to."""
-
-    PREDICT = "predict"
-    IMPLEMENT = "implement"
-    ORDER = "order"
-    WHICH_FILE = "which-file"
-
-    @property
-    def learner_writes_code(self) -> bool:
-        return self is Kind.IMPLEMENT
-
-
-class Difficulty(StrEnum):
-    """How hard a problem is; the order of the members is the order problems are listed in."""
-
-    EASY = "easy"
-    MEDIUM = "medium"
-    HARD = "hard"
-
-    @property
-    def rank(self) -> int:
-        return list(Difficulty).index(self)
-
-    @classmethod
-    def parse(cls, text: str) -> Difficulty | None:
-        """The difficulty named by text in any case, or None."""
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            return None
+from importdrill.catalog import BUILTIN_PACK, Summary, unavailable_reason
+from importdrill.errors import ProblemFileError
+from importdrill.kinds import DIFFICULTIES, KINDS, Difficulty, Kind
 
 
 class RunMode(StrEnum):
@@ -64,13 +25,9 @@ class RunMode(StrEnum):
     MODULE = "module"
 
 
-DIFFICULTIES = tuple(d.value for d in Difficulty)
-KINDS = tuple(k.value for k in Kind)
 RUN_MODES = tuple(r.value for r in RunMode)
 SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # used with fullmatch: no final newline
 REQUIRES_RE = re.compile(r">=\s*3\.(\d+)")
-ENTRY_POINT_GROUP = "importdrill.packs"
-BUILTIN_PACK = "built-in"
 DEFAULT_ORDER = 100
 
 # field -> (required, description of what is allowed); the JSON Schema in problem.schema.json
@@ -303,7 +260,7 @@ class Problem:
 
     def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
         """Why this problem can't run on that interpreter version (default: this one), or None."""
-        return _unavailable(self.requires_python, version)
+        return unavailable_reason(self.requires_python, version)
 
     @property
     def hint_count(self) -> int:
@@ -337,69 +294,8 @@ class Problem:
             order=self.order,
             hint_count=len(self.hints),
             requires_python=self.requires_python,
-            source=self.source,
+            path=str(self.source),
             pack=self.pack,
-        )
-
-
-def _unavailable(floor: tuple[int, int] | None, version: tuple[int, int] | None) -> str | None:
-    if floor is None:
-        return None
-    have = version or (sys.version_info.major, sys.version_info.minor)
-    if have < floor:
-        need = ".".join(map(str, floor))
-        return f"needs Python {need} or later (this is {have[0]}.{have[1]})"
-    return None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What listing a problem needs, without its prose or code: cheap to hold for thousands.
-
-    `list`, `status` and `next` work from summaries; a command that needs one problem asks
-    the catalogue for it, and only that problem's full data is read.
-    """
-
-    slug: str
-    title: str
-    difficulty: Difficulty
-    kind: Kind
-    tags: tuple[str, ...]
-    order: int
-    hint_count: int
-    requires_python: tuple[int, int] | None
-    source: Path
-    pack: str
-
-    def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
-        return _unavailable(self.requires_python, version)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "difficulty": self.difficulty.value,
-            "kind": self.kind.value,
-            "tags": list(self.tags),
-            "order": self.order,
-            "hint_count": self.hint_count,
-            "requires_python": list(self.requires_python) if self.requires_python else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], source: Path, pack: str) -> Summary:
-        requires = data["requires_python"]
-        return cls(
-            slug=data["slug"],
-            title=data["title"],
-            difficulty=Difficulty(data["difficulty"]),
-            kind=Kind(data["kind"]),
-            tags=tuple(data["tags"]),
-            order=data["order"],
-            hint_count=data["hint_count"],
-            requires_python=(requires[0], requires[1]) if requires else None,
-            source=source,
-            pack=pack,
         )
 
 
@@ -888,294 +784,6 @@ def parse_yaml(path: Path) -> Any:
         raise ProblemFileError(f"{where}: YAML syntax error: {what}") from None
     except yaml.YAMLError as exc:
         raise ProblemFileError(f"{path}: YAML error: {exc}") from None
-
-
-@dataclass(frozen=True)
-class Pack:
-    """A folder of problem files, built in or added by IMPORTDRILL_PATH or an entry point."""
-
-    name: str
-    folder: Path
-
-
-def _path_stamp() -> list[list[Any]]:
-    """What installing or removing a distribution changes: sys.path and its folders' mtimes."""
-    stamp: list[list[Any]] = []
-    # sys.path[0] is the script's folder or, under -m, the current one: its mtime changes with
-    # every file written there, and distributions are not installed in it.
-    for entry in sys.path[1:]:
-        try:
-            stamp.append([entry, os.stat(entry or ".").st_mtime_ns])
-        except OSError:
-            stamp.append([entry, None])
-    return stamp
-
-
-def entry_point_packs() -> list[Pack]:
-    """Packs declared by installed distributions, cached until sys.path's folders change.
-
-    Scanning installed distributions imports importlib.metadata and reads every dist-info
-    folder, which costs more than the rest of `importdrill list`; pip install and uninstall
-    change the mtime of the folder they write in, so the stamp notices them.
-    """
-    stamp = _path_stamp()
-    cache = paths.cache_dir() / "packs.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("stamp") == stamp:
-            _notices.extend(str(message) for message in cached.get("broken", []))
-            return [Pack(name, Path(folder)) for name, folder in cached["packs"]]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        pass
-    found, broken = _scan_entry_points()
-    _notices.extend(broken)
-    packs = [[p.name, str(p.folder)] for p in found]
-    with contextlib.suppress(OSError):
-        write_json(cache, {"stamp": stamp, "packs": packs, "broken": broken})
-    return found
-
-
-# Messages about installed packs that were skipped, for the front end to show.
-_notices: list[str] = []
-
-
-def take_notices() -> list[str]:
-    """The messages about broken installed packs since the last call."""
-    taken = list(_notices)
-    _notices.clear()
-    return taken
-
-
-def _scan_entry_points() -> tuple[list[Pack], list[str]]:
-    """The installed packs, and a message for each one that cannot be used."""
-    from importlib.metadata import entry_points  # only when packs are listed
-    from importlib.util import find_spec
-
-    found: list[Pack] = []
-    broken: list[str] = []
-    try:
-        declared = list(entry_points(group=ENTRY_POINT_GROUP))
-    except Exception as exc:
-        return [], [f"installed packs were not looked for: {type(exc).__name__}: {exc}"]
-    for ep in declared:
-        name = f"the installed pack '{ep.name}' (entry point {ENTRY_POINT_GROUP}: {ep.value})"
-        try:
-            # Finding a submodule imports its parent package, which runs the pack's code: it
-            # may raise anything, SystemExit included, and must not take importdrill with it.
-            spec = find_spec(ep.value)
-        except (Exception, SystemExit) as exc:
-            broken.append(f"{name} is skipped: importing it failed ({type(exc).__name__}: {exc})")
-            continue
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        if not locations:
-            broken.append(f"{name} is skipped: it is not an importable package folder")
-            continue
-        found.append(Pack(ep.name, Path(locations[0])))
-    return found, broken
-
-
-def all_packs() -> list[Pack]:
-    """The built-in pack first, then IMPORTDRILL_PATH's folders, then installed packs."""
-    packs = [] if paths.builtins_hidden() else [Pack(BUILTIN_PACK, paths.builtin_problems())]
-    seen: set[Path] = set()
-    for folder in paths.pack_dirs_from_env():
-        if not folder.is_dir():
-            raise UsageError(f"{paths.PACKS_ENV} names '{folder}', which is not a folder")
-        # The same folder named twice (or by two spellings) is one pack, not a duplicate.
-        real = folder.resolve()
-        if real in seen:
-            continue
-        seen.add(real)
-        packs.append(Pack(folder.name or str(folder), folder))
-    packs.extend(entry_point_packs())
-    return packs
-
-
-def problem_files(folder: Path) -> list[Path]:
-    """The problem files in a pack folder, in a stable order."""
-    # scandir rather than glob: its entries know whether they are files without a stat each,
-    # and names sort faster than paths (a pack of a thousand problems notices both).
-    try:
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
-    except OSError:
-        return []
-    return [folder / name for name in names]
-
-
-def order_key(problem: Problem | Summary) -> tuple[int, int, str]:
-    return (problem.difficulty.rank, problem.order, problem.slug)
-
-
-class Catalog:
-    """Every known problem, in the order they are listed, looked up by slug.
-
-    It holds summaries; `get` gives a whole Problem, read from the cache (or parsed) only
-    when first asked for, so a catalogue of thousands costs little more than its index.
-    """
-
-    def __init__(
-        self,
-        problems: Iterable[Problem | Summary],
-        load: Callable[[Summary], Problem] | None = None,
-    ) -> None:
-        self._full: dict[str, Problem] = {}
-        summaries: list[Summary] = []
-        for item in problems:
-            if isinstance(item, Problem):
-                self._full[item.slug] = item
-                summaries.append(item.summary)
-            else:
-                summaries.append(item)
-        self.summaries: list[Summary] = sorted(summaries, key=order_key)
-        self._load = load
-        self._by_slug: dict[str, Summary] = {}
-        for summary in self.summaries:
-            other = self._by_slug.get(summary.slug)
-            if other is not None:
-                raise DuplicateSlugError(
-                    f"slug '{summary.slug}' is declared twice: in {other.source} "
-                    f"and in {summary.source}"
-                )
-            self._by_slug[summary.slug] = summary
-
-    def __iter__(self) -> Iterator[Summary]:
-        return iter(self.summaries)
-
-    def __len__(self) -> int:
-        return len(self.summaries)
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self._by_slug
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem, whole (reads every problem's data: for verify, not for listing)."""
-        return [self.get(s.slug) for s in self.summaries]
-
-    def get(self, slug: str) -> Problem:
-        """The problem named slug; an unknown slug is a usage error with suggestions."""
-        problem = self._full.get(slug)
-        if problem is not None:
-            return problem
-        summary = self._by_slug.get(slug)
-        if summary is not None and self._load is not None:
-            problem = self._full[slug] = self._load(summary)
-            return problem
-        import difflib  # only needed on this error path
-
-        close = difflib.get_close_matches(slug, list(self._by_slug), n=3, cutoff=0.5)
-        raise UnknownProblemError(slug, close)
-
-    def after(self, slug: str | None) -> list[Summary]:
-        """The problems listed after slug (all of them when slug is None), in order."""
-        if slug is None or slug not in self._by_slug:
-            return list(self.summaries)
-        index = self.summaries.index(self._by_slug[slug])
-        return self.summaries[index + 1 :]
-
-    def next_open(
-        self, slug: str | None, solved: Callable[[str], bool], *, wrap: bool = False
-    ) -> Problem | None:
-        """The first available, unsolved problem after slug; with wrap, from the top again."""
-        candidates = self.after(slug) + (self.summaries if wrap else [])
-        for summary in candidates:
-            if not solved(summary.slug) and not summary.unavailable_reason():
-                return self.get(summary.slug)
-        return None
-
-
-# --- the parsed-problem cache -------------------------------------------------------------
-# Parsing every YAML file costs more than the rest of `importdrill list`, so parsed problems
-# are cached, keyed by path, size and mtime, and a warm start never imports yaml. The cache
-# has two parts: an index of every file's summary (all that listing reads), and one file of
-# full data per problem, read only when that problem is asked for.
-
-# Entries are trusted only when written by this very version of importdrill, whose validator
-# accepted them; any other version starts the cache afresh.
-CACHE_VERSION = f"2/{__version__}"
-
-
-def _cache_path() -> Path:
-    return paths.cache_dir() / "problems.json"
-
-
-def _data_path(source: Path) -> Path:
-    import hashlib
-
-    digest = hashlib.sha1(str(source).encode("utf-8"), usedforsecurity=False).hexdigest()
-    return paths.cache_dir() / "problems" / f"{digest}.json"
-
-
-def _read_cache() -> dict[str, Any]:
-    try:
-        data = json.loads(_cache_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-        return {}
-    entries = data.get("files")
-    return entries if isinstance(entries, dict) else {}
-
-
-def write_json(target: Path, document: object) -> None:
-    """Write a cache file atomically; any failure leaves no file behind (the cache only saves
-    time, and a read-only home must not stop the drill)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(document), encoding="utf-8")
-        tmp.replace(target)
-    except (OSError, TypeError, ValueError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def _load_full(summary: Summary, stamp: list[int]) -> Problem:
-    """One problem's whole data: from its cache file when it matches, else parsed anew."""
-    target = _data_path(summary.source)
-    try:
-        cached = json.loads(target.read_text(encoding="utf-8"))
-        if cached.get("version") == CACHE_VERSION and cached.get("stamp") == stamp:
-            return build(cached["data"], summary.source, summary.pack)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    data = parse_yaml(summary.source)
-    problem = validate(data, summary.source, summary.pack)
-    write_json(target, {"version": CACHE_VERSION, "stamp": stamp, "data": data})
-    return problem
-
-
-def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> Catalog:
-    """Load every problem of every pack, validated; raise on the first broken file."""
-    cached = _read_cache() if use_cache else {}
-    fresh: dict[str, Any] = {}
-    items: list[Problem | Summary] = []
-    stamps: dict[str, list[int]] = {}
-    for pack in packs if packs is not None else all_packs():
-        for path in problem_files(pack.folder):
-            key = str(path)
-            stat = path.stat()
-            stamp = [stat.st_size, stat.st_mtime_ns]
-            entry = cached.get(key)
-            if isinstance(entry, dict) and entry.get("stamp") == stamp:
-                summary = Summary.from_json(entry["summary"], path, pack.name)
-                items.append(summary)
-            else:
-                data = parse_yaml(path)
-                problem = validate(data, path, pack.name)
-                summary = problem.summary
-                items.append(problem)
-                if use_cache:
-                    write_json(
-                        _data_path(path), {"version": CACHE_VERSION, "stamp": stamp, "data": data}
-                    )
-            stamps[summary.slug] = stamp
-            fresh[key] = {"stamp": stamp, "summary": summary.to_json()}
-    catalog = Catalog(items, load=lambda s: _load_full(s, stamps[s.slug]))
-    if use_cache and fresh != cached:
-        write_json(_cache_path(), {"version": CACHE_VERSION, "files": fresh})
-    return catalog
 
 
 def schema_text() -> str:

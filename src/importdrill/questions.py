@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from importdrill import runner
-from importdrill.problems import Kind, Problem
+from importdrill.kinds import Kind
+from importdrill.problems import Problem
 
 IMPORTTIME_OPTIONS = ("-X", "importtime")
 # "import time:       123 |        456 |     pkg.sub"; the header line has words instead.

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from importdrill import judge, runner
 from importdrill.drill import run_question
 from importdrill.errors import InterpreterError
-from importdrill.problems import Kind, Problem, Run
+from importdrill.kinds import Kind
+from importdrill.problems import Problem, Run
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from importdrill import ui, workspace
 from importdrill.errors import DrillError, NoCurrentProblemError, Terminated
-from importdrill.problems import Kind, Problem
+from importdrill.kinds import Kind
+from importdrill.problems import Problem
 from importdrill.usecases import Drill
 
 if TYPE_CHECKING:

@@ -12,10 +12,13 @@ import contextlib
 import os
 import time
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from importdrill import paths
 from importdrill.errors import StateError, WorkspaceFileError
-from importdrill.problems import Problem
+
+if TYPE_CHECKING:
+    from importdrill.problems import Problem
 
 PREDICTION_FILE = "prediction.txt"
 
