@@ -227,40 +227,28 @@ def site_pythons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return made
 
 
+def _probe(python: str, code: str) -> str:
+    return subprocess.run(
+        [python, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_clean_env(),
+        timeout=60,
+    ).stdout.strip()
+
+
 @pytest.mark.slow
 def test_the_site_setups_are_real(site_pythons: dict[str, str]):
     """The venvs really do what the cases below rely on, or those cases prove nothing."""
     probe = f"import sys; print(sorted(m for m in {PTH_IMPORTS!r} if m in sys.modules))"
-    out = subprocess.run(
-        [site_pythons["pth-imports"], "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=_clean_env(),
-        timeout=60,
-    ).stdout
-    assert out.strip() == str(sorted(PTH_IMPORTS))
+    assert _probe(site_pythons["pth-imports"], probe) == str(sorted(PTH_IMPORTS))
     probe = "import sys; print(sys.meta_path[0].__name__)"
-    out = subprocess.run(
-        [site_pythons["meta-path-finder"], "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=_clean_env(),
-        timeout=60,
-    ).stdout
-    assert out.strip() == "NullFinder"
+    assert _probe(site_pythons["meta-path-finder"], probe) == "NullFinder"
     assert len(SAME_NAMES) >= 20, SAME_NAMES
-    probe = f"import {SAME_NAMES[0]}"
-    out = subprocess.run(
-        [site_pythons["same-names"], "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=_clean_env(),
-        timeout=60,
-    ).stdout
-    assert out.strip() == f"an installed package named {SAME_NAMES[0]}"
+    assert _probe(site_pythons["same-names"], f"import {SAME_NAMES[0]}") == (
+        f"an installed package named {SAME_NAMES[0]}"
+    )
 
 
 def test_there_are_predict_problems_to_check():
