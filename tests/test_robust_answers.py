@@ -272,29 +272,13 @@ def test_with_bytecode_writing_off(problem: Problem, tmp_path: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
-def test_with_a_pth_that_imports_common_modules(
-    problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
+@pytest.mark.parametrize("setup", ["pth-imports", "meta-path-finder", "same-names"])
+def test_with_what_site_packages_holds(
+    problem: Problem, setup: str, tmp_path: Path, site_pythons: dict[str, str]
 ):
-    python = site_pythons["pth-imports"]
-    assert _run(problem, tmp_path, python=python) == _expected(problem)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
-def test_with_a_finder_first_on_meta_path(
-    problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
-):
-    python = site_pythons["meta-path-finder"]
-    assert _run(problem, tmp_path, python=python) == _expected(problem)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
-def test_with_same_named_packages_installed(
-    problem: Problem, tmp_path: Path, site_pythons: dict[str, str]
-):
-    python = site_pythons["same-names"]
-    assert _run(problem, tmp_path, python=python) == _expected(problem)
+    """A .pth that imports common modules, a finder first on sys.meta_path, or packages named
+    like the problems' own modules: the answer is the same."""
+    assert _run(problem, tmp_path, python=site_pythons[setup]) == _expected(problem)
 
 
 @pytest.mark.slow
