@@ -125,6 +125,7 @@ def start(launch: Launch) -> Supervisor:
     """Fork a supervisor that runs launch; return once the program's exec() has happened."""
     _stdio_open()
     prctl = _prctl()  # loaded here: the fork must not import
+    has_children_lists()  # asked here, once, rather than in every fork
     stdin_r, stdin_w = _pipe() if launch.stdin else (-1, -1)
     stdout_r, stdout_w = _pipe()
     stderr_r, stderr_w = _pipe()
@@ -405,19 +406,33 @@ def stat_fields(pid: int | str) -> list[bytes] | None:
         return None
 
 
+_children_lists: bool | None = None
+
+
+def has_children_lists() -> bool:
+    """Whether the kernel keeps a list of each thread's children (CONFIG_PROC_CHILDREN)."""
+    global _children_lists  # noqa: PLW0603 - the kernel's answer does not change
+    if _children_lists is None:
+        _children_lists = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+    return _children_lists
+
+
 def children(pid: int) -> set[int]:
-    """The child processes of pid, zombies included, from each of its threads' list."""
+    """The child processes of pid, zombies included (none once pid is gone)."""
+    if not has_children_lists():
+        return {child for child, _state, ppid, _group in processes() if ppid == pid}
     found: set[int] = set()
     try:
         threads = os.listdir(f"/proc/{pid}/task")
-        for thread in threads:
-            with open(f"/proc/{pid}/task/{thread}/children", "rb") as handle:
-                found.update(int(child) for child in handle.read().split())
-    except FileNotFoundError:
-        # A kernel without the children lists (CONFIG_PROC_CHILDREN): scan the whole table.
-        return {child for child, _state, ppid, _group in processes() if ppid == pid}
-    except (OSError, ValueError):
-        pass
+    except OSError:
+        return found  # the process is gone
+    for thread in threads:
+        # Each thread's own list: a child belongs to the thread that forked it.
+        with (
+            contextlib.suppress(OSError, ValueError),
+            open(f"/proc/{pid}/task/{thread}/children", "rb") as handle,
+        ):
+            found.update(int(child) for child in handle.read().split())
     return found
 
 
