@@ -345,3 +345,23 @@ def test_the_supervisor_holds_no_descriptor_of_ours(tmp_path: Path):
 
 def select_readable(fd: int) -> bool:
     return bool(select.select([fd], [], [], 0)[0])
+
+
+@pytest.mark.parametrize("lists", [True, False], ids=["children-lists", "process-table"])
+def test_children_are_found_with_or_without_the_kernel_s_lists(
+    lists: bool, monkeypatch: pytest.MonkeyPatch
+):
+    """A kernel without /proc/PID/task/TID/children falls back to the whole process table;
+    either way a child is found, and a process that is gone has none."""
+    from importdrill import supervisor
+
+    monkeypatch.setattr(supervisor, "_children_lists", lists)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert child.pid in supervisor.children(os.getpid())
+        assert child.pid in supervisor.descendants(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert supervisor.children(child.pid) == set()
+    assert child.pid not in supervisor.children(os.getpid())
