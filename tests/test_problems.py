@@ -48,9 +48,7 @@ def test_mini_pack_loads_in_order():
 
 def test_module_name_drops_dunder_main():
     p = load_catalog(pack(PACK), use_cache=False).get("mini-module")
-    from dataclasses import replace
-
-    assert replace(p, main="todo/__main__.py").module_name == "todo"
+    assert p._replace(main="todo/__main__.py").module_name == "todo"
 
 
 def test_unknown_slug_suggests_close_ones():

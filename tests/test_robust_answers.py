@@ -19,7 +19,6 @@ takes the script's folder off `sys.path`) is said in the README.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import os
 import subprocess
 import sys
@@ -121,9 +120,7 @@ def _program(problem: Problem) -> runner.Program:
     which-file, with the find_spec probe after its last line."""
     program = program_for(problem, problem.code)
     if problem.kind == "which-file":
-        return dataclasses.replace(
-            program, code=questions.with_probe(program.code, problem, MARKER)
-        )
+        return program._replace(code=questions.with_probe(program.code, problem, MARKER))
     return questions.instrumented(problem, program)[0]
 
 

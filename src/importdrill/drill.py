@@ -3,7 +3,6 @@ a file judged through every run of its problem; and the reference solution as th
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
@@ -50,16 +49,17 @@ def run_question(
     python: str,
     limits: runner.Limits,
     files: Mapping[str, str] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> runner.RunResult:
     """Run a problem whose learner writes an answer (predict, order, which-file) with code as
     its program: the RunResult's stdout is what the learner is judged on (for order and
-    which-file, the answer the run recorded; see questions)."""
+    which-file, the answer the run recorded; see questions). meanwhile: see runner.run."""
     program = program_for(problem, code, files=files)
     if problem.kind is Kind.PREDICT:
-        return runner.run(program, python=python, limits=limits)
+        return runner.run(program, python=python, limits=limits, meanwhile=meanwhile)
     from importdrill import questions
 
-    return questions.run(problem, program, python=python, limits=limits)
+    return questions.run(problem, program, python=python, limits=limits, meanwhile=meanwhile)
 
 
 def evaluate(
@@ -101,6 +101,8 @@ def _interpreter_stamp(python: str) -> list[object]:
 def solution_output(problem: Problem, run: Run, python: str) -> str:
     """What the reference solution prints in run on python: the expected output of a run that
     states none. Cached per problem, run and interpreter, so a check runs it once."""
+    import json
+
     key = json.dumps(
         [
             CACHE_VERSION,

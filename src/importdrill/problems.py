@@ -5,13 +5,12 @@ here only when one is asked for."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from importdrill.catalog import BUILTIN_PACK, Summary, unavailable_reason
 from importdrill.errors import ProblemFileError
@@ -108,8 +107,7 @@ class RuleKind(StrEnum):
 RULE_KINDS = tuple(k.value for k in RuleKind)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """One way an implement problem runs the learner's file, with a name the learner reads.
 
     `cwd` is "." (the run folder), a folder of the run tree, or "../NAME", an empty folder
@@ -121,21 +119,19 @@ class Run:
     driver: str | None = None
     cwd: str = "."
     args: tuple[str, ...] = ()
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = MappingProxyType({})
     stdin: str | None = None
     expected: str | None = None
 
 
-@dataclass(frozen=True)
-class Decoy:
+class Decoy(NamedTuple):
     """A wrong solution that must fail, and the misconception it stands for."""
 
     code: str
     misconception: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A static requirement on the learner's file, and what the learner reads when broken."""
 
     kind: RuleKind
@@ -144,8 +140,7 @@ class Rule:
     within: str | None = None  # the function or class the rule looks inside
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(NamedTuple):
     """A named change to a predict problem's program: text replaced, files added or removed."""
 
     name: str
@@ -153,8 +148,7 @@ class Variant:
     files: tuple[tuple[str, str | None], ...] = ()
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem, validated, as the rest of importdrill sees it."""
 
     slug: str
@@ -171,7 +165,7 @@ class Problem:
     pack: str = BUILTIN_PACK
     order: int = DEFAULT_ORDER
     solution: str | None = None
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = MappingProxyType({})
     main: str = "main.py"
     run: RunMode = RunMode.SCRIPT
     requires_python: tuple[int, int] | None = None
@@ -227,8 +221,7 @@ class Problem:
                 files.pop(rel, None)
             else:
                 files[rel] = content
-        return dataclasses.replace(
-            self,
+        return self._replace(
             prompt=swap(self.prompt),
             code=swap(self.code),
             files=files,

@@ -383,6 +383,12 @@ class Store:
             finally:
                 db.execute("COMMIT")
 
+    @staticmethod
+    def prepare() -> None:
+        """Load what change() needs, ahead of it: a check does this while its program runs."""
+        import json  # noqa: F401 - predictions are stored as JSON
+        import sqlite3  # noqa: F401
+
     @contextlib.contextmanager
     def change(self) -> Iterator[State]:
         """Give the freshest state to change, then write it, all in one transaction."""

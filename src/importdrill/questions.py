@@ -13,15 +13,14 @@
 
 Both give a RunResult whose `stdout` is the answer text (what the learner is judged on), so
 judging, marking, revealing and verifying work as for a predict problem. The program's own
-stdout and, for order, the import tree are kept beside it in an AnsweredRun.
+stdout and, for order, the import tree are kept beside it (`program_stdout`, `tree`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -58,15 +57,6 @@ class Body:
 
     name: str
     inside: tuple[Body, ...] = ()
-
-
-@dataclass(frozen=True)
-class AnsweredRun(runner.RunResult):
-    """A run of an order or which-file problem: `stdout` is the answer; the program's own
-    stdout and the import tree (order) are kept apart."""
-
-    program_stdout: str = ""
-    tree: str | None = None
 
 
 # --- order ---------------------------------------------------------------------------------
@@ -291,51 +281,58 @@ def instrumented(problem: Problem, program: runner.Program) -> tuple[runner.Prog
     """The program as a run of problem's kind records its answer, and the probe's marker."""
     if problem.kind is Kind.ORDER:
         options = (*program.options, *IMPORTTIME_OPTIONS)
-        return dataclasses.replace(program, options=options), ""
+        return program._replace(options=options), ""
     if problem.kind is Kind.WHICH_FILE:
         marker = new_marker()
-        return dataclasses.replace(program, code=with_probe(program.code, problem, marker)), marker
+        return program._replace(code=with_probe(program.code, problem, marker)), marker
     return program, ""
 
 
-def answer_of(
-    problem: Problem, result: runner.RunResult, marker: str = ""
-) -> AnsweredRun | runner.RunResult:
+def answer_of(problem: Problem, result: runner.RunResult, marker: str = "") -> runner.RunResult:
     """The run turned round: its stdout the answer to problem's question, the program's own
     stdout and the import tree kept beside it, importdrill's lines out of its stderr."""
-    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(runner.RunResult)}
     if problem.kind is Kind.ORDER:
         roots, stderr = parse_importtime(result.stderr)
         forest = bodies(after_startup(roots), module_names(problem))
         answer = "\n".join(order(forest, problem.order_of or "start"))
-        fields.update(stdout=answer + "\n" if answer else "", stderr=stderr)
-        return AnsweredRun(**fields, program_stdout=result.stdout, tree=tree_text(forest))
+        return result._replace(
+            stdout=answer + "\n" if answer else "",
+            stderr=stderr,
+            program_stdout=result.stdout,
+            tree=tree_text(forest),
+        )
     if problem.kind is Kind.WHICH_FILE:
         program, found, answer = result.stdout.partition(marker + "\n")
         if not found:
-            fields.update(stdout="")
             if result.finished:
                 # It ended before the probe ran (sys.exit, os._exit): there is no answer.
-                fields.update(
+                return result._replace(
+                    stdout="",
                     returncode=None,
                     stderr=result.stderr
                     + "importdrill: the program ended before find_spec could be asked "
                     "(a which-file program must run to its last line)\n",
+                    program_stdout=result.stdout,
                 )
-            return AnsweredRun(**fields, program_stdout=result.stdout)
-        fields.update(stdout=answer)
-        return AnsweredRun(**fields, program_stdout=program)
+            return result._replace(stdout="", program_stdout=result.stdout)
+        return result._replace(stdout=answer, program_stdout=program)
     return result
 
 
 def run(
-    problem: Problem, program: runner.Program, *, python: str, limits: runner.Limits
+    problem: Problem,
+    program: runner.Program,
+    *,
+    python: str,
+    limits: runner.Limits,
+    meanwhile: Callable[[], object] | None = None,
 ) -> runner.RunResult:
     """Run program (problem's code or the workspace copy) and answer problem's question."""
     if problem.kind not in (Kind.ORDER, Kind.WHICH_FILE):
-        return runner.run(program, python=python, limits=limits)
+        return runner.run(program, python=python, limits=limits, meanwhile=meanwhile)
     shown, marker = instrumented(problem, program)
-    return answer_of(problem, runner.run(shown, python=python, limits=limits), marker)
+    result = runner.run(shown, python=python, limits=limits, meanwhile=meanwhile)
+    return answer_of(problem, result, marker)
 
 
 def question_text(problem: Problem) -> str | None:

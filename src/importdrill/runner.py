@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import math
 import os
 import selectors
@@ -15,8 +14,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from . import supervisor
 from .errors import RunFolderError
@@ -33,8 +32,7 @@ DRAIN_GRACE_S = 0.2
 RUN_DIR_PREFIX = "importdrill-run-"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """The bounds one run is held to."""
 
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -44,8 +42,7 @@ class Limits:
     file_bytes: int = FILE_SIZE_CAP_BYTES
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     """What a child run did: its output (decoded, capped) and how it ended."""
 
     stdout: str
@@ -56,6 +53,11 @@ class RunResult:
     output_limit: str | None = None  # "stdout" or "stderr" when that stream passed its cap
     output_cap: int = 0  # the cap that stream passed: what was kept of it
     memory_limit: bool = False
+    # A run of an order or which-file problem has the answer it recorded as its stdout; the
+    # program's own stdout is kept here, and the import tree (order) beside it. None: a plain
+    # run, whose stdout is the program's own.
+    program_stdout: str | None = None
+    tree: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -78,8 +80,7 @@ class RunResult:
             return f"signal {-self.returncode}"
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(NamedTuple):
     """A program to run: the learner's file, where it goes, the files beside it, how to start."""
 
     code: str
@@ -358,8 +359,14 @@ def run(
     *,
     python: str | None = None,
     limits: Limits | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> RunResult:
-    """Run a program in a fresh folder under limits, and return what it did."""
+    """Run a program in a fresh folder under limits, and return what it did.
+
+    meanwhile is the caller's own work to do while the program runs: it is called once the
+    program has started, before its output is read (which waits in the pipes), so that what
+    a check needs next (modules to import, say) costs no time of its own on a free core.
+    """
     limits = limits or Limits()
     with run_folder() as parent:
         root = parent / "run"
@@ -369,10 +376,16 @@ def run(
             workdir(root, program).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise RunFolderError(str(parent.parent), exc) from None
-        return _run_in(root, program, python or sys.executable, limits)
+        return _run_in(root, program, python or sys.executable, limits, meanwhile)
 
 
-def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunResult:
+def _run_in(
+    root: Path,
+    program: Program,
+    python: str,
+    limits: Limits,
+    meanwhile: Callable[[], object] | None = None,
+) -> RunResult:
     env = _child_env(root, limits)
     env.update(program.env or {})
     launch = supervisor.Launch(
@@ -401,13 +414,15 @@ def _run_in(root: Path, program: Program, python: str, limits: Limits) -> RunRes
         threading.Thread(target=_feed, args=(proc.stdin, program.stdin), daemon=True).start()
     try:
         with _pausable() as pauses:
+            if meanwhile is not None:
+                meanwhile()
             result = _collect(proc, root, limits, start, pauses)
         if program.cwd != ".":
             # From another folder the script's path runs through it (`.../elsewhere/../run/`):
             # tracebacks show the path relative to the run folder, as for every other run.
             folder = workdir(root, program)
             detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
-            result = dataclasses.replace(result, stderr=result.stderr.replace(detour, ""))
+            result = result._replace(stderr=result.stderr.replace(detour, ""))
         return result
     finally:
         with _live_lock:

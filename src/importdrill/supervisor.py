@@ -37,8 +37,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PR_SET_CHILD_SUBREAPER = 36
@@ -53,8 +52,7 @@ except ImportError:  # pragma: no cover - not POSIX
     resource = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class Launch:
+class Launch(NamedTuple):
     """What the supervisor starts and the bounds it holds the program to."""
 
     argv: Sequence[str]  # argv[0] is the interpreter's path

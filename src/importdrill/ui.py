@@ -596,6 +596,16 @@ def _verdict_line(
     )
 
 
+def prepare_verdict() -> None:
+    """Load what showing a verdict needs (the console, panels, the prose of an explanation)
+    before it is known: a check does this while the program runs."""
+    from rich.panel import Panel  # noqa: F401
+
+    from importdrill import prose  # noqa: F401
+
+    out()
+
+
 def show_explanation(problem: Problem) -> None:
     from rich.panel import Panel
 

@@ -7,7 +7,6 @@ The core they use returns data and raises DrillError subclasses; nothing here pr
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -19,6 +18,7 @@ from importdrill.kinds import Kind
 from importdrill.progress import LogEntry, State, Status, Store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from importdrill import judge, runner
@@ -77,7 +77,7 @@ class PredictionOutcome(NamedTuple):
     @property
     def tree(self) -> str | None:
         """An order problem's real import tree, once the answer may be shown; else None."""
-        return _tree(self.result) if self.answer_visible or self.passed else None
+        return self.result.tree if self.answer_visible or self.passed else None
 
     @property
     def output(self) -> str:
@@ -123,7 +123,7 @@ class Revealed(NamedTuple):
     @property
     def tree(self) -> str | None:
         """An order problem's real import tree; None for other kinds."""
-        return _tree(self.result)
+        return self.result.tree
 
 
 class HintShown(NamedTuple):
@@ -244,14 +244,21 @@ class Drill:
     # --- attempts -----------------------------------------------------------------------
 
     def run_program(
-        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+        self,
+        problem: Problem,
+        *,
+        limits: runner.Limits,
+        python: str | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> runner.RunResult:
         """Run a predict problem's own program (never the workspace copy): its real output
-        (for order and which-file, the answer its run recorded)."""
+        (for order and which-file, the answer its run recorded). meanwhile: see runner.run."""
         from importdrill import drill
 
         python = checked_interpreter(problem, python)
-        return drill.run_question(problem, problem.code, python=python, limits=limits)
+        return drill.run_question(
+            problem, problem.code, python=python, limits=limits, meanwhile=meanwhile
+        )
 
     def attempt_prediction(
         self,
@@ -262,15 +269,15 @@ class Drill:
         python: str | None = None,
         result: runner.RunResult | None = None,
         confidence: int | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> PredictionOutcome:
         """Judge a prediction against the program's real output, and record it.
 
         `result` is a run of the program made just before (to tell the learner how many lines
-        it prints); without one the program is run now. `confidence` is how sure the learner
-        said they were (1 to 3), when asked.
+        it prints); without one the program is run now, and `meanwhile` (the front end's
+        own preparation, see runner.run) is done while it runs. `confidence` is how sure the
+        learner said they were (1 to 3), when asked.
         """
-        from importdrill import judge
-
         if problem.kind.learner_writes_code:
             raise UsageError(
                 f"'{problem.slug}' is an implement problem: edit your file and run "
@@ -278,7 +285,18 @@ class Drill:
             )
         check_prediction_size(prediction)
         if result is None:
-            result = self.run_program(problem, limits=limits, python=python)
+
+            def prepare() -> None:
+                # What judging and recording need, loaded while the program runs.
+                from importdrill import judge  # noqa: F401
+
+                self.store.prepare()
+                if meanwhile is not None:
+                    meanwhile()
+
+            result = self.run_program(problem, limits=limits, python=python, meanwhile=prepare)
+        from importdrill import judge
+
         verdict = judge.judge(prediction, result)
         # judge() compares "expected" with the run; for a prediction, what the learner wrote is
         # the claim and the run is the truth, so the verdict's `actual` is the real output.
@@ -433,7 +451,7 @@ class Drill:
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> WorkspaceRun:
         """Run the workspace as it is now, as a check would; record nothing."""
-        from importdrill import drill, judge, questions, runner
+        from importdrill import drill, judge, runner
 
         if not problem.kind.learner_writes_code:
             if not self.status(problem).answer_seen:
@@ -449,11 +467,9 @@ class Drill:
             result = runner.run(program, python=python, limits=limits)
             return WorkspaceRun(problem, folder, problem.command(), result)
         result = drill.run_question(problem, main, files=files, python=python, limits=limits)
-        if isinstance(result, questions.AnsweredRun):
+        if result.program_stdout is not None:
             # The program's own output, as by hand; the answer the run recorded beside it.
-            fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(runner.RunResult)}
-            fields["stdout"] = result.program_stdout
-            shown = runner.RunResult(**fields)
+            shown = result._replace(stdout=result.program_stdout, program_stdout=None, tree=None)
             answer = judge.normalise(result.stdout)
             return WorkspaceRun(problem, folder, problem.command(), shown, answer)
         return WorkspaceRun(problem, folder, problem.command(), result)
@@ -620,13 +636,6 @@ def interpreter_label(python: str | None) -> str:
     if python is None or python == sys.executable:
         return ".".join(map(str, sys.version_info[:3]))
     return python
-
-
-def _tree(result: runner.RunResult) -> str | None:
-    # Only an order problem's run (a questions.AnsweredRun) has a tree; a predict check
-    # need not import questions to know that.
-    tree = getattr(result, "tree", None)
-    return tree if isinstance(tree, str) else None
 
 
 def require_available(problem: Problem, version: tuple[int, int] | None = None) -> None:
