@@ -6,12 +6,17 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from importdrill import judge, paths, runner
+from importdrill import paths, runner
 from importdrill.catalog import CACHE_TAG, CACHE_VERSION, read_cache, write_cache
 from importdrill.errors import ProblemFileError
 from importdrill.kinds import Kind
 from importdrill.problems import DRIVER_PATH, Problem, Run, RunMode
+
+# judge is imported where a verdict is made: a predict check loads it while its program runs.
+if TYPE_CHECKING:
+    from importdrill import judge
 
 
 def program_for(
@@ -74,7 +79,7 @@ def evaluate(
     """Run code through every run of problem, in order, judge each against expected(run),
     and check the problem's rules on it. With until_failure (verify only needs to know that a
     file fails), a broken rule runs nothing and the first failed run ends the evaluation."""
-    from importdrill import rules
+    from importdrill import judge, rules
 
     breaches = rules.check(problem.rules, code)
     rows = []
@@ -131,6 +136,8 @@ def solution_output(problem: Problem, run: Run, python: str) -> str:
             f"'{run.name}' on {python} ({why[0]}), so that run has no expected output; "
             f"importdrill verify {problem.slug} shows why"
         )
+    from importdrill import judge
+
     output = judge.normalise(result.stdout)
     write_cache(cache, output)
     return output

@@ -597,13 +597,16 @@ def _verdict_line(
 
 
 def prepare_verdict() -> None:
-    """Load what showing a verdict needs (the console, panels, the prose of an explanation)
-    before it is known: a check does this while the program runs."""
+    """Load what showing a verdict needs (the console, panels, the prose of an explanation,
+    the table of character widths) before it is known: a check does this while the program
+    runs."""
+    from rich.cells import cell_len
     from rich.panel import Panel  # noqa: F401
 
     from importdrill import prose  # noqa: F401
 
     out()
+    cell_len("✓─")  # the first character past ASCII loads Rich's table of widths
 
 
 def show_explanation(problem: Problem) -> None:
