@@ -90,6 +90,23 @@ def test_signal_is_named():
     assert "SIGSEGV" in judge.judge("ok", result).detail
 
 
+def test_an_interpreter_that_cannot_start_is_reported_after_the_work_meanwhile(tmp_path: Path):
+    # exec() fails (not executable): the reason comes back as the run's, after the caller's
+    # own work, and no process or run folder is left.
+    python = tmp_path / "python"
+    python.write_text("not a program\n", encoding="utf-8")
+    done: list[bool] = []
+    result = runner.run(
+        runner.Program(code="print('never')\n"),
+        python=str(python),
+        meanwhile=lambda: done.append(True),
+    )
+    assert done == [True]
+    assert result.returncode is None and result.stdout == ""
+    assert result.stderr == f"could not start {python}: Permission denied"
+    assert run_dirs() == set()
+
+
 def test_traceback_is_the_learners_own():
     result = runner.run(
         runner.Program(code="import sys\nprint(sys.argv)\nraise ValueError('mine')\n")

@@ -405,11 +405,7 @@ def _run_in(
     start = time.monotonic()
     with _live_lock:
         before = supervisor.children(os.getpid())
-        try:
-            proc = supervisor.start(launch)
-        except supervisor.StartError as exc:
-            reason = f"could not start {python}: {exc}"
-            return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
+        proc = supervisor.start(launch)
         _live.add(proc)
     if proc.stdin is not None:
         # A thread, so that a program that prints before it reads cannot block the writer.
@@ -417,7 +413,12 @@ def _run_in(
     try:
         with _pausable() as pauses:
             if meanwhile is not None:
-                meanwhile()
+                meanwhile()  # while the supervisor starts the program, and it runs
+            try:
+                proc.started()
+            except supervisor.StartError as exc:
+                reason = f"could not start {python}: {exc}"
+                return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
             result = _collect(proc, root, limits, start, pauses)
         if program.cwd != ".":
             # From another folder the script's path runs through it (`.../elsewhere/../run/`):

@@ -74,12 +74,17 @@ class Supervisor:
     """importdrill's handle on one supervisor: its pid (which is also its process group),
     the ends of the program's pipes, and how it ended."""
 
-    def __init__(self, pid: int, stdin: int | None, stdout: int, stderr: int) -> None:
+    def __init__(
+        self, pid: int, stdin: int | None, stdout: int, stderr: int, failed: int | None = None
+    ) -> None:
         self.pid = pid
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
         self.returncode: int | None = None
+        # The read end of a close-on-exec pipe: EOF once the program's exec() has happened,
+        # or the reason it could not.
+        self._failed = failed
         # A pidfd (Linux 5.3+) wakes a wait the moment the supervisor exits.
         self._pidfd: int | None = None
         with contextlib.suppress(AttributeError, OSError):
@@ -110,17 +115,31 @@ class Supervisor:
                 time.sleep(min(left, 0.01))
         return self.returncode
 
+    def started(self) -> None:
+        """Wait until the program's exec() has happened; StartError if it could not."""
+        if self._failed is None:
+            return
+        try:
+            reason = _read_all(self._failed)
+        finally:
+            os.close(self._failed)
+            self._failed = None
+        if reason:
+            raise StartError(reason.decode("utf-8", errors="replace"))
+
     def close(self) -> None:
         """Close the pipes' and the pidfd's descriptors (stdin belongs to its feeder)."""
-        for fd in (self.stdout, self.stderr, self._pidfd):
+        for fd in (self.stdout, self.stderr, self._pidfd, self._failed):
             if fd is not None:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._pidfd = None
+        self._failed = None
 
 
 def start(launch: Launch) -> Supervisor:
-    """Fork a supervisor that runs launch; return once the program's exec() has happened."""
+    """Fork a supervisor that runs launch, and return at once: the caller may work while the
+    supervisor starts the program, and learns whether it could from `started()`."""
     _stdio_open()
     prctl = _prctl()  # loaded here: the fork must not import
     has_children_lists()  # asked here, once, rather than in every fork
@@ -144,22 +163,15 @@ def start(launch: Launch) -> Supervisor:
         raise
     if pid == 0:  # pragma: no cover - runs in the fork, which coverage does not follow
         _supervise(launch, parent, prctl, (stdin_r, stdout_w, stderr_w, failed_w))
-    supervisor = Supervisor(pid, stdin_w if launch.stdin else None, stdout_r, stderr_r)
+    supervisor = Supervisor(pid, stdin_w if launch.stdin else None, stdout_r, stderr_r, failed_r)
     try:
         for fd in theirs:
             os.close(fd)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        reason = _read_all(failed_r)
     except BaseException:
         stop(supervisor)
         _close_start(supervisor)
         raise
-    finally:
-        os.close(failed_r)
-    if reason:
-        stop(supervisor)
-        _close_start(supervisor)
-        raise StartError(reason.decode("utf-8", errors="replace"))
     return supervisor
 
 
