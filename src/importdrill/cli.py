@@ -874,7 +874,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
                     prediction,
                     limits=limits,
                     python=python,
-                    meanwhile=None if as_json else ui.prepare_verdict,
+                    meanwhile=None if as_json else lambda: ui.prepare_verdict(problem),
                 )
                 code = _show_outcome(outcome, as_json=as_json)
             elif _interactive() and not as_json:

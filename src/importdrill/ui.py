@@ -596,30 +596,43 @@ def _verdict_line(
     )
 
 
-def prepare_verdict() -> None:
-    """Load what showing a verdict needs (the console, panels, the prose of an explanation,
-    the table of character widths) before it is known: a check does this while the program
-    runs."""
-    from rich.cells import cell_len
-    from rich.panel import Panel  # noqa: F401
+# The explanation of a problem laid out ahead, while its program runs (see prepare_verdict):
+# the explanation's text, the width it was laid out for, and its segments.
+_laid_out: tuple[str, int, list[Segment]] | None = None
 
-    from importdrill import prose  # noqa: F401
 
-    out()
-    cell_len("✓─")  # the first character past ASCII loads Rich's table of widths
+def prepare_verdict(problem: Problem) -> None:
+    """Make ready to show problem's verdict before it is known: load what showing one needs
+    (the console, panels, the prose renderer, the table of character widths), and lay out
+    the explanation that a pass shows. A check does this while the program runs."""
+    global _laid_out  # noqa: PLW0603 - one check's explanation, kept for show_explanation
+    console = out()
+    _laid_out = (
+        problem.explanation,
+        console.width,
+        list(console.render(_explanation_panel(problem), console.options)),
+    )
+
+
+def _explanation_panel(problem: Problem) -> RenderableType:
+    from rich.panel import Panel
+
+    return Panel(
+        markdown(problem.explanation),
+        title=_title("why"),
+        title_align="left",
+        border_style="green",
+    )
 
 
 def show_explanation(problem: Problem) -> None:
-    from rich.panel import Panel
+    from rich.segment import Segments
 
-    out().print(
-        Panel(
-            markdown(problem.explanation),
-            title=_title("why"),
-            title_align="left",
-            border_style="green",
-        )
-    )
+    console = out()
+    if _laid_out is not None and _laid_out[:2] == (problem.explanation, console.width):
+        console.print(Segments(_laid_out[2]))
+    else:
+        console.print(_explanation_panel(problem))
 
 
 def _show_pass(problem: Problem, next_slug: str | None, *, watching: bool) -> None:
