@@ -75,3 +75,41 @@ def test_lists_headings_fences_and_emphasis():
 
 def test_an_unclosed_fence_still_shows_its_code():
     assert "print(1)" in plain(prose.render("Text\n\n```\nprint(1)\n"))
+
+
+@pytest.mark.parametrize("color", [None, "truecolor"])
+def test_an_explanation_laid_out_ahead_prints_as_one_laid_out_then(
+    color: str | None, monkeypatch: pytest.MonkeyPatch
+):
+    # A check lays out the explanation while the program runs (ui.prepare_verdict); a pass
+    # then prints those very segments, which are what laying it out then would print. If
+    # the terminal was resized meanwhile, it is laid out anew.
+    from importdrill import ui
+
+    problem = load_catalog().get("sys-modules-cache")
+
+    lay_out = ui._explanation_panel
+
+    def show(prepared_at: int | None, *, again: bool) -> str:
+        console = Console(
+            width=prepared_at or 90,
+            file=io.StringIO(),
+            color_system=color,
+            force_terminal=color is not None,
+        )
+        monkeypatch.setattr(ui, "_out", console)
+        monkeypatch.setattr(ui, "_laid_out", None)
+        monkeypatch.setattr(ui, "_explanation_panel", lay_out)
+        if prepared_at is not None:
+            ui.prepare_verdict(problem)
+            console.width = 90
+        if not again:
+            monkeypatch.setattr(ui, "_explanation_panel", None)  # laying out again fails
+        ui.show_explanation(problem)
+        # Each laying out gives a link a fresh id (OSC 8), which says nothing of the layout.
+        return re.sub(r"id=\d+;", "id=;", console.file.getvalue())
+
+    reference = show(None, again=True)
+    assert "is the import system" in reference
+    assert show(90, again=False) == reference
+    assert show(70, again=True) == reference

@@ -107,6 +107,60 @@ def test_an_interpreter_that_cannot_start_is_reported_after_the_work_meanwhile(t
     assert run_dirs() == set()
 
 
+def test_meanwhile_runs_while_the_program_does_with_the_heap_left_uncollected(tmp_path: Path):
+    # The program waits until the caller's work has been done (a file appears), so that work
+    # must run while the program is running; the heap is frozen then and not afterwards.
+    flag = tmp_path / "meanwhile-done"
+    code = (
+        "import os, sys, time\n"
+        f"flag = {str(flag)!r}\n"
+        "deadline = time.monotonic() + 30\n"
+        "while not os.path.exists(flag) and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n"
+        "print('saw it' if os.path.exists(flag) else 'never saw it')\n"
+    )
+    frozen: list[int] = []
+
+    def meanwhile() -> None:
+        import gc
+
+        frozen.append(gc.get_freeze_count())
+        flag.write_text("", encoding="utf-8")
+
+    import gc
+
+    result = runner.run(
+        runner.Program(code=code), limits=runner.Limits(timeout_s=40), meanwhile=meanwhile
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "saw it\n"
+    assert frozen and frozen[0] > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_error_meanwhile_stops_the_program_and_leaves_nothing(tmp_path: Path):
+    marker = f"meanwhile-{uuid.uuid4().hex}"  # on the program's command line, for ps
+
+    def meanwhile() -> None:
+        # Called once the supervisor is forked: wait (generously, for a loaded machine) until
+        # the program itself is running, then fail as Ctrl-C would.
+        deadline = time.monotonic() + 20
+        while not processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert processes_with(marker)
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(
+            runner.Program(code="import time\ntime.sleep(60)\n", args=(marker,)),
+            meanwhile=meanwhile,
+        )
+    assert time.monotonic() - started < 40  # not the 60 s the program would sleep
+    assert processes_with(marker) == []
+    assert run_dirs() == set()
+
+
 def test_traceback_is_the_learners_own():
     result = runner.run(
         runner.Program(code="import sys\nprint(sys.argv)\nraise ValueError('mine')\n")
