@@ -39,15 +39,14 @@ cli.script()
 """
 
 
-def harness(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", HARNESS, *args],
-        env=mini_pack_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        argv, env=mini_pack_env(home), capture_output=True, text=True, timeout=60, check=False
     )
+
+
+def harness(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(home, sys.executable, "-c", HARNESS, *args)
 
 
 def test_the_script_skips_the_teardown_but_runs_every_exit_handler(home: Path):
@@ -89,24 +88,10 @@ def test_the_console_script_and_python_m_leave_complete_output(home: Path):
     script = Path(sys.executable).parent / "importdrill"
     assert script.exists(), "the tests run against an installed importdrill (see noxfile.py)"
     for command in ([str(script)], [sys.executable, "-m", "importdrill"]):
-        done = subprocess.run(
-            [*command, "list", "--json"],
-            env=mini_pack_env(home),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run(home, *command, "list", "--json")
         assert done.returncode == 0, done.stderr
         slugs = {row["slug"] for row in json.loads(done.stdout)["problems"]}
         assert "mini-predict" in slugs
-        missing = subprocess.run(
-            [*command, "hint", "no-such-problem"],
-            env=mini_pack_env(home),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        missing = run(home, *command, "hint", "no-such-problem")
         assert missing.returncode == 2
         assert "no-such-problem" in missing.stderr
