@@ -117,27 +117,36 @@ def main() -> None:
     for name, value in median.items():
         print(f"{name:<50} {value * 1000:7.1f} ms")
 
-    floor = median["import floor (typer, rich.console, rich.table)"]
-    list_ = median["importdrill list"]
-    child = median["child start (-E -s -c pass)"]
+    def ratio(top: str, *bottom: str) -> str:
+        """top / sum(bottom): of the medians, and the median of each round's own ratio (the
+        commands of a round run back to back, so a machine whose speed drifts from minute to
+        minute slows both sides of a round's ratio alike)."""
+        of_medians = median[top] / sum(median[b] for b in bottom)
+        paired = statistics.median(
+            samples[top][i] / sum(samples[b][i] for b in bottom) for i in range(args.rounds)
+        )
+        return f"{of_medians:.2f} x   paired by round {paired:.2f} x"
+
+    floor = "import floor (typer, rich.console, rich.table)"
+    list_ = "importdrill list"
+    check = "importdrill check (predict)"
     print()
-    print(f"import floor / python -c pass:            {floor / median['python -c pass']:.2f} x")
-    print(f"list / import floor:                      {list_ / floor:.2f} x   (goal <= 1.15)")
+    print(f"import floor / python -c pass:        {ratio(floor, 'python -c pass')}")
+    print(f"list / import floor:                  {ratio(list_, floor)}   (goal <= 1.15)")
     print(
-        f"--help / import floor:                    {median['importdrill --help'] / floor:.2f} x   (goal <= 1.15)"
+        f"--help / import floor:                {ratio('importdrill --help', floor)}   (goal <= 1.15)"
     )
     print(
-        f"check / (list + child start):             {median['importdrill check (predict)'] / (list_ + child):.2f} x   (goal <= 1.3)"
-    )
-    by_hand_ms = median["the program by hand (-E -s main.py)"]
-    print(
-        f"check / (list + the program by hand):     {median['importdrill check (predict)'] / (list_ + by_hand_ms):.2f} x"
+        f"check / (list + child start):         {ratio(check, list_, 'child start (-E -s -c pass)')}   (goal <= 1.3)"
     )
     print(
-        f"list of 1,051 / import floor:             {median['importdrill list (1,000 more problems)'] / floor:.2f} x   (goal <= 1.3)"
+        f"check / (list + the program by hand): {ratio(check, list_, 'the program by hand (-E -s main.py)')}"
     )
     print(
-        f"check with 1,051 / check with 51:         {median['importdrill check (predict, 1,000 more problems)'] / median['importdrill check (predict)']:.2f} x   (goal: about 1)"
+        f"list of 1,051 / import floor:         {ratio('importdrill list (1,000 more problems)', floor)}   (goal <= 1.3)"
+    )
+    print(
+        f"check with 1,051 / check with 51:     {ratio('importdrill check (predict, 1,000 more problems)', check)}   (goal: about 1)"
     )
 
     # verify: wall time of the whole set against the sum of its children's run times / cores.
