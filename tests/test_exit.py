@@ -13,12 +13,13 @@ from .conftest import mini_pack_env
 # A module-level object whose finalizer would print as the interpreter is torn down, and
 # exit handlers registered before and after script() registers its own.
 HARNESS = """
-import atexit, sys
+import atexit, os, sys
 
 class Finalized:
-    def __del__(self):
-        sys.stdout.write("torn down\\n")
-        sys.stdout.flush()
+    # os.write bound now: by the time a teardown finalizes this, sys.stdout may be gone
+    # (3.12 and later), and os's own globals cleared.
+    def __del__(self, write=os.write):
+        write(1, b"torn down\\n")
 
 keep = Finalized()
 if sys.argv[1] == "earlier":
