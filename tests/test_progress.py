@@ -148,6 +148,39 @@ def test_changes_from_many_threads_lose_nothing(tmp_path):
     assert len(Store(db).history()) == 60
 
 
+def test_first_use_waits_while_another_process_creates_the_database(tmp_path):
+    """Switching to WAL ignores SQLite's busy timeout, so creation takes the lock file: a
+    process that finds no tables waits its turn instead of failing "database is locked"."""
+    import contextlib
+    import sqlite3
+    import threading
+
+    from importdrill.progress import Store
+
+    db = tmp_path / "progress.db"
+    failures: list[BaseException] = []
+
+    def first_use() -> None:
+        try:
+            with Store(db).change() as state:
+                state.current = "mine"
+        except BaseException as exc:  # the assertion below reports it
+            failures.append(exc)
+
+    # Another importdrill half-way through creating it: the lock file held, a write open.
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as other:
+        with Store(db)._locked():
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("CREATE TABLE half_made (x)")
+            waiter = threading.Thread(target=first_use)
+            waiter.start()
+            waiter.join(0.5)
+            other.execute("ROLLBACK")
+        waiter.join(30)
+    assert not waiter.is_alive() and failures == []
+    assert Store(db).load().current == "mine"
+
+
 def test_commits_wait_for_the_disk_only_outside_wal(tmp_path):
     """WAL with synchronous=NORMAL: a commit survives importdrill being killed, without an
     fsync each; a database in a rollback journal keeps FULL, which NORMAL could damage."""

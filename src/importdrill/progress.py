@@ -510,26 +510,38 @@ class Store:
         if version > SCHEMA_VERSION:
             raise NewerStateError(self.path, version, SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
-            # WAL lets readers go on while one process writes; it is a property of the file.
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                    # One statement at a time: executescript() would commit half-way.
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+            self._create(db)
         else:
             # Any read of the tables finds a damaged file (the header alone may look right).
             db.execute("SELECT count(*) FROM meta").fetchone()
         if self.legacy.exists():
             self._migrate(db)
+
+    def _create(self, db: sqlite3.Connection) -> None:
+        """Turn on WAL and create the tables, one process at a time.
+
+        Switching a file to WAL does not wait on SQLite's busy timeout: while one process
+        switches, a second one that tries at the same moment gets "database is locked" at
+        once. So the processes that find no tables take the lock file in turn, and each
+        looks again under it; the first creates, the others find the work done.
+        """
+        with self._locked():
+            if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+                return
+            # WAL lets readers go on while one process writes; it is a property of the file.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # One statement at a time: executescript() would commit half-way.
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         """Move state.json's progress into the database, once, and keep the file as a backup."""
