@@ -179,6 +179,7 @@ def test_first_use_waits_while_another_process_creates_the_database(tmp_path):
         waiter.join(30)
     assert not waiter.is_alive() and failures == []
     assert Store(db).load().current == "mine"
+    assert (tmp_path / "progress.lock").is_file()  # the name the README gives
 
 
 def test_commits_wait_for_the_disk_only_outside_wal(tmp_path):
