@@ -251,15 +251,13 @@ def test_concurrent_checks_from_separate_processes_lose_nothing(home: Path):
 
 
 FIRST_USE = """
-import sys
+import os, sys
 from pathlib import Path
 from importdrill.errors import StateError
 from importdrill.progress import Store
 store = Store(Path(sys.argv[1]))
-go = Path(sys.argv[2])
 print("ready", flush=True)
-while not go.exists():
-    pass
+os.read(int(sys.argv[2]), 1)  # the start: EOF for all six at once, when the writer closes
 try:
     with store.change() as state:
         state.reveal_hint("p", 100)
@@ -270,27 +268,33 @@ except StateError as exc:
 
 @pytest.mark.slow
 def test_first_use_from_many_processes_at_once_loses_nothing(tmp_path: Path):
-    # Six processes find no database and make it at the same moment, ten times over: before
-    # creation took the lock file, one in four rounds had one fail with "database is locked"
-    # (switching a file to WAL does not wait on SQLite's busy timeout).
-    for round_ in range(10):
+    # Six processes find no database and make it at the same moment, twenty times over: before
+    # creation took the lock file, each of six runs of this test had a round where one failed
+    # with "database is locked" (switching a file to WAL does not wait on SQLite's busy
+    # timeout). They wait on a pipe rather than spin, so as not to load a shared machine.
+    for round_ in range(20):
         folder = tmp_path / f"round-{round_}"
         folder.mkdir()
-        db, go = folder / "progress.db", folder / "go"
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", FIRST_USE, str(db), str(go)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(6)
-        ]
+        db = folder / "progress.db"
+        start, go = os.pipe()
+        try:
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-c", FIRST_USE, str(db), str(start)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    pass_fds=(start,),
+                )
+                for _ in range(6)
+            ]
+        finally:
+            os.close(start)
         try:
             for proc in procs:
                 assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         finally:
-            go.touch()  # also on a failure, so that every process ends
+            os.close(go)  # also on a failure, so that every process ends
             errors = [proc.communicate(timeout=60)[1] for proc in procs]
         assert [proc.returncode for proc in procs] == [0] * 6, errors
         assert Store(db).load().of("p").hints_revealed == 6
