@@ -386,7 +386,7 @@ def _run_in(
     program: Program,
     python: str,
     limits: Limits,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[], object] | None,
 ) -> RunResult:
     env = _child_env(root, limits)
     env.update(program.env or {})

@@ -74,17 +74,15 @@ class Supervisor:
     """importdrill's handle on one supervisor: its pid (which is also its process group),
     the ends of the program's pipes, and how it ended."""
 
-    def __init__(
-        self, pid: int, stdin: int | None, stdout: int, stderr: int, failed: int | None = None
-    ) -> None:
+    def __init__(self, pid: int, stdin: int | None, stdout: int, stderr: int, failed: int) -> None:
         self.pid = pid
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
         self.returncode: int | None = None
         # The read end of a close-on-exec pipe: EOF once the program's exec() has happened,
-        # or the reason it could not.
-        self._failed = failed
+        # or the reason it could not. None once started() or close() has closed it.
+        self._failed: int | None = failed
         # A pidfd (Linux 5.3+) wakes a wait the moment the supervisor exits.
         self._pidfd: int | None = None
         with contextlib.suppress(AttributeError, OSError):
