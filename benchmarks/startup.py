@@ -23,7 +23,7 @@ PY = sys.executable
 
 
 def paths_builtin() -> Path:
-    from importdrill import paths
+    from importdrill.core import paths
 
     return paths.builtin_problems()
 
@@ -57,9 +57,9 @@ def main() -> None:
     env.pop("IMPORTDRILL_PATH", None)
     cli = importdrill()
     # The right prediction, from the program's real output (a wrong check never shows it).
-    from importdrill import runner
-    from importdrill.catalog import Pack, load_catalog
-    from importdrill.drill import program_for
+    from importdrill.core import runner
+    from importdrill.core.catalog import Pack, load_catalog
+    from importdrill.core.runnable import program_for
 
     problem = load_catalog().get("sys-modules-cache")
     program = program_for(problem, problem.code)
@@ -150,7 +150,8 @@ def main() -> None:
     )
 
     # verify: wall time of the whole set against the sum of its children's run times / cores.
-    from importdrill import paths, runner, verify
+    from importdrill.app import verify
+    from importdrill.core import paths, runner
 
     catalog = load_catalog([Pack("built-in", paths.builtin_problems())], use_cache=False)
     here = verify.Interpreter(PY, sys.version_info[:2])

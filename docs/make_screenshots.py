@@ -19,8 +19,8 @@ WIDTH = 100
 
 
 def shoot(out: Path, name: str, title: str, *args: str, stdin: str | None = None) -> None:
-    from importdrill import ui
     from importdrill.cli import app
+    from importdrill.views import console as ui
 
     console = Console(record=True, width=WIDTH, force_terminal=True, color_system="truecolor")
     ui._out = console
@@ -33,8 +33,8 @@ def shoot(out: Path, name: str, title: str, *args: str, stdin: str | None = None
 
 def truth(slug: str) -> str:
     """What the problem's program really prints, so the screenshots never go stale."""
-    from importdrill import catalog, runner
-    from importdrill.drill import program_for
+    from importdrill.core import catalog, runner
+    from importdrill.core.runnable import program_for
 
     problem = catalog.load_catalog().get(slug)
     return runner.run(program_for(problem, problem.code)).stdout

@@ -67,8 +67,8 @@ class Result:
 @pytest.fixture
 def cli():
     """Run `importdrill ARGS` in-process; returns exit code, stdout and stderr apart."""
-    from importdrill import ui
     from importdrill.cli import app
+    from importdrill.views import console as ui
 
     def invoke(*args: str, input: str | None = None) -> Result:
         ui._out = None
@@ -97,7 +97,7 @@ def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
 
 def saved_state(home: Path) -> dict:
     """The recorded progress, in the shape state.json had: {"current", "problems": {...}}."""
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     state = Store(home / "progress.db").load()
     return {
@@ -109,7 +109,7 @@ def saved_state(home: Path) -> dict:
 def snapshot(home: Path) -> object:
     """Everything recorded (state and log), to compare before and after a command; None if
     nothing was ever recorded."""
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     if not (home / "progress.db").exists():
         return None

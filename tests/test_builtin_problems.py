@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import paths, verify
-from importdrill.catalog import BUILTIN_PACK, Catalog, Pack, load_catalog
-from importdrill.kinds import DIFFICULTIES
+from importdrill.app import verify
+from importdrill.core import interpreters, paths
+from importdrill.core.catalog import Catalog, Pack, load_catalog
+from importdrill.core.kinds import DIFFICULTIES
+from importdrill.core.summary import BUILTIN_PACK
 
 TOPICS = (
     "sys.modules sys.path packages relative-imports namespace-packages __main__ -m "
@@ -82,7 +84,7 @@ def test_seed_starters_keep_the_public_names(catalog: Catalog):
 
 def test_every_problem_is_true_here(catalog: Catalog):
     """Every solution and predict program prints expected_output; no starter passes."""
-    here = verify.Interpreter(sys.executable, sys.version_info[:2])
+    here = interpreters.Interpreter(sys.executable, sys.version_info[:2])
     report = verify.verify(catalog.problems, [here])
     assert report.failures == []
     assert report.checked + len(report.skipped) == len(catalog)
@@ -112,8 +114,10 @@ def test_the_wheel_ships_the_problems(tmp_path: Path):
     shipped = {
         n.rsplit("/", 1)[-1]
         for n in names
-        if n.startswith("importdrill/problems/") and n.endswith(".yaml")
+        if n.startswith("importdrill/data/problems/") and n.endswith(".yaml")
     }
     in_repo = {p.name for p in (root / "problems").glob("*.yaml")}
     assert shipped == in_repo
-    assert "importdrill/problem.schema.json" in names
+    assert "importdrill/core/problem.schema.json" in names
+    # The data folder shares its name with no module (a module file would shadow it).
+    assert not any(n.startswith("importdrill/problems") for n in names)

@@ -373,10 +373,10 @@ def test_editor_with_arguments_is_opened(
 
 
 def as_if_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from importdrill import cli as cli_module
     from importdrill import prompt
+    from importdrill.cli import options
 
-    monkeypatch.setattr(cli_module, "_interactive", lambda: True)
+    monkeypatch.setattr(options, "interactive", lambda: True)
     monkeypatch.setattr(prompt, "wait_for_enter", lambda message: None)
 
 

@@ -24,7 +24,7 @@ class Finalized:
 keep = Finalized()
 if sys.argv[1] == "earlier":
     atexit.register(lambda: print("earlier handler ran", flush=True))
-import importdrill.cli as cli
+import importdrill.cli.entry as cli
 if sys.argv[1] == "raise":
     def broken():
         raise RuntimeError("a bug")

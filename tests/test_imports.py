@@ -31,28 +31,50 @@ main()
 """
 FLOOR = "import json, sys; import typer, rich.console, rich.table; print(json.dumps(sorted(sys.modules)))"
 
-# --help needs no more than the command line itself: no core module, no Rich view.
-HELP = {"importdrill", "importdrill.cli", "importdrill.errors"}
+# --help needs no more than the command line itself: no core module but errors, no Rich view.
+HELP = {
+    "importdrill",
+    "importdrill.cli",
+    "importdrill.cli.author",
+    "importdrill.cli.flows",
+    "importdrill.cli.group",
+    "importdrill.cli.learn",
+    "importdrill.cli.options",
+    "importdrill.cli.practice",
+    "importdrill.cli.reporting",
+    "importdrill.cli.entry",
+    "importdrill.core",
+    "importdrill.core.errors",
+}
 # Listing works from the catalogue's summaries: the problem model (problems) is not loaded.
 BASE = HELP | {
-    "importdrill.catalog",
-    "importdrill.kinds",
-    "importdrill.paths",
-    "importdrill.progress",
-    "importdrill.ui",
+    "importdrill.core.cache",
+    "importdrill.core.catalog",
+    "importdrill.core.kinds",
+    "importdrill.core.paths",
+    "importdrill.core.progress",
+    "importdrill.core.summary",
+    "importdrill.views",
+    "importdrill.views.console",
 }
 CHECK = BASE | {
-    "importdrill.drill",
-    "importdrill.judge",
-    "importdrill.problems",  # the one problem checked, whole
+    "importdrill.app",
+    "importdrill.app.drill",
+    "importdrill.core.judge",
+    "importdrill.core.problems",  # the one problem checked, whole
+    "importdrill.core.runnable",
+    "importdrill.core.runner",
+    "importdrill.core.supervisor",  # a fork of importdrill runs the program
+    "importdrill.core.workspace",
     "importdrill.prose",  # a pass shows the explanation
-    "importdrill.runner",
-    "importdrill.supervisor",  # a fork of importdrill runs the program
-    "importdrill.usecases",
-    "importdrill.workspace",
 }
 # status shows reviews due and the streak, which come from the log through a use case.
-STATUS = BASE | {"importdrill.schedule", "importdrill.usecases", "importdrill.workspace"}
+STATUS = BASE | {
+    "importdrill.app",
+    "importdrill.app.drill",
+    "importdrill.core.schedule",
+    "importdrill.core.workspace",
+}
 # Heavy modules no command below may import: a YAML parser (the cache spares it), the
 # prompt and file-watching libraries, the Markdown parser (prose renders our subset), Pygments
 # (only code panels need it), and the authoring tools.
@@ -65,9 +87,9 @@ FORBIDDEN = {
     "rich.syntax",
     "pygments",
     "concurrent.futures",
-    "importdrill.verify",
+    "importdrill.app.verify",
+    "importdrill.app.authoring",
     "importdrill.watch",
-    "importdrill.authoring",
 }
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from importdrill import runner
+from importdrill.core import runner
 
 from .conftest import mini_pack_env, snapshot
 
@@ -239,7 +239,9 @@ def test_ctrl_z_stops_the_program_and_its_time_is_not_counted(tmp_path: Path):
     code = (
         "  import os, time\n"
         "  from pathlib import Path\n"
-        "  Path(os.environ['LIFETIME_MARKS'], 'program').write_text(str(os.getpid()))\n"
+        # Written whole, then renamed: the test reads it the moment it exists.
+        "  Path(os.environ['LIFETIME_MARKS'], 'tmp').write_text(str(os.getpid()))\n"
+        "  Path(os.environ['LIFETIME_MARKS'], 'tmp').rename(Path(os.environ['LIFETIME_MARKS'], 'program'))\n"
         "  time.sleep(1.5)\n"
         "  print('done')\n"
     )
@@ -353,7 +355,7 @@ def test_children_are_found_with_or_without_the_kernel_s_lists(
 ):
     """A kernel without /proc/PID/task/TID/children falls back to the whole process table;
     either way a child is found, and a process that is gone has none."""
-    from importdrill import supervisor
+    from importdrill.core import supervisor
 
     monkeypatch.setattr(supervisor, "_children_lists", lists)
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import paths, problems
-from importdrill.catalog import (
-    BUILTIN_PACK,
-    CACHE_TAG,
-    CACHE_VERSION,
-    Pack,
-    all_packs,
-    load_catalog,
-)
-from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
-from importdrill.kinds import DIFFICULTIES, KINDS
+from importdrill.core import paths, problems
+from importdrill.core.cache import CACHE_TAG, CACHE_VERSION
+from importdrill.core.catalog import Pack, all_packs, load_catalog
+from importdrill.core.errors import DuplicateSlugError, ProblemFileError, UsageError
+from importdrill.core.kinds import DIFFICULTIES, KINDS
+from importdrill.core.summary import BUILTIN_PACK
 
 from .conftest import BROKEN, PACK
 

@@ -10,7 +10,7 @@ from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 
 from importdrill import prose
-from importdrill.catalog import load_catalog
+from importdrill.core.catalog import load_catalog
 
 URL_TOKEN = re.compile(r"^\(?https?://")
 # What prose adds after a link's text: its address, for terminals without hyperlinks.
@@ -84,7 +84,7 @@ def test_an_explanation_laid_out_ahead_prints_as_one_laid_out_then(
     # A check lays out the explanation while the program runs (ui.prepare_verdict); a pass
     # then prints those very segments, which are what laying it out then would print. If
     # the terminal was resized meanwhile, it is laid out anew.
-    from importdrill import ui
+    from importdrill.views import console as ui
 
     problem = load_catalog().get("sys-modules-cache")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from importdrill.progress import Store
-from importdrill.usecases import Drill
+from importdrill.app.drill import Drill
+from importdrill.core.progress import Store
 
 from .test_terminal import SOLUTION, answer_cursor_query, spawn
 

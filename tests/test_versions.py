@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import problems
-from importdrill.catalog import Pack, load_catalog
-from importdrill.errors import ProblemFileError
+from importdrill.core import problems
+from importdrill.core.catalog import Pack, load_catalog
+from importdrill.core.errors import ProblemFileError
 
 from .conftest import PACK
 

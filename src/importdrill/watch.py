@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from importdrill import ui, workspace
-from importdrill.errors import DrillError, NoCurrentProblemError, Terminated
-from importdrill.kinds import Kind
-from importdrill.problems import Problem
-from importdrill.usecases import Drill
+from importdrill.app.drill import Drill
+from importdrill.core import workspace
+from importdrill.core.errors import DrillError, NoCurrentProblemError, Terminated
+from importdrill.core.kinds import Kind
+from importdrill.core.problems import Problem
+from importdrill.views import console as ui
 
 if TYPE_CHECKING:
-    from importdrill.runner import Limits
-    from importdrill.usecases import Outcome
+    from importdrill.app.drill import Outcome
+    from importdrill.core.runner import Limits
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130

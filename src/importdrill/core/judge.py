@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
-from importdrill.runner import RunResult
+from importdrill.core.runner import RunResult
 
 if TYPE_CHECKING:
-    from importdrill.rules import Breach
+    from importdrill.core.rules import Breach
 
 
 class VerdictKind(StrEnum):

@@ -1,9 +1,19 @@
-"""The errors the core raises; the CLI turns each into a message and an exit status."""
+"""The errors the core raises, and the exit statuses the front ends turn them into."""
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
 from typing import ClassVar
+
+
+class Exit(IntEnum):
+    """The exit statuses of every command (`run` exits with its program's own)."""
+
+    OK = 0
+    FAILED = 1  # a check, a verify or an answer in a session was wrong
+    USAGE = 2  # bad input: an unknown slug, a broken problem file, unreadable state
+    INTERRUPTED = 130  # Ctrl-C; SIGTERM and SIGHUP exit 128 + their number
 
 
 class DrillError(Exception):

@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from importdrill.catalog import BUILTIN_PACK, Summary, unavailable_reason
-from importdrill.errors import ProblemFileError
-from importdrill.kinds import DIFFICULTIES, KINDS, Difficulty, Kind
+from importdrill.core.errors import ProblemFileError
+from importdrill.core.kinds import DIFFICULTIES, KINDS, Difficulty, Kind
+from importdrill.core.summary import BUILTIN_PACK, Summary, unavailable_reason
 
 
 class RunMode(StrEnum):

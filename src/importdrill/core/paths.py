@@ -49,12 +49,13 @@ def cache_dir() -> Path:
 
 def builtin_problems() -> Path:
     """The folder of built-in problem files, installed or in a source checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "problems"
+    package = Path(__file__).resolve().parent.parent
+    # In a wheel they are data, named apart from every module (see pyproject.toml).
+    installed = package / "data" / "problems"
     if installed.is_dir():
         return installed
     # An editable install or a plain source checkout: the problems sit at the repository's top.
-    return here.parent.parent / "problems"
+    return package.parent.parent / "problems"
 
 
 def pack_dirs_from_env() -> list[Path]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from importdrill.progress import Confidence, Event, LogEntry, parse_time
+from importdrill.core.progress import Confidence, Event, LogEntry, parse_time
 
 
 class Rating(IntEnum):

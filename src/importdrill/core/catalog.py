@@ -3,71 +3,22 @@ packs, with the cache that spares a warm start from parsing any problem file."""
 
 from __future__ import annotations
 
-import contextlib
-import marshal
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from importdrill import __version__, paths
-from importdrill.errors import DuplicateSlugError, UnknownProblemError, UsageError
-from importdrill.kinds import Difficulty, Kind
+from importdrill.core import paths
+from importdrill.core.cache import CACHE_TAG, read_cache, write_cache
+from importdrill.core.errors import DuplicateSlugError, UnknownProblemError, UsageError
+from importdrill.core.kinds import Difficulty, Kind
+from importdrill.core.summary import BUILTIN_PACK, Summary
 
 if TYPE_CHECKING:
-    from importdrill.problems import Problem
+    from importdrill.core.problems import Problem
 
 ENTRY_POINT_GROUP = "importdrill.packs"
-BUILTIN_PACK = "built-in"
-
-
-def unavailable_reason(
-    floor: tuple[int, int] | None, version: tuple[int, int] | None = None
-) -> str | None:
-    """Why a problem needing Python `floor` can't run on that version (default: this one)."""
-    if floor is None:
-        return None
-    have = version or (sys.version_info.major, sys.version_info.minor)
-    if have < floor:
-        need = ".".join(map(str, floor))
-        return f"needs Python {need} or later (this is {have[0]}.{have[1]})"
-    return None
-
-
-# Summary and Pack are named tuples, not frozen dataclasses like the rest of the model: a
-# catalogue makes one Summary per problem on every start, and a tuple is made in C (a frozen
-# dataclass sets each field through object.__setattr__: five times slower, 1 ms for a
-# thousand problems), while defining a frozen dataclass costs 0.8 ms of `list`'s start-up.
-
-
-class Summary(NamedTuple):
-    """What listing a problem needs, without its prose or code: cheap to hold for thousands.
-
-    `list`, `status` and `next` work from summaries; a command that needs one problem asks
-    the catalogue for it, and only that problem's full data is read.
-    """
-
-    slug: str
-    title: str
-    difficulty: Difficulty
-    kind: Kind
-    tags: tuple[str, ...]
-    order: int
-    hint_count: int
-    requires_python: tuple[int, int] | None
-    # The problem file, as text: a Path for each of a thousand summaries would cost `list`
-    # more than a millisecond, and only reading the problem needs one (`source`).
-    path: str
-    pack: str
-
-    @property
-    def source(self) -> Path:
-        """The problem file."""
-        return Path(self.path)
-
-    def unavailable_reason(self, version: tuple[int, int] | None = None) -> str | None:
-        return unavailable_reason(self.requires_python, version)
 
 
 class Pack(NamedTuple):
@@ -75,46 +26,6 @@ class Pack(NamedTuple):
 
     name: str
     folder: Path
-
-
-# --- the cache ------------------------------------------------------------------------------
-# Parsing every YAML file costs more than the rest of `importdrill list`, so parsed problems
-# are cached, keyed by path, size and mtime, and a warm start never imports yaml. The cache
-# has two parts: an index of every file's summary (all that listing reads), and one file of
-# full data per problem, read only when that problem is asked for.
-#
-# Cache files are marshal data, the interpreter's own format for compiled modules: builtin
-# (json costs `list` 1 ms to import) and twice as fast to read. Its format may change between
-# Python versions, so each interpreter keeps its own files, named by its cache tag as
-# __pycache__'s are. A file that is missing, damaged, or not written by this very version of
-# importdrill (whose validator accepted what it holds) is ignored, and written anew.
-
-CACHE_VERSION = f"3/{__version__}"
-CACHE_TAG = sys.implementation.cache_tag or "python"
-
-
-def read_cache(path: Path) -> Any:
-    """The document write_cache wrote to path; None when there is none to trust."""
-    try:
-        # Only importdrill writes these files, in the learner's own cache folder; what they
-        # hold is plain data (read, never run), as trusted as the progress database beside it.
-        version, document = marshal.loads(path.read_bytes())  # noqa: S302
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    return document if version == CACHE_VERSION else None
-
-
-def write_cache(target: Path, document: Any) -> None:
-    """Write a cache file atomically; any failure leaves no file behind (the cache only saves
-    time, and a read-only home must not stop the drill)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps((CACHE_VERSION, document)))
-        tmp.replace(target)
-    except (OSError, ValueError):  # ValueError: a value marshal cannot write
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def _index_path() -> Path:
@@ -323,7 +234,7 @@ class Catalog:
 
 def _load_full(summary: Summary, stamp: tuple[int, int]) -> Problem:
     """One problem's whole data: from its cache file when it matches, else parsed anew."""
-    from importdrill.problems import build, parse_yaml, validate
+    from importdrill.core.problems import build, parse_yaml, validate
 
     target = _data_path(summary.slug)
     source = summary.source
@@ -383,7 +294,7 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
             if summary is not None:
                 items.append(summary)
             else:
-                from importdrill.problems import parse_yaml, validate
+                from importdrill.core.problems import parse_yaml, validate
 
                 path = Path(key)
                 data = parse_yaml(path)

@@ -17,8 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from importdrill import paths
-from importdrill.errors import NewerStateError, StateError
+from importdrill.core import paths
+from importdrill.core.errors import NewerStateError, StateError
 
 if TYPE_CHECKING:
     import sqlite3

@@ -13,8 +13,8 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableT
 from rich.table import Table
 from rich.text import Text
 
-from importdrill.kinds import Difficulty, Kind
-from importdrill.progress import State, Status
+from importdrill.core.kinds import Difficulty, Kind
+from importdrill.core.progress import State, Status
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -22,12 +22,7 @@ if TYPE_CHECKING:
     from rich.segment import Segment
     from rich.style import Style
 
-    from importdrill import judge
-    from importdrill.catalog import Summary
-    from importdrill.problems import Problem
-    from importdrill.runner import RunResult
-    from importdrill.schedule import Review
-    from importdrill.usecases import (
+    from importdrill.app.drill import (
         FileOutcome,
         HintShown,
         Outcome,
@@ -37,6 +32,11 @@ if TYPE_CHECKING:
         VersionRun,
         WorkspaceRun,
     )
+    from importdrill.core import judge
+    from importdrill.core.problems import Problem
+    from importdrill.core.runner import RunResult
+    from importdrill.core.schedule import Review
+    from importdrill.core.summary import Summary
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 STATUS_MARK = {
@@ -258,7 +258,7 @@ def show_problem(
         )
     )
     console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
-    from importdrill.problems import RunMode
+    from importdrill.core.problems import RunMode
 
     if problem.is_multi_file or problem.run is RunMode.MODULE:
         console.print(tree_view(problem))
@@ -272,7 +272,7 @@ def show_problem(
     if not problem.kind.learner_writes_code:
         console.print(code_view(problem.code, title=problem.main))
         if problem.kind is not Kind.PREDICT:
-            from importdrill import questions
+            from importdrill.core import questions
 
             question = questions.question_text(problem)
             if question:
@@ -850,7 +850,7 @@ def _show_run_failure(verdict: judge.Verdict, result: RunResult) -> None:
 
 
 def show_outcome(outcome: Outcome, *, watching: bool = False) -> None:
-    from importdrill.usecases import PredictionOutcome
+    from importdrill.app.drill import PredictionOutcome
 
     if isinstance(outcome, PredictionOutcome):
         show_prediction(outcome, watching=watching)
@@ -876,7 +876,7 @@ def show_revealed(revealed: Revealed) -> None:
             )
         )
     else:
-        from importdrill import judge
+        from importdrill.core import judge
 
         mine = judge.split_lines(revealed.last_prediction)
         console.print(side_by_side(mine, real, ("your last prediction", _real(problem))))
@@ -977,7 +977,8 @@ def show_watch(
     if full:
         show_problem(problem, learner_file=None)
     what = "your file" if problem.kind.learner_writes_code else "your prediction"
-    console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"))
+    # soft_wrap, as every message: a path or an error stays whole, wherever the terminal wraps.
+    console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"), soft_wrap=True)
     if outcome is None:
         if problem.kind is Kind.PREDICT:
             console.print(
@@ -988,7 +989,7 @@ def show_watch(
     else:
         show_outcome(outcome, watching=True)
     if extra:
-        console.print(Text(extra, style="yellow"))
+        console.print(Text(extra, style="yellow"), soft_wrap=True)
     console.print(Text(keys, style="bold cyan"))
 
 

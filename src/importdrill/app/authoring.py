@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importdrill.errors import UsageError
-from importdrill.problems import SLUG_RE, validate
+from importdrill.core.errors import UsageError
+from importdrill.core.problems import SLUG_RE, validate
 
 PREDICT_TEMPLATE = """\
 # yaml-language-server: $schema=https://importdrill.invalid/problem.schema.json

@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from importdrill import runner
-from importdrill.kinds import Kind
-from importdrill.problems import Problem
+from importdrill.core import runner
+from importdrill.core.kinds import Kind
+from importdrill.core.problems import Problem
 
 IMPORTTIME_OPTIONS = ("-X", "importtime")
 # "import time:       123 |        456 |     pkg.sub"; the header line has words instead.

@@ -14,11 +14,11 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from importdrill import paths
-from importdrill.errors import StateError, WorkspaceFileError
+from importdrill.core import paths
+from importdrill.core.errors import StateError, WorkspaceFileError
 
 if TYPE_CHECKING:
-    from importdrill.problems import Problem
+    from importdrill.core.problems import Problem
 
 PREDICTION_FILE = "prediction.txt"
 

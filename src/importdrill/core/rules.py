@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from importdrill.problems import Rule, RuleKind
+from importdrill.core.problems import Rule, RuleKind
 
 # List methods that change the list they are called on.
 MUTATING_METHODS = frozenset(

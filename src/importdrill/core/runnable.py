@@ -8,15 +8,15 @@ import shutil
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from importdrill import paths, runner
-from importdrill.catalog import CACHE_TAG, CACHE_VERSION, read_cache, write_cache
-from importdrill.errors import ProblemFileError
-from importdrill.kinds import Kind
-from importdrill.problems import DRIVER_PATH, Problem, Run, RunMode
+from importdrill.core import paths, runner
+from importdrill.core.cache import CACHE_TAG, CACHE_VERSION, read_cache, write_cache
+from importdrill.core.errors import ProblemFileError
+from importdrill.core.kinds import Kind
+from importdrill.core.problems import DRIVER_PATH, Problem, Run, RunMode
 
 # judge is imported where a verdict is made: a predict check loads it while its program runs.
 if TYPE_CHECKING:
-    from importdrill import judge
+    from importdrill.core import judge
 
 
 def program_for(
@@ -62,7 +62,7 @@ def run_question(
     program = program_for(problem, code, files=files)
     if problem.kind is Kind.PREDICT:
         return runner.run(program, python=python, limits=limits, meanwhile=meanwhile)
-    from importdrill import questions
+    from importdrill.core import questions
 
     return questions.run(problem, program, python=python, limits=limits, meanwhile=meanwhile)
 
@@ -79,7 +79,7 @@ def evaluate(
     """Run code through every run of problem, in order, judge each against expected(run),
     and check the problem's rules on it. With until_failure (verify only needs to know that a
     file fails), a broken rule runs nothing and the first failed run ends the evaluation."""
-    from importdrill import judge, rules
+    from importdrill.core import judge, rules
 
     breaches = rules.check(problem.rules, code)
     rows = []
@@ -136,7 +136,7 @@ def solution_output(problem: Problem, run: Run, python: str) -> str:
             f"'{run.name}' on {python} ({why[0]}), so that run has no expected output; "
             f"importdrill verify {problem.slug} shows why"
         )
-    from importdrill import judge
+    from importdrill.core import judge
 
     output = judge.normalise(result.stdout)
     write_cache(cache, output)

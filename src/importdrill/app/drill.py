@@ -11,19 +11,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from importdrill import workspace
-from importdrill.catalog import Catalog, load_catalog
-from importdrill.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
-from importdrill.kinds import Kind
-from importdrill.progress import LogEntry, State, Status, Store
+from importdrill.core import workspace
+from importdrill.core.catalog import Catalog, load_catalog
+from importdrill.core.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
+from importdrill.core.kinds import Kind
+from importdrill.core.progress import LogEntry, State, Status, Store
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
-    from importdrill import judge, runner
-    from importdrill.problems import Problem, Run
-    from importdrill.schedule import Review
+    from importdrill.core import judge, runner
+    from importdrill.core.problems import Problem, Run
+    from importdrill.core.schedule import Review
 
 # The settings a learner may change with `importdrill config`, and their values.
 SETTINGS = {"confidence": ("on", "off")}
@@ -253,10 +253,10 @@ class Drill:
     ) -> runner.RunResult:
         """Run a predict problem's own program (never the workspace copy): its real output
         (for order and which-file, the answer its run recorded). meanwhile: see runner.run."""
-        from importdrill import drill
+        from importdrill.core import runnable
 
         python = checked_interpreter(problem, python)
-        return drill.run_question(
+        return runnable.run_question(
             problem, problem.code, python=python, limits=limits, meanwhile=meanwhile
         )
 
@@ -288,14 +288,14 @@ class Drill:
 
             def prepare() -> None:
                 # What judging and recording need, loaded while the program runs.
-                from importdrill import judge  # noqa: F401
+                from importdrill.core import judge  # noqa: F401
 
                 self.store.prepare()
                 if meanwhile is not None:
                     meanwhile()
 
             result = self.run_program(problem, limits=limits, python=python, meanwhile=prepare)
-        from importdrill import judge
+        from importdrill.core import judge
 
         verdict = judge.judge(prediction, result)
         # judge() compares "expected" with the run; for a prediction, what the learner wrote is
@@ -324,7 +324,7 @@ class Drill:
     ) -> FileOutcome:
         """Run the learner's file through every run of an implement problem, check its rules,
         judge it, and record it."""
-        from importdrill import drill
+        from importdrill.core import runnable
 
         if not problem.kind.learner_writes_code:
             raise UsageError(f"'{problem.slug}' asks you to predict: give a prediction")
@@ -341,10 +341,12 @@ class Drill:
             # in it (never shown as code: only its output, as "expected").
             if run.expected is not None:
                 return run.expected
-            return drill.solution_output(problem, run, interpreter)
+            return runnable.solution_output(problem, run, interpreter)
 
         # Always the problem's own support files: a check judges the learner's file alone.
-        evaluation = drill.evaluate(problem, mine, python=python, limits=limits, expected=expected)
+        evaluation = runnable.evaluate(
+            problem, mine, python=python, limits=limits, expected=expected
+        )
         with self.store.change() as state:
             self._record(state, problem, evaluation.summary, python=python)
             following = self.catalog.next_open(problem.slug, state.is_solved)
@@ -398,7 +400,7 @@ class Drill:
             state.record_reveal(problem.slug)
             state.current = problem.slug
         folder = workspace.lay_out_program(problem)
-        from importdrill import judge
+        from importdrill.core import judge
 
         return Revealed(problem, judge.normalise(result.stdout), last, result, folder)
 
@@ -451,7 +453,7 @@ class Drill:
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> WorkspaceRun:
         """Run the workspace as it is now, as a check would; record nothing."""
-        from importdrill import drill, judge, runner
+        from importdrill.core import judge, runnable, runner
 
         if not problem.kind.learner_writes_code:
             if not self.status(problem).answer_seen:
@@ -463,10 +465,10 @@ class Drill:
         python = checked_interpreter(problem, python)
         main, files = workspace.read_tree(problem)
         if problem.kind.learner_writes_code:
-            program = drill.program_for(problem, main, files=files)
+            program = runnable.program_for(problem, main, files=files)
             result = runner.run(program, python=python, limits=limits)
             return WorkspaceRun(problem, folder, problem.command(), result)
-        result = drill.run_question(problem, main, files=files, python=python, limits=limits)
+        result = runnable.run_question(problem, main, files=files, python=python, limits=limits)
         if result.program_stdout is not None:
             # The program's own output, as by hand; the answer the run recorded beside it.
             shown = result._replace(stdout=result.program_stdout, program_stdout=None, tree=None)
@@ -478,25 +480,25 @@ class Drill:
         self, problem: Problem, *, limits: runner.Limits, pythons: list[str] | None = None
     ) -> list[VersionRun]:
         """The problem's program (or reference solution) run under every interpreter found."""
-        from importdrill import drill, judge, runner, verify
+        from importdrill.core import interpreters, judge, runnable, runner
 
         if not problem.kind.learner_writes_code and not self.status(problem).answer_seen:
             raise SpoilerError(problem.slug)
-        found = [verify.interpreter(p) for p in pythons] if pythons else verify.found()
+        found = [interpreters.interpreter(p) for p in pythons] if pythons else interpreters.found()
         code = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
-        runs = []
+        found_runs: list[VersionRun] = []
         for python in found:
             if problem.unavailable_reason(python.version):
                 continue
             if problem.kind is Kind.IMPLEMENT:
                 result = runner.run(
-                    drill.program_for(problem, code or ""), python=python.command, limits=limits
+                    runnable.program_for(problem, code or ""), python=python.command, limits=limits
                 )
             else:
-                result = drill.run_question(
+                result = runnable.run_question(
                     problem, code or "", python=python.command, limits=limits
                 )
-            runs.append(
+            found_runs.append(
                 VersionRun(
                     python=python.command,
                     version=python.version,
@@ -505,7 +507,7 @@ class Drill:
                     result=result,
                 )
             )
-        return runs
+        return found_runs
 
     # --- reviews, mixed sessions, settings -------------------------------------------------
 
@@ -514,7 +516,7 @@ class Drill:
         return self._reviews(self.store.history())
 
     def _reviews(self, log: list[LogEntry]) -> list[Review]:
-        from importdrill import schedule
+        from importdrill.core import schedule
 
         known = {p.slug for p in self.catalog.summaries}
         found = schedule.schedule(log).values()
@@ -522,8 +524,8 @@ class Drill:
 
     def due_reviews(self) -> list[Review]:
         """The reviews due now, soonest first."""
-        from importdrill import schedule
-        from importdrill.progress import now
+        from importdrill.core import schedule
+        from importdrill.core.progress import now
 
         return schedule.due(self.reviews(), now())
 
@@ -550,7 +552,7 @@ class Drill:
         if not problem.variants:
             return problem
         order: list[str | None] = [None, *problem.variant_names]
-        from importdrill.progress import Event
+        from importdrill.core.progress import Event
 
         attempts = [e for e in self.store.history(problem.slug) if e.event is Event.ATTEMPT]
         last = attempts[-1].variant if attempts else order[-1]
@@ -559,8 +561,8 @@ class Drill:
 
     def practice(self) -> Practice:
         """Reviews due today, the streak of days practised, confidence against results."""
-        from importdrill import schedule
-        from importdrill.progress import now
+        from importdrill.core import schedule
+        from importdrill.core.progress import now
 
         moment = now()
         log = self.store.history()
@@ -650,7 +652,7 @@ def checked_interpreter(problem: Problem, python: str | None) -> str:
     if python is None:
         require_available(problem)
         return sys.executable
-    from importdrill.verify import interpreter
+    from importdrill.core.interpreters import interpreter
 
     found = interpreter(python)
     require_available(problem, found.version)

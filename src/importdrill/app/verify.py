@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from importdrill import judge, runner
-from importdrill.drill import run_question
-from importdrill.errors import InterpreterError
-from importdrill.kinds import Kind
-from importdrill.problems import Problem, Run
+from importdrill.core import judge, runner
+from importdrill.core.interpreters import Interpreter
+from importdrill.core.kinds import Kind
+from importdrill.core.problems import Problem, Run
+from importdrill.core.runnable import run_question
 
 
 @dataclass(frozen=True)
@@ -27,18 +25,6 @@ class Failure:
 
 
 @dataclass(frozen=True)
-class Interpreter:
-    """A Python to verify under, with its version."""
-
-    command: str
-    version: tuple[int, int]
-
-    @property
-    def label(self) -> str:
-        return f"{self.command} ({self.version[0]}.{self.version[1]})"
-
-
-@dataclass(frozen=True)
 class Report:
     """What verify found: the failures, what was checked, and what was skipped and why."""
 
@@ -47,63 +33,10 @@ class Report:
     skipped: list[tuple[str, str, str]]  # slug, interpreter label, reason
 
 
-# A Python answers its version in a few hundredths of a second; one that takes longer than
-# this is hung or is not a Python, and waiting longer helps nobody.
-PROBE_TIMEOUT_S = 10.0
-_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+)")
-
-
-def interpreter(command: str) -> Interpreter:
-    """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
-    try:
-        done = subprocess.run(
-            [command, "-c", "import sys; print('importdrill-probe %d %d' % sys.version_info[:2])"],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise InterpreterError(
-            command, f"it did not answer its version within {PROBE_TIMEOUT_S:.0f} s"
-        ) from None
-    except OSError as exc:
-        raise InterpreterError(command, f"cannot run it ({exc.strerror or exc})") from None
-    # The whole answer must be the probe's line: /bin/echo, say, prints its arguments back.
-    answer = _PROBE_ANSWER.fullmatch(done.stdout.decode("utf-8", "replace").strip())
-    if done.returncode != 0 or answer is None:
-        raise InterpreterError(command, "it did not answer like a Python interpreter")
-    major, minor = int(answer.group(1)), int(answer.group(2))
-    if (major, minor) < (3, 9):
-        raise InterpreterError(command, f"Python {major}.{minor} is older than 3.9")
-    return Interpreter(command, (major, minor))
-
-
-SUPPORTED_MINORS = range(9, 20)
-
-
-def found() -> list[Interpreter]:
-    """This interpreter and every `python3.N` on PATH, one per version, oldest first."""
-    import shutil
-    import sys
-
-    by_version: dict[tuple[int, int], Interpreter] = {}
-    for command in [sys.executable, *(f"python3.{minor}" for minor in SUPPORTED_MINORS)]:
-        path = shutil.which(command)
-        if path is None:
-            continue
-        try:
-            python = interpreter(path)
-        except InterpreterError:
-            continue  # a pyenv shim of a version that is not active, say
-        by_version.setdefault(python.version, python)
-    return [by_version[v] for v in sorted(by_version)]
-
-
 def _check_implement(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
     """The solution passes every run, the same way twice, and keeps every rule; the starter,
     every decoy and a file that only prints the first run's output all fail."""
-    from importdrill import drill, rules
+    from importdrill.core import rules, runnable
 
     failures: list[Failure] = []
 
@@ -121,7 +54,7 @@ def _check_implement(problem: Problem, python: Interpreter, limits: runner.Limit
     outputs: list[str] = []
     for index, run in enumerate(runs):
         where = f" in run {index + 1} ({run.name})" if len(runs) > 1 else ""
-        program = drill.program_for(problem, solution, run=run)
+        program = runnable.program_for(problem, solution, run=run)
         first = runner.run(program, python=python.command, limits=limits)
         stated = run.expected if run.expected is not None else judge.normalise(first.stdout)
         verdict = judge.judge(stated, first)
@@ -154,7 +87,7 @@ def _check_implement(problem: Problem, python: Interpreter, limits: runner.Limit
         return outputs[runs.index(run)]
 
     def passes(code: str) -> bool:
-        evaluation = drill.evaluate(
+        evaluation = runnable.evaluate(
             problem,
             code,
             python=python.command,
