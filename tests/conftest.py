@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
@@ -68,18 +71,26 @@ class Result:
 def cli():
     """Run `importdrill ARGS` in-process; returns exit code, stdout and stderr apart."""
     from importdrill.cli import app
-    from importdrill.views import console as ui
+    from importdrill.views.console import using
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        ui._out = None
-        ui._err = None
         runner = CliRunner()
-        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-        ui._out = None
-        ui._err = None
+        # Fresh consoles for each invocation: made on first use, on CliRunner's streams.
+        with using():
+            result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+@pytest.fixture
+def console() -> Iterator[Console]:
+    """A recording console (120 columns, no colour) that every view prints to in the test."""
+    from importdrill.views.console import using
+
+    recording = Console(record=True, width=120, color_system=None, file=io.StringIO())
+    with using(recording, recording):
+        yield recording
 
 
 def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:

@@ -57,6 +57,8 @@ BASE = HELP | {
     "importdrill.views",
     "importdrill.views.console",
 }
+# The list and status screens, on top.
+LIST = BASE | {"importdrill.views.listing", "importdrill.views.problem"}
 CHECK = BASE | {
     "importdrill.app",
     "importdrill.app.drill",
@@ -67,13 +69,15 @@ CHECK = BASE | {
     "importdrill.core.supervisor",  # a fork of importdrill runs the program
     "importdrill.core.workspace",
     "importdrill.prose",  # a pass shows the explanation
+    "importdrill.views.verdict",
 }
 # status shows reviews due and the streak, which come from the log through a use case.
-STATUS = BASE | {
+STATUS = LIST | {
     "importdrill.app",
     "importdrill.app.drill",
     "importdrill.core.schedule",
     "importdrill.core.workspace",
+    "importdrill.views.practice",
 }
 # Heavy modules no command below may import: a YAML parser (the cache spares it), the
 # prompt and file-watching libraries, the Markdown parser (prose renders our subset), Pygments
@@ -142,12 +146,12 @@ LIGHT_CHECK = {"hashlib", "rich._emoji_codes"}
 @pytest.mark.parametrize(
     ("command", "pinned", "stdin", "history", "third", "absent"),
     [
-        (["list"], BASE, None, False, set(), LIGHT_LIST),
+        (["list"], LIST, None, False, set(), LIGHT_LIST),
         (["--help"], HELP, None, False, set(), LIGHT_HELP),
         (["status"], STATUS, None, False, set(), LIGHT_LIST),
         # With something scheduled, status asks the FSRS scheduler when it is due.
         (["status"], STATUS, None, True, {"fsrs", "typing_extensions"}, {"hashlib"}),
-        (["list"], BASE, None, True, set(), LIGHT_LIST - {"sqlite3"}),
+        (["list"], LIST, None, True, set(), LIGHT_LIST - {"sqlite3"}),
         (
             ["check", "mini-predict", "--predict-file", "-"],
             CHECK,

@@ -67,9 +67,10 @@ def said(text: str) -> bool:
 def test_bounds_of_views_and_input_match_the_code():
     from importdrill.app import drill as usecases
     from importdrill.core import judge, problems
-    from importdrill.views import console as ui
+    from importdrill.views.console import visible
+    from importdrill.views.verdict import DIFF_LINES_SHOWN, LINE_CHARS_SHOWN
 
-    assert ui.DIFF_LINES_SHOWN == 200 and ui.LINE_CHARS_SHOWN == 400
+    assert DIFF_LINES_SHOWN == 200 and LINE_CHARS_SHOWN == 400
     assert said("Views show at most 200 lines of each output and 400 characters of a line")
     assert judge.DIFF_LINES_COMPARED == 2000 and said("a diff compares the first 2,000 lines")
     assert usecases.PREDICTION_CAP_BYTES == 1 << 20
@@ -77,7 +78,7 @@ def test_bounds_of_views_and_input_match_the_code():
     assert problems.MAX_PROBLEM_FILE_BYTES == 256 << 10 and problems.MAX_NESTING == 32
     assert said("a problem file larger than 256 KiB, nested more than 32 levels")
     assert said("`MALLOC_ARENA_MAX=2`") and said("exits 130 (SIGTERM 143, SIGHUP 129)")
-    assert ui.visible("\x1b") == "␛" and said("(`␛` for ESC)")
+    assert visible("\x1b") == "␛" and said("(`␛` for ESC)")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the README names the Linux default")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -10,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from importdrill.app.drill import Drill
 from importdrill.core import judge, problems, runner, workspace
@@ -18,7 +16,6 @@ from importdrill.core.catalog import load_catalog
 from importdrill.core.kinds import Kind
 from importdrill.core.problems import RunMode
 from importdrill.core.runnable import program_for
-from importdrill.views import console as ui
 
 from .conftest import snapshot
 
@@ -50,7 +47,7 @@ def assert_unspoiled(shown: str, real: list[str], prediction: list[str]) -> None
 
 @pytest.mark.slow
 @pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
-def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path):
+def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path, console):
     real = real_output(problem)
     guess = half_wrong(real) or ["<<a wrong guess>>"]
     text = "\n".join(guess) + "\n"
@@ -68,16 +65,11 @@ def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path
     # watch renders through the same use case; drive its screen in-process.
     from importdrill.watch import Session
 
-    console = Console(record=True, width=120, color_system=None, file=io.StringIO())
-    ui._out = console
-    try:
-        session = Session(Drill(), runner.Limits())
-        session.switch(problem)
-        session.watcher.stop()
-        workspace.prediction_file(problem).write_text(text, encoding="utf-8")
-        session.check()
-    finally:
-        ui._out = None
+    session = Session(Drill(), runner.Limits())
+    session.switch(problem)
+    session.watcher.stop()
+    workspace.prediction_file(problem).write_text(text, encoding="utf-8")
+    session.check()
     # The screen starts with the problem itself (its code holds string literals); what the
     # check showed comes after the "Watching" line.
     screen = console.export_text().split("Watching ", 1)[1]

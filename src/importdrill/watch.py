@@ -17,7 +17,10 @@ from importdrill.core import workspace
 from importdrill.core.errors import DrillError, NoCurrentProblemError, Terminated
 from importdrill.core.kinds import Kind
 from importdrill.core.problems import Problem
-from importdrill.views import console as ui
+from importdrill.views.console import info, out
+from importdrill.views.problem import show_hint
+from importdrill.views.verdict import show_explanation, show_revealed
+from importdrill.views.watch import show_watch
 
 if TYPE_CHECKING:
     from importdrill.app.drill import Outcome
@@ -171,16 +174,16 @@ class Session:
 
     def render(self, extra: str | None = None) -> None:
         # On a terminal the screen is redrawn whole; in a pipe the prompt is printed once.
-        full = ui.out().is_terminal or self.shown != self.problem.slug
+        full = out().is_terminal or self.shown != self.problem.slug
         self.shown = self.problem.slug
-        ui.show_watch(
+        show_watch(
             self.problem, str(self.target), self.outcome, full=full, keys=self.keys(), extra=extra
         )
 
     def hint(self) -> None:
         shown = self.drill.hint(self.problem)
         self.render()
-        ui.show_hint(shown)
+        show_hint(shown)
 
     def reveal(self) -> None:
         if self.problem.kind.learner_writes_code:
@@ -198,7 +201,7 @@ class Session:
             self.render(f"error: {exc}")
             return
         self.render()
-        ui.show_revealed(revealed)
+        show_revealed(revealed)
 
     def explain(self) -> None:
         try:
@@ -207,7 +210,7 @@ class Session:
             self.render(str(exc))
             return
         self.render()
-        ui.show_explanation(problem)
+        show_explanation(problem)
 
     def next(self) -> None:
         if not (self.outcome and self.outcome.passed):
@@ -292,4 +295,4 @@ def run(drill: Drill, limits: Limits) -> int:
     finally:
         if session.watcher:
             session.watcher.stop()
-        ui.info("Stopped watching.")
+        info("Stopped watching.")

@@ -55,7 +55,8 @@ def verify_cmd(
     from importdrill.app import verify
     from importdrill.core import interpreters
     from importdrill.core.catalog import load_catalog
-    from importdrill.views import console as ui
+    from importdrill.views.console import error, info, plural
+    from importdrill.views.verdict import show_verify_failures
 
     with reporting(as_json=as_json):
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
@@ -87,16 +88,16 @@ def verify_cmd(
             )
             raise typer.Exit(Exit.FAILED if report.failures else Exit.OK)
         for slug_, label, reason in report.skipped:
-            ui.info(f"skipped {slug_} on {label}: it {reason}")
+            info(f"skipped {slug_} on {label}: it {reason}")
         if report.failures:
-            ui.show_verify_failures((f.slug, f.python, f.what, f.detail) for f in report.failures)
+            show_verify_failures((f.slug, f.python, f.what, f.detail) for f in report.failures)
             bad = sorted({f.slug for f in report.failures})
-            ui.error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
+            error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
             raise typer.Exit(Exit.FAILED)
         labels = ", ".join(p.label for p in pythons)
         which = f"All {len(problems)} problems" if len(problems) > 1 else "The problem"
-        pairs = ui.plural(report.checked, "problem-interpreter pair")
-        ui.info(f"{which} verified ({pairs}) under {labels}.")
+        pairs = plural(report.checked, "problem-interpreter pair")
+        info(f"{which} verified ({pairs}) under {labels}.")
 
 
 @app.command()
@@ -106,9 +107,9 @@ def schema() -> None:
     Example: importdrill schema > problem.schema.json
     """
     from importdrill.core.problems import schema_text
-    from importdrill.views import console as ui
+    from importdrill.views.console import plain
 
-    ui.plain(schema_text().rstrip("\n"))
+    plain(schema_text().rstrip("\n"))
 
 
 @app.command()
@@ -130,13 +131,13 @@ def new(
     """
     from importdrill.app import authoring
     from importdrill.core.kinds import KINDS
-    from importdrill.views import console as ui
+    from importdrill.views.console import info
 
     with reporting():
         if kind not in KINDS:
             raise UsageError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
         target = authoring.write_new(slug, kind, directory)
-        ui.info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
-        ui.info(
+        info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
+        info(
             f"(to list and check it, add its folder to IMPORTDRILL_PATH: {target.parent.resolve()})"
         )

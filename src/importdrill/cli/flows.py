@@ -19,20 +19,21 @@ if TYPE_CHECKING:
 def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
     from importdrill import editor
-    from importdrill.views import console as ui
+    from importdrill.views.console import info
+    from importdrill.views.problem import show_problem
 
     begun = drill.begin(problem)
     if begun.learner_file is None:
-        ui.show_problem(problem)
+        show_problem(problem)
         if options.interactive():
             limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
             return predict_in_terminal(drill, problem, limits=limits, python=None)
-        ui.info("Write what it prints to a file and run: importdrill check --predict-file FILE")
+        info("Write what it prints to a file and run: importdrill check --predict-file FILE")
         return Exit.OK
     target = begun.learner_file
-    ui.show_problem(problem, learner_file=str(target))
+    show_problem(problem, learner_file=str(target))
     if not begun.created:
-        ui.info("Your earlier work is kept (importdrill reset moves it aside to start over).")
+        info("Your earlier work is kept (importdrill reset moves it aside to start over).")
     command = editor.configured()
     # An editor is opened only from a terminal: a terminal editor started with its output
     # in a pipe or a file would take over nothing and wait for keys that never come.
@@ -43,14 +44,14 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
         try:
             prompt.wait_for_enter(f"Press Enter to open it in {command} (Ctrl-C: not now) ")
         except (KeyboardInterrupt, EOFError):
-            ui.info("Open it when you are ready; then run: importdrill check")
+            info("Open it when you are ready; then run: importdrill check")
             return Exit.OK
         editor.open_file(command, target)
-        ui.info("When it is ready: importdrill check")
+        info("When it is ready: importdrill check")
         return Exit.OK
     if edit and not command:
-        ui.info("No $VISUAL or $EDITOR is set: open the file above in your editor.")
-    ui.info(
+        info("No $VISUAL or $EDITOR is set: open the file above in your editor.")
+    info(
         f"Run it by hand in {workspace_folder(problem)} ({' '.join(problem.command())}); "
         "then: importdrill check"
     )
@@ -119,12 +120,12 @@ def _outcomeemit_json(outcome: "Outcome") -> dict[str, object]:
 
 
 def show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
-    from importdrill.views import console as ui
+    from importdrill.views.verdict import show_outcome
 
     if as_json:
         emit_json(_outcomeemit_json(outcome))
     else:
-        ui.show_outcome(outcome)
+        show_outcome(outcome)
     return Exit.OK if outcome.passed else Exit.FAILED
 
 
@@ -136,7 +137,8 @@ def predict_in_terminal(
     from importdrill import prompt
     from importdrill.core import judge
     from importdrill.core.kinds import Kind
-    from importdrill.views import console as ui
+    from importdrill.views.console import info, plural
+    from importdrill.views.practice import show_sure_but_wrong
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
@@ -149,9 +151,9 @@ def predict_in_terminal(
         question = questions.question_text(problem) or ""
         has, noun = "The answer has", questions.answer_noun(problem)
     if count is not None:
-        ui.info(f"{question} {has} {ui.plural(count, noun)}. Type them below.")
+        info(f"{question} {has} {plural(count, noun)}. Type them below.")
     else:
-        ui.info(f"{question} Type your prediction below.")
+        info(f"{question} Type your prediction below.")
     entry = drill.state().of(problem.slug)
     history = entry.predictions if entry else []
     text = ""
@@ -164,7 +166,7 @@ def predict_in_terminal(
         if count is None or written == count:
             break
         real = "the program prints" if problem.kind is Kind.PREDICT else "the answer has"
-        question = f"You wrote {ui.plural(written, 'line')}; {real} {count}. Submit anyway?"
+        question = f"You wrote {plural(written, 'line')}; {real} {count}. Submit anyway?"
         try:
             if prompt.confirm(question):
                 break
@@ -178,7 +180,7 @@ def predict_in_terminal(
     )
     code = show_outcome(outcome, as_json=False)
     if not outcome.passed and confidence == CERTAIN:
-        ui.show_sure_but_wrong()
+        show_sure_but_wrong()
     return code
 
 

@@ -149,9 +149,9 @@ app = typer.Typer(
 def _version_callback(value: bool) -> None:
     if value:
         from importdrill import __version__
-        from importdrill.views import console as ui
+        from importdrill.views.console import plain
 
-        ui.plain(f"importdrill {__version__}")
+        plain(f"importdrill {__version__}")
         raise typer.Exit(Exit.OK)
 
 

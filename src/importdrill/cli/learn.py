@@ -52,7 +52,7 @@ def list_(
     from importdrill.core.catalog import load_catalog
     from importdrill.core.kinds import Difficulty
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.listing import show_list
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -87,7 +87,7 @@ def list_(
             ]
             emit_json({"problems": rows})
             return
-        ui.show_list(problems, state, unavailable)
+        show_list(problems, state, unavailable)
 
 
 @app.command()
@@ -99,7 +99,8 @@ def status(as_json: JsonOpt = False) -> None:
     from importdrill.core.catalog import load_catalog
     from importdrill.core.kinds import Difficulty
     from importdrill.core.progress import Status, Store
-    from importdrill.views import console as ui
+    from importdrill.views.listing import show_status
+    from importdrill.views.practice import show_practice
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -143,8 +144,8 @@ def status(as_json: JsonOpt = False) -> None:
                 }
             )
             return
-        ui.show_status(catalog.summaries, state)
-        ui.show_practice(practice)
+        show_status(catalog.summaries, state)
+        show_practice(practice)
 
 
 @app.command()
@@ -156,7 +157,7 @@ def path(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     Example: importdrill path load-from-file
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.console import notice, plain
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -166,9 +167,9 @@ def path(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
         if as_json:
             emit_json({"slug": problem.slug, "path": str(target), "created": created})
             return
-        ui.plain(str(target))
+        plain(str(target))
         if created:
-            ui.notice(f"created {target} from the problem's starter")
+            notice(f"created {target} from the problem's starter")
 
 
 @app.command()
@@ -204,7 +205,7 @@ def next_(
     Example: importdrill next
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.console import info
 
     store = Store()
     code: int = Exit.OK
@@ -212,7 +213,7 @@ def next_(
         drill = drill_for(store)
         following = drill.next_problem()
         if following is None:
-            ui.info("Every problem is solved. Well done! (importdrill list to review)")
+            info("Every problem is solved. Well done! (importdrill list to review)")
         else:
             code = begin(drill, following, edit=not no_edit)
     raise typer.Exit(code)
@@ -228,7 +229,7 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     Example: importdrill hint
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.problem import show_hint
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -245,7 +246,7 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
                 }
             )
             return
-        ui.show_hint(shown)
+        show_hint(shown)
 
 
 @app.command()
@@ -255,7 +256,7 @@ def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     Example: importdrill solution load-from-file
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.problem import show_solution
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -265,7 +266,7 @@ def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
         if as_json:
             emit_json({"slug": problem.slug, "solution": reference, "yours": mine})
             return
-        ui.show_solution(reference, mine)
+        show_solution(reference, mine)
 
 
 @app.command()
@@ -282,7 +283,8 @@ def reveal(
     Example: importdrill reveal sys-modules-cache --yes
     """
     from importdrill.core.progress import Status, Store
-    from importdrill.views import console as ui
+    from importdrill.views.console import info
+    from importdrill.views.verdict import show_revealed
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -296,7 +298,7 @@ def reveal(
             f"Show the answer to {problem.slug}? It will count as revealed, not solved.",
             f"reveal shows the answer to '{problem.slug}': add --yes to confirm",
         ):
-            ui.info("Nothing was revealed.")
+            info("Nothing was revealed.")
             return
         limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
         revealed = drill.reveal(problem, limits=limits, python=python)
@@ -313,7 +315,7 @@ def reveal(
                 }
             )
             return
-        ui.show_revealed(revealed)
+        show_revealed(revealed)
 
 
 @app.command()
@@ -323,7 +325,7 @@ def explain(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
     Example: importdrill explain sys-modules-cache
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.verdict import show_explanation
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -332,7 +334,7 @@ def explain(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
         if as_json:
             emit_json({"slug": problem.slug, "explanation": problem.explanation})
             return
-        ui.show_explanation(problem)
+        show_explanation(problem)
 
 
 @app.command()
@@ -358,7 +360,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     Example: importdrill check --predict-file prediction.txt
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.verdict import prepare_verdict
 
     store = Store()
     code: int = Exit.OK
@@ -374,7 +376,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
                     prediction,
                     limits=limits,
                     python=python,
-                    meanwhile=None if as_json else lambda: ui.prepare_verdict(problem),
+                    meanwhile=None if as_json else lambda: prepare_verdict(problem),
                 )
                 code = show_outcome(outcome, as_json=as_json)
             elif options.interactive() and not as_json:
@@ -413,7 +415,7 @@ def run(
     Example: importdrill run load-from-file
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.verdict import show_workspace_run
 
     store = Store()
     code: int = Exit.OK
@@ -444,7 +446,7 @@ def run(
                 }
             )
         else:
-            ui.show_workspace_run(done)
+            show_workspace_run(done)
     raise typer.Exit(code)
 
 
@@ -471,7 +473,7 @@ def versions(
     Example: importdrill versions shadowed-stdlib-hint
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.problem import show_versions
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -495,7 +497,7 @@ def versions(
                 }
             )
             return
-        ui.show_versions(problem, runs)
+        show_versions(problem, runs)
 
 
 # --- reset ---------------------------------------------------------------------------------
@@ -518,7 +520,7 @@ def reset(
     Example: importdrill reset load-from-file --yes
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.console import info
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -530,13 +532,13 @@ def reset(
             f"Forget your progress on {slug} (your files are kept in a trash folder)?",
             f"reset forgets your progress on '{slug}': add --yes to confirm",
         ):
-            ui.info("Nothing was changed.")
+            info("Nothing was changed.")
             return
         done = drill.reset(problem)
         if as_json:
             emit_json({"slug": slug, "kept": str(done.kept) if done.kept else None})
             return
         if done.kept is not None:
-            ui.info(f"Reset {slug}. Your old files are kept in {done.kept}")
+            info(f"Reset {slug}. Your old files are kept in {done.kept}")
         else:
-            ui.info(f"Reset {slug}.")
+            info(f"Reset {slug}.")

@@ -69,7 +69,7 @@ def review(
     Example: importdrill review --list --json
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.practice import show_nothing_due, show_reviews
 
     store = Store()
     code: int = Exit.OK
@@ -97,7 +97,7 @@ def review(
                     }
                 )
             else:
-                ui.show_reviews(reviews, now())
+                show_reviews(reviews, now())
         else:
             if as_json:
                 raise UsageError(
@@ -110,7 +110,7 @@ def review(
                 )
             due = drill.due_reviews()
             if not due:
-                ui.show_nothing_due(drill.reviews())
+                show_nothing_due(drill.reviews())
             else:
                 problems = [drill.catalog.get(r.slug) for r in due]
                 code = _session(drill, problems, limits=limits, what="Review", hide=False)
@@ -153,43 +153,46 @@ def _session(
     drill: "Drill", problems: "list[Problem]", *, limits: "Limits", what: str, hide: bool
 ) -> int:
     """Problems one after another in the terminal; Ctrl-C stops, keeping what was answered."""
-    from importdrill.views import console as ui
+    from importdrill.views.console import info, plural
+    from importdrill.views.practice import show_session_step, show_unveiled
 
     passed = 0
     for number, problem in enumerate(problems, 1):
-        ui.show_session_step(what, number, len(problems))
+        show_session_step(what, number, len(problems))
         try:
             ok = _practise(drill, problem, limits=limits, hide=hide)
         except KeyboardInterrupt:
-            ui.info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
+            info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
             return Exit.INTERRUPTED
         passed += ok
         if hide:
-            ui.show_unveiled(problem)
-    ui.info(f"Done: {passed} of {ui.plural(len(problems), 'problem')} right.")
+            show_unveiled(problem)
+    info(f"Done: {passed} of {plural(len(problems), 'problem')} right.")
     return Exit.OK if passed == len(problems) else Exit.FAILED
 
 
 def _practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> bool:
     """One problem of a session: a prediction asked, or a fresh starter to check."""
     from importdrill import prompt
-    from importdrill.views import console as ui
+    from importdrill.views.console import info
+    from importdrill.views.problem import show_problem
+    from importdrill.views.verdict import show_outcome
 
     started = drill.begin_review(problem)
     if started.learner_file is None:
         problem = drill.next_variant(problem)
-        ui.show_problem(problem, hidden=hide)
+        show_problem(problem, hidden=hide)
         return predict_in_terminal(drill, problem, limits=limits, python=None) == Exit.OK
-    ui.show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
+    show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
     if started.earlier is not None:
-        ui.info(f"A fresh starter; your earlier file is kept beside it: {started.earlier}")
+        info(f"A fresh starter; your earlier file is kept beside it: {started.earlier}")
     while True:
         try:
             prompt.wait_for_enter("Edit it, then press Enter to check (Ctrl-C: stop) ")
         except EOFError:
             return False
         outcome = drill.attempt_file(problem, limits=limits)
-        ui.show_outcome(outcome)
+        show_outcome(outcome)
         if outcome.passed:
             return True
 
@@ -212,7 +215,7 @@ def config(
     Example: importdrill config confidence off
     """
     from importdrill.core.progress import Store
-    from importdrill.views import console as ui
+    from importdrill.views.console import plain
 
     store = Store()
     with reporting(store, as_json=as_json):
@@ -229,4 +232,4 @@ def config(
             emit_json({"settings": shown})
             return
         for key, current in shown.items():
-            ui.plain(f"{key} {current}")
+            plain(f"{key} {current}")

@@ -27,7 +27,7 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
     With --json the error is a JSON document on stdout instead. Notices (a damaged progress
     file kept aside) go to stderr whatever the exit path, an early typer.Exit included.
     """
-    from importdrill.views import console as ui
+    from importdrill.views.console import error, notice
 
     try:
         yield
@@ -36,7 +36,7 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
         if as_json:
             emit_json_error(exc.kind, str(exc), exc.details())
         else:
-            ui.error(str(exc))
+            error(str(exc))
         raise typer.Exit(Exit.USAGE) from None
     except KeyboardInterrupt as exc:
         # SIGTERM and SIGHUP arrive as Terminated: the same clean-up, their own exit status.
@@ -47,7 +47,7 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
             if as_json:
                 emit_json_error("interrupted", "interrupted; nothing was recorded", {})
             else:
-                ui.notice("interrupted; nothing was recorded")
+                notice("interrupted; nothing was recorded")
         raise typer.Exit(status) from None
     finally:
         flush_notices(store)
@@ -59,22 +59,22 @@ def emit_json_error(kind: str, message: str, details: dict[str, object]) -> None
 
 def flush_notices(store: "Store | None") -> None:
     from importdrill.core.catalog import take_notices
-    from importdrill.views import console as ui
+    from importdrill.views.console import notice
 
     for message in take_notices():  # installed packs that were skipped
-        ui.notice(message)
+        notice(message)
     if store is not None:
         for message in store.notices:
-            ui.notice(message)
+            notice(message)
         store.notices.clear()
 
 
 def emit_json(document: dict[str, object]) -> None:
     import json  # only --json output needs it: 1 ms of every other command's start-up
 
-    from importdrill.views import console as ui
+    from importdrill.views.console import raw
 
-    ui.raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
+    raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
 
 
 def iso(moment: "datetime") -> str:
