@@ -57,11 +57,14 @@ BASE = HELP | {
     "importdrill.views",
     "importdrill.views.console",
 }
-# The list and status screens, on top.
-LIST = BASE | {"importdrill.views.listing", "importdrill.views.problem"}
+# The list and status screens.
+SCREENS = {"importdrill.views.listing", "importdrill.views.problem"}
+# list asks its own small use case (app.listing), not the rest of the use cases.
+LIST = BASE | SCREENS | {"importdrill.app", "importdrill.app.listing"}
 CHECK = BASE | {
     "importdrill.app",
     "importdrill.app.drill",
+    "importdrill.app.results",
     "importdrill.core.judge",
     "importdrill.core.problems",  # the one problem checked, whole
     "importdrill.core.runnable",
@@ -72,13 +75,18 @@ CHECK = BASE | {
     "importdrill.views.verdict",
 }
 # status shows reviews due and the streak, which come from the log through a use case.
-STATUS = LIST | {
-    "importdrill.app",
-    "importdrill.app.drill",
-    "importdrill.core.schedule",
-    "importdrill.core.workspace",
-    "importdrill.views.practice",
-}
+STATUS = (
+    BASE
+    | SCREENS
+    | {
+        "importdrill.app.results",
+        "importdrill.app",
+        "importdrill.app.drill",
+        "importdrill.core.schedule",
+        "importdrill.core.workspace",
+        "importdrill.views.practice",
+    }
+)
 # Heavy modules no command below may import: a YAML parser (the cache spares it), the
 # prompt and file-watching libraries, the Markdown parser (prose renders our subset), Pygments
 # (only code panels need it), and the authoring tools.

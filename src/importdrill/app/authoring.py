@@ -158,6 +158,10 @@ TEMPLATES = {
 
 def write_new(slug: str, kind: str, directory: Path) -> Path:
     """Write <directory>/<slug>.yaml from the template for kind; never overwrite a file."""
+    from importdrill.core.kinds import KINDS
+
+    if kind not in KINDS:
+        raise UsageError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
     if not SLUG_RE.match(slug):
         raise UsageError(f"slug {slug!r}: use lowercase letters and digits, words joined by '-'")
     template = TEMPLATES.get(kind, PREDICT_TEMPLATE)

@@ -8,18 +8,37 @@ The core they use returns data and raises DrillError subclasses; nothing here pr
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from importdrill.app.results import (
+    Begun,
+    Counts,
+    Explanation,
+    FileOutcome,
+    HintShown,
+    LearnerFile,
+    Overview,
+    Practice,
+    PredictionOutcome,
+    PredictionQuestion,
+    ResetDone,
+    Revealed,
+    Reviews,
+    ReviewStart,
+    Settings,
+    Solution,
+    VersionRun,
+    Versions,
+    WorkspaceRun,
+)
 from importdrill.core import workspace
 from importdrill.core.catalog import Catalog, load_catalog
 from importdrill.core.errors import NoCurrentProblemError, NotEarnedError, SpoilerError, UsageError
-from importdrill.core.kinds import Kind
+from importdrill.core.kinds import Difficulty, Kind
 from importdrill.core.progress import LogEntry, State, Status, Store
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import datetime
 
     from importdrill.core import judge, runner
     from importdrill.core.problems import Problem, Run
@@ -44,147 +63,6 @@ def check_prediction_size(prediction: str) -> None:
             f"the prediction is longer than {PREDICTION_CAP_BYTES >> 20} MiB; no problem's "
             "program prints that much"
         )
-
-
-# The use cases' results are named tuples rather than frozen dataclasses: as immutable, and
-# each defined in a twentieth of the time. Ten frozen dataclasses cost every command that
-# asks a use case (check included) 4 ms of start-up; ten named tuples, 0.7 ms.
-
-
-class Begun(NamedTuple):
-    """A problem made current: where the learner's file is, and whether it was just created."""
-
-    problem: Problem
-    learner_file: Path | None
-    created: bool
-
-
-class PredictionOutcome(NamedTuple):
-    """A judged prediction. `output` is the real output: render it only if `answer_visible`."""
-
-    problem: Problem
-    prediction: str
-    verdict: judge.Verdict
-    result: runner.RunResult
-    marks: judge.PredictionMarks
-    answer_visible: bool
-    next_slug: str | None
-
-    @property
-    def passed(self) -> bool:
-        return self.verdict.passed
-
-    @property
-    def tree(self) -> str | None:
-        """An order problem's real import tree, once the answer may be shown; else None."""
-        return self.result.tree if self.answer_visible or self.passed else None
-
-    @property
-    def output(self) -> str:
-        return self.verdict.actual
-
-
-class FileOutcome(NamedTuple):
-    """A judged implement file: every run (in order) and every broken rule, one summary
-    verdict (the first failed run's), and support files the learner changed (not used)."""
-
-    problem: Problem
-    evaluation: judge.Evaluation
-    next_slug: str | None
-    changed_support: tuple[str, ...] = ()
-
-    @property
-    def passed(self) -> bool:
-        return self.evaluation.passed
-
-    @property
-    def verdict(self) -> judge.Verdict:
-        return self.evaluation.summary
-
-    @property
-    def result(self) -> runner.RunResult:
-        """The run the summary verdict is about (the first failed one, else the first)."""
-        shown = self.evaluation.first_failure or self.evaluation.runs[0]
-        return shown.result
-
-
-Outcome = PredictionOutcome | FileOutcome
-
-
-class Revealed(NamedTuple):
-    """The answer to a predict problem the learner gave up on, beside their last prediction."""
-
-    problem: Problem
-    output: str
-    last_prediction: str | None
-    result: runner.RunResult
-    workspace: Path
-
-    @property
-    def tree(self) -> str | None:
-        """An order problem's real import tree; None for other kinds."""
-        return self.result.tree
-
-
-class HintShown(NamedTuple):
-    """A hint to show; `fresh` is False when every hint was already revealed."""
-
-    problem: Problem
-    number: int
-    fresh: bool
-
-    @property
-    def text(self) -> str:
-        return self.problem.hints[self.number - 1]
-
-
-class WorkspaceRun(NamedTuple):
-    """The workspace run by hand, as a check would run it; nothing is recorded."""
-
-    problem: Problem
-    folder: Path
-    command: list[str]
-    result: runner.RunResult
-    # Order and which-file: the answer the run recorded (the result's stdout is then the
-    # program's own, as a learner running it by hand sees it); None for other kinds.
-    answer: str | None = None
-
-
-class VersionRun(NamedTuple):
-    """What one interpreter printed for a problem, and what the problem states for it."""
-
-    python: str
-    version: tuple[int, int]
-    output: str
-    stated: str
-    result: runner.RunResult
-
-
-class ResetDone(NamedTuple):
-    """A problem forgotten; its old workspace kept at `kept` (None when there was none)."""
-
-    problem: Problem
-    kept: Path | None
-
-
-class ReviewStart(NamedTuple):
-    """A problem brought back for review: for an implement problem, a fresh starter at
-    `learner_file`, the earlier file kept at `earlier`."""
-
-    problem: Problem
-    learner_file: Path | None
-    earlier: Path | None
-
-
-class Practice(NamedTuple):
-    """What status shows beside the counts: reviews due, the streak, confidence and results."""
-
-    now: datetime
-    due_today: list[Review]
-    next_review: Review | None
-    streak: int
-    practised_today: bool
-    confidence: dict[int, tuple[int, int]]
 
 
 class Drill:
@@ -381,18 +259,32 @@ class Drill:
         )
         state.current = problem.slug
 
+    def prediction_question(self, problem: Problem, result: runner.RunResult) -> PredictionQuestion:
+        """What the inline prompt asks for problem, given its program's run (which tells how
+        many lines the answer has), with the learner's earlier predictions."""
+        from importdrill.core import judge
+
+        lines = len(judge.split_lines(result.stdout)) if result.finished else None
+        if problem.kind is Kind.PREDICT:
+            question, has, noun = "What does it print?", "It prints", "line"
+            real = "the program prints"
+        else:
+            from importdrill.core import questions
+
+            question = questions.question_text(problem) or ""
+            has, noun = "The answer has", questions.answer_noun(problem)
+            real = "the answer has"
+        entry = self.state().of(problem.slug)
+        history = entry.predictions if entry else []
+        return PredictionQuestion(question, has, noun, real, lines, history)
+
     # --- giving up, and the rewards -------------------------------------------------------
 
     def reveal(
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
     ) -> Revealed:
         """Give up on a prediction: the real output, the learner's last prediction, recorded."""
-        if problem.kind.learner_writes_code:
-            raise UsageError(
-                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
-                f"importdrill hint {problem.slug} helps, and importdrill solution shows the "
-                "reference once it passes"
-            )
+        self.require_revealable(problem)
         result = self.run_program(problem, limits=limits, python=python)
         with self.store.change() as state:
             entry = state.of(problem.slug)
@@ -404,12 +296,21 @@ class Drill:
 
         return Revealed(problem, judge.normalise(result.stdout), last, result, folder)
 
-    def explain(self, problem: Problem) -> Problem:
+    def require_revealable(self, problem: Problem) -> None:
+        """Refuse, before anything is asked, to reveal a problem that has no output to reveal."""
+        if problem.kind.learner_writes_code:
+            raise UsageError(
+                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
+                f"importdrill hint {problem.slug} helps, and importdrill solution shows the "
+                "reference once it passes"
+            )
+
+    def explain(self, problem: Problem) -> Explanation:
         """The explanation, once the problem is solved (or, for a prediction, revealed)."""
         status = self.status(problem)
         predicts = not problem.kind.learner_writes_code
         if status is Status.SOLVED or (status is Status.REVEALED and predicts):
-            return problem
+            return Explanation(problem)
         how = (
             f"a right prediction (importdrill check {problem.slug}) or giving up on it "
             f"(importdrill reveal {problem.slug})"
@@ -418,7 +319,7 @@ class Drill:
         )
         raise NotEarnedError(problem.slug, "the explanation", how)
 
-    def solution(self, problem: Problem) -> tuple[str, str | None]:
+    def solution(self, problem: Problem) -> Solution:
         """The reference solution and the learner's file, once an implement problem passed."""
         if not problem.kind.learner_writes_code:
             raise UsageError(
@@ -429,7 +330,7 @@ class Drill:
             raise NotEarnedError(
                 problem.slug, "the reference solution", "a pass (importdrill check)"
             )
-        return problem.solution or "", workspace.read(problem)
+        return Solution(problem, problem.solution or "", workspace.read(problem))
 
     def hint(self, problem: Problem) -> HintShown:
         """The next hint (remembered); the last one again when all are revealed."""
@@ -440,14 +341,14 @@ class Drill:
 
     # --- the workspace --------------------------------------------------------------------
 
-    def learner_file(self, problem: Problem) -> tuple[Path, bool]:
+    def learner_file(self, problem: Problem) -> LearnerFile:
         """An implement problem's file (created from the starter if missing) and whether it
         was created just now."""
         if not problem.kind.learner_writes_code:
             raise UsageError(
                 f"'{problem.slug}' is a {problem.kind} problem: it has no file of yours"
             )
-        return workspace.ensure(problem)
+        return LearnerFile(problem, *workspace.ensure(problem))
 
     def run_workspace(
         self, problem: Problem, *, limits: runner.Limits, python: str | None = None
@@ -478,7 +379,7 @@ class Drill:
 
     def versions(
         self, problem: Problem, *, limits: runner.Limits, pythons: list[str] | None = None
-    ) -> list[VersionRun]:
+    ) -> Versions:
         """The problem's program (or reference solution) run under every interpreter found."""
         from importdrill.core import interpreters, judge, runnable, runner
 
@@ -507,7 +408,7 @@ class Drill:
                     result=result,
                 )
             )
-        return found_runs
+        return Versions(problem, found_runs)
 
     # --- reviews, mixed sessions, settings -------------------------------------------------
 
@@ -521,6 +422,12 @@ class Drill:
         known = {p.slug for p in self.catalog.summaries}
         found = schedule.schedule(log).values()
         return sorted((r for r in found if r.slug in known), key=lambda r: (r.due, r.slug))
+
+    def review_list(self) -> Reviews:
+        """The review schedule, as `review --list` shows it."""
+        from importdrill.core.progress import now
+
+        return Reviews(self.reviews(), now())
 
     def due_reviews(self) -> list[Review]:
         """The reviews due now, soonest first."""
@@ -580,6 +487,24 @@ class Drill:
             confidence=schedule.confidence_results(log),
         )
 
+    def overview(self) -> Overview:
+        """Progress per difficulty, the current and started problems, and practice."""
+        state = self.store.load(predictions=False)
+        by_difficulty: dict[Difficulty, Counts] = {}
+        for difficulty in Difficulty:
+            group = [
+                state.status(s.slug) for s in self.catalog.summaries if s.difficulty is difficulty
+            ]
+            by_difficulty[difficulty] = Counts(
+                total=len(group),
+                solved=group.count(Status.SOLVED),
+                revealed=group.count(Status.REVEALED),
+                started=group.count(Status.STARTED),
+            )
+        started = [s.slug for s in self.catalog.summaries if state.status(s.slug) is Status.STARTED]
+        current = state.status(state.current) if state.current else None
+        return Overview(by_difficulty, state.current, current, started, self.practice())
+
     def mix(self, count: int, tag: str | None = None, seed: int | None = None) -> list[Problem]:
         """count problems, one topic after another (a topic is a problem's first tag)."""
         import random
@@ -615,6 +540,19 @@ class Drill:
     def settings(self) -> dict[str, str]:
         """The learner's settings, defaults filled in."""
         return {**DEFAULT_SETTINGS, **self.state().settings}
+
+    def configure(self, name: str | None = None, value: str | None = None) -> Settings:
+        """The settings (or the one named), after setting it to value if one is given."""
+        if name is not None and name not in SETTINGS:
+            raise UsageError(f"no setting is called {name!r}; settings are: {', '.join(SETTINGS)}")
+        if name is not None and value is not None:
+            self.set_setting(name, value)
+        settings = self.settings()
+        return Settings({name: settings[name]} if name is not None else settings)
+
+    def asks_confidence(self) -> bool:
+        """Whether a prediction typed at the prompt is followed by "how sure?"."""
+        return self.settings()["confidence"] == "on"
 
     def set_setting(self, name: str, value: str) -> None:
         choices = SETTINGS.get(name)

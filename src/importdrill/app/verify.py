@@ -6,8 +6,11 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from importdrill.app import versioned
 from importdrill.core import judge, runner
+from importdrill.core.errors import Exit, UsageError
 from importdrill.core.interpreters import Interpreter
 from importdrill.core.kinds import Kind
 from importdrill.core.problems import Problem, Run
@@ -31,6 +34,45 @@ class Report:
     failures: list[Failure]
     checked: int
     skipped: list[tuple[str, str, str]]  # slug, interpreter label, reason
+
+
+class Verified(NamedTuple):
+    """What verify found, over how many problems, under which interpreters."""
+
+    problems: int
+    interpreters: list[Interpreter]
+    checked: int  # problem-interpreter pairs
+    failures: list[Failure]
+    skipped: list[tuple[str, str, str]]  # slug, interpreter label, reason
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def exit_status(self) -> int:
+        return Exit.OK if self.passed else Exit.FAILED
+
+    def to_json(self) -> dict[str, object]:
+        return versioned(
+            {
+                "passed": self.passed,
+                "problems": self.problems,
+                "runs": self.checked,
+                "interpreters": [
+                    {"command": p.command, "version": ".".join(map(str, p.version))}
+                    for p in self.interpreters
+                ],
+                "failures": [
+                    {"slug": f.slug, "python": f.python, "what": f.what, "detail": f.detail}
+                    for f in self.failures
+                ],
+                "skipped": [
+                    {"slug": slug, "python": label, "reason": reason}
+                    for slug, label, reason in self.skipped
+                ],
+            }
+        )
 
 
 def _check_implement(problem: Problem, python: Interpreter, limits: runner.Limits) -> list[Failure]:
@@ -255,3 +297,26 @@ def verify(
         if problem.variants and problem.slug in outputs:
             failures.extend(_variants_agree(problem, outputs[problem.slug]))
     return Report(failures=failures, checked=len(tasks), skipped=skipped)
+
+
+def verify_problems(
+    slugs: Sequence[str] | None,
+    pythons: Sequence[str] | None,
+    *,
+    limits: runner.Limits,
+    jobs: int | None = None,
+) -> Verified:
+    """The use case `verify` runs: the named problems (default: all) under the named
+    interpreters (default: this one), each probed first so that a bad one is bad input."""
+    import sys
+
+    from importdrill.core.catalog import load_catalog
+    from importdrill.core.interpreters import interpreter
+
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs {jobs}: must be 1 or more")
+    catalog = load_catalog()
+    problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
+    found = [interpreter(p) for p in (pythons or [sys.executable])]
+    report = verify(problems, found, limits=limits, jobs=jobs)
+    return Verified(len(problems), found, report.checked, report.failures, report.skipped)

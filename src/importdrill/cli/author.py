@@ -2,7 +2,6 @@
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +15,7 @@ from importdrill.cli.options import (
     complete_slug,
     limits_from,
 )
-from importdrill.cli.reporting import emit_json, reporting
-from importdrill.core.errors import Exit, UsageError
+from importdrill.cli.reporting import command
 
 
 @app.command("verify")
@@ -53,51 +51,12 @@ def verify_cmd(
     Example: importdrill verify --python python3.9 --python python3.13
     """
     from importdrill.app import verify
-    from importdrill.core import interpreters
-    from importdrill.core.catalog import load_catalog
-    from importdrill.views.console import error, info, plural
-    from importdrill.views.verdict import show_verify_failures
+    from importdrill.views.verdict import show_verified
 
-    with reporting(as_json=as_json):
+    with command(as_json=as_json, store=False) as done:
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
-        if jobs is not None and jobs < 1:
-            raise UsageError(f"--jobs {jobs}: must be 1 or more")
-        catalog = load_catalog()
-        problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
-        pythons = [interpreters.interpreter(p) for p in (python or [sys.executable])]
-        report = verify.verify(problems, pythons, limits=limits, jobs=jobs)
-        if as_json:
-            emit_json(
-                {
-                    "passed": not report.failures,
-                    "problems": len(problems),
-                    "runs": report.checked,
-                    "interpreters": [
-                        {"command": p.command, "version": ".".join(map(str, p.version))}
-                        for p in pythons
-                    ],
-                    "failures": [
-                        {"slug": f.slug, "python": f.python, "what": f.what, "detail": f.detail}
-                        for f in report.failures
-                    ],
-                    "skipped": [
-                        {"slug": slug_, "python": label, "reason": reason}
-                        for slug_, label, reason in report.skipped
-                    ],
-                }
-            )
-            raise typer.Exit(Exit.FAILED if report.failures else Exit.OK)
-        for slug_, label, reason in report.skipped:
-            info(f"skipped {slug_} on {label}: it {reason}")
-        if report.failures:
-            show_verify_failures((f.slug, f.python, f.what, f.detail) for f in report.failures)
-            bad = sorted({f.slug for f in report.failures})
-            error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
-            raise typer.Exit(Exit.FAILED)
-        labels = ", ".join(p.label for p in pythons)
-        which = f"All {len(problems)} problems" if len(problems) > 1 else "The problem"
-        pairs = plural(report.checked, "problem-interpreter pair")
-        info(f"{which} verified ({pairs}) under {labels}.")
+        verified = verify.verify_problems(slugs, python, limits=limits, jobs=jobs)
+        done.status = done.show(verified, show_verified).exit_status
 
 
 @app.command()
@@ -130,12 +89,9 @@ def new(
     Example: importdrill new my-first-problem --kind implement --dir my-pack
     """
     from importdrill.app import authoring
-    from importdrill.core.kinds import KINDS
     from importdrill.views.console import info
 
-    with reporting():
-        if kind not in KINDS:
-            raise UsageError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
+    with command(store=False):
         target = authoring.write_new(slug, kind, directory)
         info(f"Wrote {target}. Fill it in, then: importdrill verify {slug}")
         info(

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 
 from importdrill.cli import options
 from importdrill.cli.options import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT_S, limits_from
-from importdrill.cli.reporting import emit_json
 from importdrill.core.errors import Exit, UsageError
 
 if TYPE_CHECKING:
-    from importdrill.app.drill import Drill, Outcome
+    from importdrill.app.drill import Drill
     from importdrill.core.problems import Problem
     from importdrill.core.runner import Limits
 
@@ -64,71 +63,6 @@ def workspace_folder(problem: "Problem") -> str:
     return str(workspace.folder(problem))
 
 
-def _outcomeemit_json(outcome: "Outcome") -> dict[str, object]:
-    from importdrill.app.drill import PredictionOutcome
-
-    verdict, result = outcome.verdict, outcome.result
-    document: dict[str, object] = {
-        "slug": outcome.problem.slug,
-        "kind": outcome.problem.kind.value,
-        "passed": verdict.passed,
-        "verdict": verdict.verdict.value,
-        "detail": verdict.detail,
-        "duration_s": round(result.duration_s, 3),
-    }
-    if isinstance(outcome, PredictionOutcome):
-        # The real output is a key only once the answer is earned or was revealed.
-        document["prediction"] = outcome.prediction
-        document["lines"] = [{"text": m.text, "right": m.right} for m in outcome.marks.lines]
-        document["missing"] = outcome.marks.missing
-        document["extra"] = outcome.marks.extra
-        document["output"] = verdict.actual if outcome.answer_visible else None
-        document["tree"] = outcome.tree
-        # A wrong prediction's stderr may hold the answer's text too; once it is seen, not.
-        seen = outcome.answer_visible or verdict.verdict.value != "wrong-output"
-        document["stderr"] = result.stderr if seen else ""
-    else:
-        document["expected"] = verdict.expected
-        document["actual"] = verdict.actual
-        document["diff"] = verdict.diff
-        document["stderr"] = result.stderr
-        document["changed_support"] = list(outcome.changed_support)
-        document["runs"] = [
-            {
-                "name": run.name,
-                "passed": run.passed,
-                "verdict": run.verdict.verdict.value,
-                "detail": run.verdict.detail,
-                "expected": run.verdict.expected,
-                "actual": run.verdict.actual,
-                "diff": run.verdict.diff,
-                "stderr": "" if run.passed else run.result.stderr,
-                "duration_s": round(run.result.duration_s, 3),
-            }
-            for run in outcome.evaluation.runs
-        ]
-        broken = {b.index: b for b in outcome.evaluation.breaches}
-        document["rules"] = [
-            {
-                "message": rule.message,
-                "kept": index not in broken,
-                "line": broken[index].line if index in broken else None,
-            }
-            for index, rule in enumerate(outcome.problem.rules)
-        ]
-    return document
-
-
-def show_outcome(outcome: "Outcome", *, as_json: bool) -> int:
-    from importdrill.views.verdict import show_outcome
-
-    if as_json:
-        emit_json(_outcomeemit_json(outcome))
-    else:
-        show_outcome(outcome)
-    return Exit.OK if outcome.passed else Exit.FAILED
-
-
 def predict_in_terminal(
     drill: "Drill", problem: "Problem", *, limits: "Limits", python: str | None
 ) -> int:
@@ -136,53 +70,46 @@ def predict_in_terminal(
     (unless turned off) how sure the learner is."""
     from importdrill import prompt
     from importdrill.core import judge
-    from importdrill.core.kinds import Kind
+    from importdrill.core.progress import Confidence
     from importdrill.views.console import info, plural
     from importdrill.views.practice import show_sure_but_wrong
+    from importdrill.views.verdict import show_outcome
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
-    count = len(judge.split_lines(result.stdout)) if result.finished else None
-    if problem.kind is Kind.PREDICT:
-        question, has, noun = "What does it print?", "It prints", "line"
+    asked = drill.prediction_question(problem, result)
+    if asked.lines is not None:
+        info(f"{asked.question} {asked.has} {plural(asked.lines, asked.noun)}. Type them below.")
     else:
-        from importdrill.core import questions
-
-        question = questions.question_text(problem) or ""
-        has, noun = "The answer has", questions.answer_noun(problem)
-    if count is not None:
-        info(f"{question} {has} {plural(count, noun)}. Type them below.")
-    else:
-        info(f"{question} Type your prediction below.")
-    entry = drill.state().of(problem.slug)
-    history = entry.predictions if entry else []
+        info(f"{asked.question} Type your prediction below.")
     text = ""
     while True:
         try:
-            text = prompt.ask_prediction(history, default=text)
+            text = prompt.ask_prediction(asked.history, default=text)
         except EOFError:
             raise UsageError("no prediction was given") from None
         written = len(judge.split_lines(text))
-        if count is None or written == count:
+        if asked.lines is None or written == asked.lines:
             break
-        real = "the program prints" if problem.kind is Kind.PREDICT else "the answer has"
-        question = f"You wrote {plural(written, 'line')}; {real} {count}. Submit anyway?"
+        question = (
+            f"You wrote {plural(written, 'line')}; {asked.real} {asked.lines}. Submit anyway?"
+        )
         try:
             if prompt.confirm(question):
                 break
         except EOFError:
             break
     confidence = None
-    if drill.settings()["confidence"] == "on":
-        confidence = prompt.ask_confidence(CONFIDENCE_QUESTION)
+    if drill.asks_confidence():
+        given = prompt.ask_confidence(CONFIDENCE_QUESTION)
+        confidence = None if given is None else Confidence(given)
     outcome = drill.attempt_prediction(
         problem, text, limits=limits, python=python, result=result, confidence=confidence
     )
-    code = show_outcome(outcome, as_json=False)
-    if not outcome.passed and confidence == CERTAIN:
+    show_outcome(outcome)
+    if not outcome.passed and confidence is Confidence.CERTAIN:
         show_sure_but_wrong()
-    return code
+    return outcome.exit_status
 
 
 CONFIDENCE_QUESTION = "How sure are you? 1 guessing · 2 fairly · 3 certain (Enter: skip) "
-CERTAIN = 3

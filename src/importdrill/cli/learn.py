@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from importdrill.cli import options
-from importdrill.cli.flows import begin, predict_in_terminal, show_outcome
+from importdrill.cli.flows import begin, predict_in_terminal
 from importdrill.cli.group import app
 from importdrill.cli.options import (
     DEFAULT_MEMORY_MIB,
@@ -21,15 +21,14 @@ from importdrill.cli.options import (
     YesOpt,
     complete_slug,
     confirmed,
-    drill_for,
     limits_from,
     read_prediction,
 )
-from importdrill.cli.reporting import emit_json, iso, reporting
-from importdrill.core.errors import Exit, UsageError
+from importdrill.cli.reporting import command
+from importdrill.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from importdrill.app.drill import Outcome
+    from importdrill.app.results import Outcome
 
 
 # --- list, status, path ---------------------------------------------------------------------
@@ -49,45 +48,11 @@ def list_(
 
     Example: importdrill list --tag sys.modules
     """
-    from importdrill.core.catalog import load_catalog
-    from importdrill.core.kinds import Difficulty
-    from importdrill.core.progress import Store
+    from importdrill.app.listing import listing
     from importdrill.views.listing import show_list
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        wanted = Difficulty.parse(difficulty) if difficulty is not None else None
-        if difficulty is not None and wanted is None:
-            raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
-        catalog = load_catalog()
-        state = store.load(predictions=False)
-        problems = [
-            p
-            for p in catalog
-            if (tag is None or tag in p.tags) and (wanted is None or p.difficulty is wanted)
-        ]
-        if tag is not None and not problems:
-            tags = sorted({t for p in catalog for t in p.tags})
-            raise UsageError(f"--tag {tag!r}: no problem has it; tags are: {', '.join(tags)}")
-        unavailable = {p.slug: r for p in problems if (r := p.unavailable_reason())}
-        if as_json:
-            rows = [
-                {
-                    "slug": p.slug,
-                    "title": p.title,
-                    "difficulty": p.difficulty.value,
-                    "kind": p.kind.value,
-                    "tags": list(p.tags),
-                    "status": state.status(p.slug).value,
-                    "hints_revealed": (s.hints_revealed if (s := state.of(p.slug)) else 0),
-                    "hints_total": p.hint_count,
-                    "available": p.slug not in unavailable,
-                }
-                for p in problems
-            ]
-            emit_json({"problems": rows})
-            return
-        show_list(problems, state, unavailable)
+    with command(as_json=as_json) as done:
+        done.show(listing(done.store, tag=tag, difficulty=difficulty), show_list)
 
 
 @app.command()
@@ -96,56 +61,10 @@ def status(as_json: JsonOpt = False) -> None:
 
     Example: importdrill status --json
     """
-    from importdrill.core.catalog import load_catalog
-    from importdrill.core.kinds import Difficulty
-    from importdrill.core.progress import Status, Store
     from importdrill.views.listing import show_status
-    from importdrill.views.practice import show_practice
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        catalog = load_catalog()
-        state = store.load(predictions=False)
-        from importdrill.app.drill import Drill
-
-        practice = Drill(store, catalog).practice()
-        if as_json:
-            counts: dict[str, dict[str, int]] = {}
-            for difficulty in Difficulty:
-                group = [p for p in catalog if p.difficulty is difficulty]
-                counts[difficulty.value] = {
-                    "total": len(group),
-                    **{
-                        s.value: sum(state.status(p.slug) is s for p in group)
-                        for s in (Status.SOLVED, Status.REVEALED, Status.STARTED)
-                    },
-                }
-            emit_json(
-                {
-                    "total": len(catalog),
-                    "solved": sum(c["solved"] for c in counts.values()),
-                    "revealed": sum(c["revealed"] for c in counts.values()),
-                    "by_difficulty": counts,
-                    "current": state.current,
-                    "started": [p.slug for p in catalog if state.status(p.slug) is Status.STARTED],
-                    "reviews_due_today": [r.slug for r in practice.due_today],
-                    "next_review": {
-                        "slug": practice.next_review.slug,
-                        "due": iso(practice.next_review.due),
-                    }
-                    if practice.next_review
-                    else None,
-                    "streak_days": practice.streak,
-                    "practised_today": practice.practised_today,
-                    "confidence": {
-                        str(level): {"right": right, "total": total}
-                        for level, (right, total) in practice.confidence.items()
-                    },
-                }
-            )
-            return
-        show_status(catalog.summaries, state)
-        show_practice(practice)
+    with command(as_json=as_json) as done:
+        done.show(done.drill.overview(), show_status)
 
 
 @app.command()
@@ -156,20 +75,11 @@ def path(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill path load-from-file
     """
-    from importdrill.core.progress import Store
-    from importdrill.views.console import notice, plain
+    from importdrill.views.problem import show_learner_file
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        drill = drill_for(store)
-        problem = drill.problem(slug)
-        target, created = drill.learner_file(problem)
-        if as_json:
-            emit_json({"slug": problem.slug, "path": str(target), "created": created})
-            return
-        plain(str(target))
-        if created:
-            notice(f"created {target} from the problem's starter")
+    with command(as_json=as_json) as done:
+        drill = done.drill
+        done.show(drill.learner_file(drill.problem(slug)), show_learner_file)
 
 
 @app.command()
@@ -186,14 +96,8 @@ def start(
 
     Example: importdrill start sys-modules-cache
     """
-    from importdrill.core.progress import Store
-
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store):
-        drill = drill_for(store)
-        code = begin(drill, drill.catalog.get(slug), edit=not no_edit)
-    raise typer.Exit(code)
+    with command() as done:
+        done.status = begin(done.drill, done.drill.catalog.get(slug), edit=not no_edit)
 
 
 @app.command("next")
@@ -204,19 +108,14 @@ def next_(
 
     Example: importdrill next
     """
-    from importdrill.core.progress import Store
     from importdrill.views.console import info
 
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store):
-        drill = drill_for(store)
-        following = drill.next_problem()
+    with command() as done:
+        following = done.drill.next_problem()
         if following is None:
             info("Every problem is solved. Well done! (importdrill list to review)")
         else:
-            code = begin(drill, following, edit=not no_edit)
-    raise typer.Exit(code)
+            done.status = begin(done.drill, following, edit=not no_edit)
 
 
 # --- hint, solution, reveal, explain ---------------------------------------------------------
@@ -228,25 +127,11 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill hint
     """
-    from importdrill.core.progress import Store
     from importdrill.views.problem import show_hint
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        drill = drill_for(store)
-        shown = drill.hint(drill.problem(slug))
-        if as_json:
-            emit_json(
-                {
-                    "slug": shown.problem.slug,
-                    "number": shown.number,
-                    "total": len(shown.problem.hints),
-                    "fresh": shown.fresh,
-                    "text": shown.text,
-                }
-            )
-            return
-        show_hint(shown)
+    with command(as_json=as_json) as done:
+        drill = done.drill
+        done.show(drill.hint(drill.problem(slug)), show_hint)
 
 
 @app.command()
@@ -255,18 +140,11 @@ def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill solution load-from-file
     """
-    from importdrill.core.progress import Store
     from importdrill.views.problem import show_solution
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        drill = drill_for(store)
-        problem = drill.problem(slug)
-        reference, mine = drill.solution(problem)
-        if as_json:
-            emit_json({"slug": problem.slug, "solution": reference, "yours": mine})
-            return
-        show_solution(reference, mine)
+    with command(as_json=as_json) as done:
+        drill = done.drill
+        done.show(drill.solution(drill.problem(slug)), show_solution)
 
 
 @app.command()
@@ -282,40 +160,22 @@ def reveal(
 
     Example: importdrill reveal sys-modules-cache --yes
     """
-    from importdrill.core.progress import Status, Store
     from importdrill.views.console import info
     from importdrill.views.verdict import show_revealed
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        drill = drill_for(store)
+    with command(as_json=as_json) as done:
+        drill = done.drill
         problem = drill.problem(slug)
-        if problem.kind.learner_writes_code:
-            drill.reveal(problem, limits=limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB))
-        if not yes and (as_json or not options.interactive()):
-            raise UsageError(f"reveal shows the answer to '{problem.slug}': add --yes to confirm")
-        if not yes and not confirmed(
-            f"Show the answer to {problem.slug}? It will count as revealed, not solved.",
-            f"reveal shows the answer to '{problem.slug}': add --yes to confirm",
-        ):
+        drill.require_revealable(problem)
+        refusal = f"reveal shows the answer to '{problem.slug}': add --yes to confirm"
+        if not yes and as_json:
+            raise UsageError(refusal)
+        question = f"Show the answer to {problem.slug}? It will count as revealed, not solved."
+        if not yes and not confirmed(question, refusal):
             info("Nothing was revealed.")
             return
         limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
-        revealed = drill.reveal(problem, limits=limits, python=python)
-        if as_json:
-            emit_json(
-                {
-                    "slug": problem.slug,
-                    "status": Status.REVEALED.value,
-                    "output": revealed.output,
-                    "last_prediction": revealed.last_prediction,
-                    "tree": revealed.tree,
-                    "explanation": problem.explanation,
-                    "workspace": str(revealed.workspace),
-                }
-            )
-            return
-        show_revealed(revealed)
+        done.show(drill.reveal(problem, limits=limits, python=python), show_revealed)
 
 
 @app.command()
@@ -324,17 +184,11 @@ def explain(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
     Example: importdrill explain sys-modules-cache
     """
-    from importdrill.core.progress import Store
-    from importdrill.views.verdict import show_explanation
+    from importdrill.views.verdict import show_explained
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        drill = drill_for(store)
-        problem = drill.explain(drill.problem(slug))
-        if as_json:
-            emit_json({"slug": problem.slug, "explanation": problem.explanation})
-            return
-        show_explanation(problem)
+    with command(as_json=as_json) as done:
+        drill = done.drill
+        done.show(drill.explain(drill.problem(slug)), show_explained)
 
 
 @app.command()
@@ -359,44 +213,37 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
 
     Example: importdrill check --predict-file prediction.txt
     """
-    from importdrill.core.progress import Store
-    from importdrill.views.verdict import prepare_verdict
+    from importdrill.views.verdict import prepare_verdict, show_outcome
 
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store, as_json=as_json):
+    with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
-        drill = drill_for(store)
+        drill = done.drill
         problem = drill.problem(slug)
-        if not problem.kind.learner_writes_code:
-            if predict_file is not None:
-                prediction = read_prediction(predict_file)
-                outcome: Outcome = drill.attempt_prediction(
-                    problem,
-                    prediction,
-                    limits=limits,
-                    python=python,
-                    meanwhile=None if as_json else lambda: prepare_verdict(problem),
-                )
-                code = show_outcome(outcome, as_json=as_json)
-            elif options.interactive() and not as_json:
-                code = predict_in_terminal(drill, problem, limits=limits, python=python)
-            else:
-                raise UsageError(
-                    f"'{problem.slug}' asks you to predict its output: give the prediction "
-                    "with --predict-file FILE (or --predict-file - to read standard input), "
-                    "or run this in a terminal to type it"
-                )
-        else:
+        if problem.kind.learner_writes_code:
             if predict_file is not None:
                 raise UsageError(
                     f"--predict-file: '{problem.slug}' is an implement problem; "
                     "edit your file instead"
                 )
-            code = show_outcome(
-                drill.attempt_file(problem, limits=limits, python=python), as_json=as_json
+            outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
+        elif predict_file is not None:
+            outcome = drill.attempt_prediction(
+                problem,
+                read_prediction(predict_file),
+                limits=limits,
+                python=python,
+                meanwhile=None if as_json else lambda: prepare_verdict(problem),
             )
-    raise typer.Exit(code)
+        elif options.interactive() and not as_json:
+            done.status = predict_in_terminal(drill, problem, limits=limits, python=python)
+            return
+        else:
+            raise UsageError(
+                f"'{problem.slug}' asks you to predict its output: give the prediction "
+                "with --predict-file FILE (or --predict-file - to read standard input), "
+                "or run this in a terminal to type it"
+            )
+        done.status = done.show(outcome, show_outcome).exit_status
 
 
 @app.command()
@@ -414,40 +261,13 @@ def run(
 
     Example: importdrill run load-from-file
     """
-    from importdrill.core.progress import Store
     from importdrill.views.verdict import show_workspace_run
 
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store, as_json=as_json):
+    with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
-        drill = drill_for(store)
-        done = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
-        result = done.result
-        if result.returncode is None or result.timed_out or result.output_limit:
-            code = Exit.FAILED
-        elif result.returncode < 0:
-            code = 128 - result.returncode
-        else:
-            code = result.returncode
-        if as_json:
-            emit_json(
-                {
-                    "slug": done.problem.slug,
-                    "command": done.command,
-                    "folder": str(done.folder),
-                    "stdout": result.stdout,
-                    "stderr": result.stderr,
-                    "returncode": result.returncode,
-                    "timed_out": result.timed_out,
-                    "output_limit": result.output_limit,
-                    "duration_s": round(result.duration_s, 3),
-                    "answer": done.answer,
-                }
-            )
-        else:
-            show_workspace_run(done)
-    raise typer.Exit(code)
+        drill = done.drill
+        ran = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
+        done.status = done.show(ran, show_workspace_run).exit_status
 
 
 @app.command()
@@ -472,32 +292,12 @@ def versions(
 
     Example: importdrill versions shadowed-stdlib-hint
     """
-    from importdrill.core.progress import Store
     from importdrill.views.problem import show_versions
 
-    store = Store()
-    with reporting(store, as_json=as_json):
+    with command(as_json=as_json) as done:
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
-        drill = drill_for(store)
-        problem = drill.problem(slug)
-        runs = drill.versions(problem, limits=limits, pythons=python)
-        if as_json:
-            emit_json(
-                {
-                    "slug": problem.slug,
-                    "runs": [
-                        {
-                            "python": r.python,
-                            "version": f"{r.version[0]}.{r.version[1]}",
-                            "output": r.output,
-                            "stated": r.stated,
-                        }
-                        for r in runs
-                    ],
-                }
-            )
-            return
-        show_versions(problem, runs)
+        drill = done.drill
+        done.show(drill.versions(drill.problem(slug), limits=limits, pythons=python), show_versions)
 
 
 # --- reset ---------------------------------------------------------------------------------
@@ -519,26 +319,16 @@ def reset(
 
     Example: importdrill reset load-from-file --yes
     """
-    from importdrill.core.progress import Store
     from importdrill.views.console import info
+    from importdrill.views.problem import show_reset
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        drill = drill_for(store)
-        problem = drill.catalog.get(slug)
+    with command(as_json=as_json) as done:
+        problem = done.drill.catalog.get(slug)
+        refusal = f"reset forgets your progress on '{slug}': add --yes to confirm"
         if not yes and as_json:
-            raise UsageError(f"reset forgets your progress on '{slug}': add --yes to confirm")
-        if not yes and not confirmed(
-            f"Forget your progress on {slug} (your files are kept in a trash folder)?",
-            f"reset forgets your progress on '{slug}': add --yes to confirm",
-        ):
+            raise UsageError(refusal)
+        question = f"Forget your progress on {slug} (your files are kept in a trash folder)?"
+        if not yes and not confirmed(question, refusal):
             info("Nothing was changed.")
             return
-        done = drill.reset(problem)
-        if as_json:
-            emit_json({"slug": slug, "kept": str(done.kept) if done.kept else None})
-            return
-        if done.kept is not None:
-            info(f"Reset {slug}. Your old files are kept in {done.kept}")
-        else:
-            info(f"Reset {slug}.")
+        done.show(done.drill.reset(problem), show_reset)

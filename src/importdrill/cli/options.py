@@ -12,8 +12,6 @@ import typer
 from importdrill.core.errors import DrillError, UsageError
 
 if TYPE_CHECKING:
-    from importdrill.app.drill import Drill
-    from importdrill.core.progress import Store
     from importdrill.core.runner import Limits
 
 # The option defaults; runner.Limits has the same (a test keeps them in step). Not imported
@@ -56,13 +54,6 @@ PythonOpt = Annotated[
         "--python", metavar="PATH", help="Interpreter to run it with (default: this one)."
     ),
 ]
-
-
-def drill_for(store: "Store") -> "Drill":
-    # Imported per command: `list`, `status` and `--help` start faster without it.
-    from importdrill.app.drill import Drill
-
-    return Drill(store)
 
 
 def interactive() -> bool:

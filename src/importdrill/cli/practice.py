@@ -14,10 +14,9 @@ from importdrill.cli.options import (
     DEFAULT_TIMEOUT_S,
     JsonOpt,
     TimeoutOpt,
-    drill_for,
     limits_from,
 )
-from importdrill.cli.reporting import emit_json, iso, reporting
+from importdrill.cli.reporting import command
 from importdrill.core.errors import Exit, UsageError
 
 if TYPE_CHECKING:
@@ -39,14 +38,10 @@ def watch(
     Example: importdrill watch
     """
     import importdrill.watch
-    from importdrill.core.progress import Store
 
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store):
+    with command() as done:
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
-        code = importdrill.watch.run(drill_for(store), limits)
-    raise typer.Exit(code)
+        done.status = importdrill.watch.run(done.drill, limits)
 
 
 # --- reviews, mixed practice, settings -----------------------------------------------------
@@ -68,53 +63,29 @@ def review(
 
     Example: importdrill review --list --json
     """
-    from importdrill.core.progress import Store
     from importdrill.views.practice import show_nothing_due, show_reviews
 
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store, as_json=as_json):
+    with command(as_json=as_json) as done:
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
-        drill = drill_for(store)
+        drill = done.drill
         if list_:
-            from importdrill.core.progress import now
-
-            reviews = drill.reviews()
-            if as_json:
-                moment = now()
-                emit_json(
-                    {
-                        "reviews": [
-                            {
-                                "slug": r.slug,
-                                "due": iso(r.due),
-                                "state": r.state,
-                                "due_now": r.is_due(moment),
-                                "reviews": r.reviews,
-                            }
-                            for r in reviews
-                        ]
-                    }
-                )
-            else:
-                show_reviews(reviews, now())
-        else:
-            if as_json:
-                raise UsageError(
-                    "review asks its questions in a terminal: --json goes with --list only"
-                )
-            if not options.interactive():
-                raise UsageError(
-                    "review asks its questions in a terminal; importdrill review --list shows "
-                    "what is due and when"
-                )
-            due = drill.due_reviews()
-            if not due:
-                show_nothing_due(drill.reviews())
-            else:
-                problems = [drill.catalog.get(r.slug) for r in due]
-                code = _session(drill, problems, limits=limits, what="Review", hide=False)
-    raise typer.Exit(code)
+            done.show(drill.review_list(), show_reviews)
+            return
+        if as_json:
+            raise UsageError(
+                "review asks its questions in a terminal: --json goes with --list only"
+            )
+        if not options.interactive():
+            raise UsageError(
+                "review asks its questions in a terminal; importdrill review --list shows "
+                "what is due and when"
+            )
+        due = drill.due_reviews()
+        if not due:
+            show_nothing_due(drill.reviews())
+            return
+        problems = [drill.catalog.get(r.slug) for r in due]
+        done.status = session(drill, problems, limits=limits, what="Review", hide=False)
 
 
 @app.command()
@@ -135,21 +106,15 @@ def mix(
 
     Example: importdrill mix --count 8
     """
-    from importdrill.core.progress import Store
-
-    store = Store()
-    code: int = Exit.OK
-    with reporting(store):
+    with command() as done:
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
-        drill = drill_for(store)
-        problems = drill.mix(count, tag, seed)
+        problems = done.drill.mix(count, tag, seed)
         if not options.interactive():
             raise UsageError("mix asks its questions in a terminal: run it in one")
-        code = _session(drill, problems, limits=limits, what="Problem", hide=True)
-    raise typer.Exit(code)
+        done.status = session(done.drill, problems, limits=limits, what="Problem", hide=True)
 
 
-def _session(
+def session(
     drill: "Drill", problems: "list[Problem]", *, limits: "Limits", what: str, hide: bool
 ) -> int:
     """Problems one after another in the terminal; Ctrl-C stops, keeping what was answered."""
@@ -160,7 +125,7 @@ def _session(
     for number, problem in enumerate(problems, 1):
         show_session_step(what, number, len(problems))
         try:
-            ok = _practise(drill, problem, limits=limits, hide=hide)
+            ok = practise(drill, problem, limits=limits, hide=hide)
         except KeyboardInterrupt:
             info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
             return Exit.INTERRUPTED
@@ -171,7 +136,7 @@ def _session(
     return Exit.OK if passed == len(problems) else Exit.FAILED
 
 
-def _practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> bool:
+def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> bool:
     """One problem of a session: a prediction asked, or a fresh starter to check."""
     from importdrill import prompt
     from importdrill.views.console import info
@@ -214,22 +179,7 @@ def config(
 
     Example: importdrill config confidence off
     """
-    from importdrill.core.progress import Store
-    from importdrill.views.console import plain
+    from importdrill.views.practice import show_settings
 
-    store = Store()
-    with reporting(store, as_json=as_json):
-        from importdrill.app.drill import SETTINGS
-
-        drill = drill_for(store)
-        if name is not None and name not in SETTINGS:
-            raise UsageError(f"no setting is called {name!r}; settings are: {', '.join(SETTINGS)}")
-        if name is not None and value is not None:
-            drill.set_setting(name, value)
-        settings = drill.settings()
-        shown = {name: settings[name]} if name is not None else settings
-        if as_json:
-            emit_json({"settings": shown})
-            return
-        for key, current in shown.items():
-            plain(f"{key} {current}")
+    with command(as_json=as_json) as done:
+        done.show(done.drill.configure(name, value), show_settings)

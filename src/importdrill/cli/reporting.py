@@ -4,20 +4,16 @@ status here, and nowhere else; notices are flushed whatever the exit path."""
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
 import contextlib
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import typer
 
 from importdrill.core.errors import DrillError, Exit, Terminated
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
+    from importdrill.app.drill import Drill
     from importdrill.core.progress import Store
-
-# The version of every --json document's keys; it changes only when a key changes meaning.
-JSON_VERSION = 1
 
 
 @contextlib.contextmanager
@@ -54,7 +50,9 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
 
 
 def emit_json_error(kind: str, message: str, details: dict[str, object]) -> None:
-    emit_json({"error": {"kind": kind, "message": message, **details}})
+    from importdrill.app import versioned
+
+    emit_json(versioned({"error": {"kind": kind, "message": message, **details}}))
 
 
 def flush_notices(store: "Store | None") -> None:
@@ -70,14 +68,61 @@ def flush_notices(store: "Store | None") -> None:
 
 
 def emit_json(document: dict[str, object]) -> None:
+    """Print a result's JSON document (see the results' to_json), and nothing else."""
     import json  # only --json output needs it: 1 ms of every other command's start-up
 
     from importdrill.views.console import raw
 
-    raw(json.dumps({"version": JSON_VERSION, **document}, indent=2))
+    raw(json.dumps(document, indent=2))
 
 
-def iso(moment: "datetime") -> str:
-    from datetime import UTC
+class Documented(Protocol):
+    def to_json(self) -> dict[str, object]: ...
 
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+R = TypeVar("R", bound=Documented)
+
+
+class Command:
+    """What a command's body works with: the progress store, the use cases over it (made on
+    first use: `list` and `--help` start faster without them), and how to show a result."""
+
+    def __init__(self, store: "Store | None", *, as_json: bool) -> None:
+        self._store = store
+        self.as_json = as_json
+        # The exit status once the body is over; a body sets it (a failed check: 1).
+        self.status: int = Exit.OK
+        self._drill: Drill | None = None
+
+    @property
+    def store(self) -> "Store":
+        assert self._store is not None, "a command made with store=False asked for the store"
+        return self._store
+
+    @property
+    def drill(self) -> "Drill":
+        if self._drill is None:
+            from importdrill.app.drill import Drill
+
+            self._drill = Drill(self._store)
+        return self._drill
+
+    def show(self, result: R, view: "Callable[[R], object]") -> R:
+        """result as its JSON document with --json, else rendered by view."""
+        if self.as_json:
+            emit_json(result.to_json())
+        else:
+            view(result)
+        return result
+
+
+@contextlib.contextmanager
+def command(*, as_json: bool = False, store: bool = True) -> Iterator[Command]:
+    """Every command's prologue and epilogue: the progress store (unless the command keeps
+    none), the error funnel around the body, and the exit status the body set."""
+    from importdrill.core.progress import Store
+
+    done = Command(Store() if store else None, as_json=as_json)
+    with reporting(done._store, as_json=as_json):
+        yield done
+    raise typer.Exit(done.status)

@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -134,13 +134,17 @@ class Event(StrEnum):
     MIGRATED = "migrated"
 
 
-class Confidence:
-    """How sure the learner said they were of a prediction: 1 a guess, 2 fairly, 3 certain."""
+class Confidence(IntEnum):
+    """How sure the learner said they were of a prediction (stored as its number)."""
 
     GUESS = 1
     FAIRLY = 2
     CERTAIN = 3
-    VALUES = (1, 2, 3)
+
+    @property
+    def label(self) -> str:
+        """How status names it."""
+        return ("guessing", "fairly sure", "certain")[self - 1]
 
 
 MAX_PREDICTIONS = 20

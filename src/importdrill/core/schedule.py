@@ -148,12 +148,13 @@ def streak(log: Iterable[LogEntry], moment: datetime) -> tuple[int, bool]:
     return count, practised_today
 
 
-def confidence_results(log: Iterable[LogEntry]) -> dict[int, tuple[int, int]]:
-    """For each confidence given (1 to 3): how many of those predictions were right, of how
-    many."""
-    results = {level: (0, 0) for level in Confidence.VALUES}
+def confidence_results(log: Iterable[LogEntry]) -> dict[Confidence, tuple[int, int]]:
+    """For each confidence level: how many of the predictions given with it were right, of
+    how many."""
+    results = {level: (0, 0) for level in Confidence}
     for entry in log:
         if entry.event is Event.ATTEMPT and entry.confidence in results:
-            right, total = results[entry.confidence]
-            results[entry.confidence] = (right + entry.passed, total + 1)
+            level = Confidence(entry.confidence)
+            right, total = results[level]
+            results[level] = (right + entry.passed, total + 1)
     return results

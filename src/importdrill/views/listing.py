@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
 
 from importdrill.core.kinds import Difficulty
-from importdrill.core.progress import State, Status
+from importdrill.core.progress import Status
 from importdrill.views.console import (
     SIDE_BY_SIDE_MIN_WIDTH,
     out,
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from rich.segment import Segment
     from rich.style import Style
 
-    from importdrill.core.summary import Summary
+    from importdrill.app.listing import Listing
+    from importdrill.app.results import Overview
 
 STATUS_MARK = {
     Status.SOLVED: ("✓ solved", "green"),
@@ -73,7 +74,8 @@ class Laid:
             yield Segment(text, style)
 
 
-def show_list(problems: Sequence[Summary], state: State, unavailable: dict[str, str]) -> None:
+def show_list(listing: Listing) -> None:
+    problems, state, unavailable = listing
     # Laid out by hand rather than with rich.table: a Table of fifty rows costs more than all
     # the rest of `importdrill list`, and these columns need no more than padding and cutting.
     # One line per problem whatever the width; on a narrow terminal the kind column goes.
@@ -139,27 +141,29 @@ def progress_bar(done: int, total: int, width: int = 20) -> Text:
     )
 
 
-def show_status(problems: Sequence[Summary], state: State) -> None:
+def show_status(overview: Overview) -> None:
+    """Progress in all and per difficulty, the current and started problems, and practice."""
+    from importdrill.views.practice import show_practice
+
     console = out()
-    total = len(problems)
-    solved = sum(state.status(p.slug) is Status.SOLVED for p in problems)
-    console.print(Text.assemble(("Progress  ", "bold"), progress_bar(solved, total, 30)))
-    for difficulty in Difficulty:
-        group = [p for p in problems if p.difficulty == difficulty]
-        if group:
-            done = sum(state.status(p.slug) is Status.SOLVED for p in group)
+    overall = overview.overall
+    console.print(
+        Text.assemble(("Progress  ", "bold"), progress_bar(overall.solved, overall.total, 30))
+    )
+    for difficulty, counts in overview.by_difficulty.items():
+        if counts.total:
             console.print(
                 Text.assemble(
                     (f"  {difficulty:<8}", DIFFICULTY_STYLE[difficulty]),
-                    progress_bar(done, len(group)),
+                    progress_bar(counts.solved, counts.total),
                 )
             )
-    started = [p.slug for p in problems if state.status(p.slug) is Status.STARTED]
-    if state.current:
+    if overview.current:
         console.print(
             Text.assemble(
-                ("Current   ", "bold"), state.current, (f"  ({state.status(state.current)})", "dim")
+                ("Current   ", "bold"), overview.current, (f"  ({overview.current_status})", "dim")
             )
         )
-    if started:
-        console.print(Text.assemble(("Started   ", "bold"), ", ".join(started)))
+    if overview.started:
+        console.print(Text.assemble(("Started   ", "bold"), ", ".join(overview.started)))
+    show_practice(overview.practice)

@@ -12,14 +12,17 @@ from rich.text import Text
 from importdrill.views.console import (
     info,
     out,
+    plain,
     plural,
 )
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from importdrill.app.drill import (
+    from importdrill.app.results import (
         Practice,
+        Reviews,
+        Settings,
     )
     from importdrill.core.problems import Problem
     from importdrill.core.schedule import Review
@@ -39,7 +42,8 @@ def _when(due: datetime, moment: datetime) -> str:
 NOTHING_SCHEDULED = "Nothing to review yet: a problem enters the schedule once solved or revealed."
 
 
-def show_reviews(reviews: Sequence[Review], moment: datetime) -> None:
+def show_reviews(listed: Reviews) -> None:
+    reviews, moment = listed
     console = out()
     if not reviews:
         info(NOTHING_SCHEDULED)
@@ -91,9 +95,6 @@ def show_sure_but_wrong() -> None:
     )
 
 
-CONFIDENCE_NAMES = {1: "guessing", 2: "fairly sure", 3: "certain"}
-
-
 def show_practice(practice: Practice) -> None:
     console = out()
     if practice.due_today:
@@ -124,7 +125,10 @@ def show_practice(practice: Practice) -> None:
         (level, right, total) for level, (right, total) in practice.confidence.items() if total
     ]
     if given:
-        parts = [
-            f"{CONFIDENCE_NAMES[level]}: {right} of {total} right" for level, right, total in given
-        ]
+        parts = [f"{level.label}: {right} of {total} right" for level, right, total in given]
         console.print(Text.assemble(("Confidence", "bold"), "  " + "; ".join(parts)))
+
+
+def show_settings(settings: Settings) -> None:
+    for key, current in settings.values.items():
+        plain(f"{key} {current}")

@@ -3,7 +3,6 @@ across Python versions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -18,13 +17,19 @@ from importdrill.views.console import (
     code_view,
     info,
     markdown,
+    notice,
     out,
+    plain,
 )
 
 if TYPE_CHECKING:
-    from importdrill.app.drill import (
+    from importdrill.app.results import (
         HintShown,
+        LearnerFile,
+        ResetDone,
+        Solution,
         VersionRun,
+        Versions,
     )
     from importdrill.core.problems import Problem
 
@@ -130,7 +135,8 @@ def show_hint(hint: HintShown) -> None:
     )
 
 
-def show_solution(solution: str, mine: str | None) -> None:
+def show_solution(shown: Solution) -> None:
+    solution, mine = shown.reference, shown.mine
     console = out()
     reference = code_view(solution, title="reference solution")
     if mine is None:
@@ -148,8 +154,9 @@ def show_solution(solution: str, mine: str | None) -> None:
         console.print(reference)
 
 
-def show_versions(problem: Problem, runs: Sequence[VersionRun]) -> None:
+def show_versions(versions: Versions) -> None:
     """Each interpreter's output, grouped where they agree."""
+    problem, runs = versions
     from rich.panel import Panel
 
     console = out()
@@ -177,3 +184,17 @@ def show_versions(problem: Problem, runs: Sequence[VersionRun]) -> None:
                 border_style="red" if wrong else "cyan",
             )
         )
+
+
+def show_learner_file(found: LearnerFile) -> None:
+    plain(str(found.path))
+    if found.created:
+        notice(f"created {found.path} from the problem's starter")
+
+
+def show_reset(done: ResetDone) -> None:
+    slug = done.problem.slug
+    if done.kept is not None:
+        info(f"Reset {slug}. Your old files are kept in {done.kept}")
+    else:
+        info(f"Reset {slug}.")

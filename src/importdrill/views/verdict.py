@@ -15,6 +15,8 @@ from importdrill.views.console import (
     SIDE_BY_SIDE_MIN_WIDTH,
     _title,
     err,
+    error,
+    info,
     markdown,
     notice,
     out,
@@ -25,13 +27,15 @@ from importdrill.views.console import (
 if TYPE_CHECKING:
     from rich.segment import Segment
 
-    from importdrill.app.drill import (
+    from importdrill.app.results import (
+        Explanation,
         FileOutcome,
         Outcome,
         PredictionOutcome,
         Revealed,
         WorkspaceRun,
     )
+    from importdrill.app.verify import Verified
     from importdrill.core import judge
     from importdrill.core.problems import Problem
     from importdrill.core.runner import RunResult
@@ -445,7 +449,7 @@ def _show_run_failure(verdict: judge.Verdict, result: RunResult) -> None:
 
 
 def show_outcome(outcome: Outcome, *, watching: bool = False) -> None:
-    from importdrill.app.drill import PredictionOutcome
+    from importdrill.app.results import PredictionOutcome
 
     if isinstance(outcome, PredictionOutcome):
         show_prediction(outcome, watching=watching)
@@ -536,3 +540,22 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
         )
         if detail.strip():
             console.print(Text(detail.rstrip()), style="dim")
+
+
+def show_explained(explained: Explanation) -> None:
+    show_explanation(explained.problem)
+
+
+def show_verified(verified: Verified) -> None:
+    """verify's report: what was skipped, each failure, and a line that sums it up."""
+    for slug, label, reason in verified.skipped:
+        info(f"skipped {slug} on {label}: it {reason}")
+    if verified.failures:
+        show_verify_failures((f.slug, f.python, f.what, f.detail) for f in verified.failures)
+        bad = sorted({f.slug for f in verified.failures})
+        error(f"{len(bad)} of {verified.problems} problems failed: {', '.join(bad)}")
+        return
+    labels = ", ".join(p.label for p in verified.interpreters)
+    which = f"All {verified.problems} problems" if verified.problems > 1 else "The problem"
+    pairs = plural(verified.checked, "problem-interpreter pair")
+    info(f"{which} verified ({pairs}) under {labels}.")

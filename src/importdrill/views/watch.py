@@ -14,7 +14,7 @@ from importdrill.views.problem import show_problem
 from importdrill.views.verdict import show_outcome
 
 if TYPE_CHECKING:
-    from importdrill.app.drill import (
+    from importdrill.app.results import (
         Outcome,
     )
     from importdrill.core.problems import Problem
