@@ -72,22 +72,23 @@ def confirmed(question: str, refusal: str) -> bool:
         return False
 
 
-# The most of a prediction that is read: one byte past the cap tells that it is too long,
-# without reading /dev/zero or a 30 MB file to the end.
-PREDICTION_READ_BYTES = (1 << 20) + 1
-
-
 def read_prediction(source: str) -> str:
+    from importdrill.app.drill import PREDICTION_CAP_BYTES
+
+    # One byte past the cap tells that it is too long, without reading /dev/zero or a 30 MB
+    # file to the end.
+    read_bytes = PREDICTION_CAP_BYTES + 1
     name = "standard input" if source == "-" else source
     try:
         if source == "-":
-            data = sys.stdin.buffer.read(PREDICTION_READ_BYTES)
+            data = sys.stdin.buffer.read(read_bytes)
         else:
             with Path(source).open("rb") as handle:
-                data = handle.read(PREDICTION_READ_BYTES)
-        if len(data) >= PREDICTION_READ_BYTES:
+                data = handle.read(read_bytes)
+        if len(data) >= read_bytes:
             raise UsageError(
-                f"--predict-file {name}: longer than 1 MiB; no problem's program prints that "
+                f"--predict-file {name}: longer than {PREDICTION_CAP_BYTES >> 20} MiB; no "
+                "problem's program prints that "
                 "much (nothing was recorded)"
             )
         return data.decode("utf-8")

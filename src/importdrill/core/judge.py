@@ -24,8 +24,7 @@ class VerdictKind(StrEnum):
     BROKEN_RULE = "broken-rule"  # every run passed, but the file breaks a stated rule
 
 
-# Verdicts are named tuples rather than frozen dataclasses: as immutable, and defined in a
-# twentieth of the time (five frozen dataclasses cost every check 2 ms of start-up).
+# Verdicts are named tuples (the README's Performance section says why).
 
 
 class Verdict(NamedTuple):

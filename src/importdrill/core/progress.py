@@ -151,12 +151,8 @@ MAX_PREDICTIONS = 20
 
 
 class LogEntry(NamedTuple):
-    """One line of the log: an attempt (with its verdict) or an event.
-
-    A named tuple, not a frozen dataclass: `history()` makes one per line of a log that grows
-    with every attempt, a tuple is made in C, and defining a frozen dataclass of ten fields
-    costs every command 0.7 ms of start-up (`list` included, which never reads the log).
-    """
+    """One line of the log: an attempt (with its verdict) or an event. (A named tuple, as
+    the README's Performance section explains: `history()` makes one per line.)"""
 
     at: str
     slug: str

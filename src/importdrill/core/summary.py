@@ -25,10 +25,8 @@ def unavailable_reason(
     return None
 
 
-# Summary and Pack are named tuples, not frozen dataclasses like the rest of the model: a
-# catalogue makes one Summary per problem on every start, and a tuple is made in C (a frozen
-# dataclass sets each field through object.__setattr__: five times slower, 1 ms for a
-# thousand problems), while defining a frozen dataclass costs 0.8 ms of `list`'s start-up.
+# A named tuple, as the README's Performance section explains: a catalogue makes one Summary
+# per problem on every start.
 
 
 class Summary(NamedTuple):
