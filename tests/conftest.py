@@ -7,10 +7,14 @@ import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
+
+if TYPE_CHECKING:
+    from importdrill.core.progress import LogEntry, State
 
 DATA = Path(__file__).parent / "data"
 
@@ -106,7 +110,7 @@ def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def saved_state(home: Path) -> dict:
+def saved_state(home: Path) -> dict[str, Any]:
     """The recorded progress, in the shape state.json had: {"current", "problems": {...}}."""
     from importdrill.core.progress import Store
 
@@ -117,7 +121,7 @@ def saved_state(home: Path) -> dict:
     }
 
 
-def snapshot(home: Path) -> object:
+def snapshot(home: Path) -> tuple[State, list[LogEntry]] | None:
     """Everything recorded (state and log), to compare before and after a command; None if
     nothing was ever recorded."""
     from importdrill.core.progress import Store

@@ -13,7 +13,7 @@ import pytest
 from importdrill.app import verify
 from importdrill.core import interpreters, paths
 from importdrill.core.catalog import Catalog, Pack, load_catalog
-from importdrill.core.kinds import DIFFICULTIES
+from importdrill.core.kinds import DIFFICULTIES, Difficulty
 from importdrill.core.summary import BUILTIN_PACK
 
 TOPICS = (
@@ -52,7 +52,7 @@ def test_seed_problems_are_there(catalog: Catalog):
 def test_balance_and_topics(catalog: Catalog):
     assert len(catalog) >= 51
     by_difficulty = Counter(p.difficulty for p in catalog)
-    assert min(by_difficulty[d] for d in DIFFICULTIES) >= 10
+    assert min(by_difficulty[Difficulty(d)] for d in DIFFICULTIES) >= 10
     assert sum(p.kind == "implement" for p in catalog) >= 12
     assert sum(p.is_multi_file for p in catalog.problems) >= 15
     tags = Counter(t for p in catalog for t in p.tags)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.core import TyperGroup
 
 from importdrill.cli import app
 
@@ -55,6 +56,7 @@ def test_the_lazy_group_shows_what_typer_builds(capsys):
     from importdrill.cli import group
 
     eager, lazy = get_command(app), group()
+    assert isinstance(eager, TyperGroup)
     assert list(lazy.commands) == list(eager.commands)
     for args in [["--help"], ["lst"], *([name, "--help"] for name in eager.commands)]:
         shown = []

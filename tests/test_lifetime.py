@@ -87,7 +87,7 @@ def wait_for(condition, seconds: float) -> bool:
         if condition():
             return True
         time.sleep(0.02)
-    return condition()
+    return bool(condition())
 
 
 class Check:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Literal
 
 import pytest
 from rich.console import Console, RenderableType
@@ -79,7 +80,7 @@ def test_an_unclosed_fence_still_shows_its_code():
 
 @pytest.mark.parametrize("color", [None, "truecolor"])
 def test_an_explanation_laid_out_ahead_prints_as_one_laid_out_then(
-    color: str | None, monkeypatch: pytest.MonkeyPatch
+    color: Literal["truecolor"] | None, monkeypatch: pytest.MonkeyPatch
 ):
     # A check lays out the explanation while the program runs (prepare_verdict); a pass
     # then prints those very segments, which are what laying it out then would print. If
@@ -109,6 +110,7 @@ def test_an_explanation_laid_out_ahead_prints_as_one_laid_out_then(
                 monkeypatch.setattr(verdict, "_explanation_panel", None)  # laying out again fails
             show_explanation(problem)
         # Each laying out gives a link a fresh id (OSC 8), which says nothing of the layout.
+        assert isinstance(console.file, io.StringIO)
         return re.sub(r"id=\d+;", "id=;", console.file.getvalue())
 
     reference = show(None, again=True)

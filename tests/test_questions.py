@@ -354,6 +354,7 @@ def test_the_probe_does_not_import_the_problems_own_files(python: str):
     problem = make("which-file", code=code, files=files, names=shadows)
     result = answer(problem, python)
     assert result.returncode == 0, result.stderr
+    assert result.program_stdout is not None
     assert "local" not in result.stdout + result.stderr + result.program_stdout
     loaded = [flag == "True" for flag in result.program_stdout.split()]
     answers = judge.split_lines(result.stdout)

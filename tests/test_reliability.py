@@ -12,6 +12,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -418,7 +419,7 @@ def test_a_database_from_a_newer_importdrill_is_refused(home: Path):
     )
 
 
-OLD_STATE = {
+OLD_STATE: dict[str, Any] = {
     "_comment": "importdrill progress: written by importdrill; edit at your own risk",
     "version": 1,
     "current": "mini-module",

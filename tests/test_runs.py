@@ -10,7 +10,8 @@ import pytest
 
 from importdrill.app import verify
 from importdrill.core import paths, problems, rules, runnable, runner
-from importdrill.core.catalog import CACHE_TAG, Catalog, Pack, load_catalog
+from importdrill.core.cache import CACHE_TAG
+from importdrill.core.catalog import Catalog, Pack, load_catalog
 from importdrill.core.errors import ProblemFileError
 from importdrill.core.summary import BUILTIN_PACK
 

@@ -191,7 +191,13 @@ def test_watch_without_a_terminal_prints_plain_lines(home: Path, tmp_path: Path)
         text=True,
     ) as proc:
         assert proc.stdout is not None and proc.stdin is not None
-        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+        stdout = proc.stdout
+
+        def read() -> None:
+            for line in stdout:
+                lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
 
         def wait_for(text: str, seconds: float) -> bool:
             deadline = time.monotonic() + seconds
