@@ -1,22 +1,22 @@
-"""Fixtures: a throwaway IMPORTDRILL_HOME, the mini pack, and a CLI runner."""
+"""Fixtures only: a throwaway IMPORTDRILL_HOME and TMPDIR per test, the mini pack, a CLI\nrunner and an injected console. What the tests share besides fixtures is in helpers.py."""
 
 from __future__ import annotations
 
 import io
-import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-if TYPE_CHECKING:
-    from importdrill.core.progress import LogEntry, State
+from .helpers import PACK
 
-DATA = Path(__file__).parent / "data"
+if TYPE_CHECKING:
+    pass
+
 
 # Started as a background job of a non-interactive shell (`nox &` in a script), pytest
 # inherits SIGINT ignored, and so would every importdrill it starts: Python raises no
@@ -25,9 +25,6 @@ DATA = Path(__file__).parent / "data"
 # disposition in every child.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
-PACK = DATA / "pack"
-BROKEN = DATA / "broken"
-HOSTILE = DATA / "hostile"
 
 
 @pytest.fixture(autouse=True)
@@ -95,41 +92,6 @@ def console() -> Iterator[Console]:
     recording = Console(record=True, width=120, color_system=None, file=io.StringIO())
     with using(recording, recording):
         yield recording
-
-
-def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
-    """The environment of an importdrill child process that sees only the mini pack."""
-    env = dict(os.environ)
-    env.update(
-        IMPORTDRILL_HOME=str(home),
-        IMPORTDRILL_PATH=str(PACK),
-        IMPORTDRILL_NO_BUILTINS="1",
-        NO_COLOR="1",
-    )
-    env.update(extra)
-    return env
-
-
-def saved_state(home: Path) -> dict[str, Any]:
-    """The recorded progress, in the shape state.json had: {"current", "problems": {...}}."""
-    from importdrill.core.progress import Store
-
-    state = Store(home / "progress.db").load()
-    return {
-        "current": state.current,
-        "problems": {slug: ps.to_json() for slug, ps in state.problems.items()},
-    }
-
-
-def snapshot(home: Path) -> tuple[State, list[LogEntry]] | None:
-    """Everything recorded (state and log), to compare before and after a command; None if
-    nothing was ever recorded."""
-    from importdrill.core.progress import Store
-
-    if not (home / "progress.db").exists():
-        return None
-    store = Store(home / "progress.db")
-    return store.load(), store.history()
 
 
 @pytest.fixture

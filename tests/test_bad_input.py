@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import mini_pack_env, snapshot
+from .helpers import mini_pack_env, snapshot
 
 
 @pytest.mark.parametrize(

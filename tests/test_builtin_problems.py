@@ -82,6 +82,7 @@ def test_seed_starters_keep_the_public_names(catalog: Catalog):
     )
 
 
+@pytest.mark.slow  # every problem run again; `verify` does this on five interpreters
 def test_every_problem_is_true_here(catalog: Catalog):
     """Every solution and predict program prints expected_output; no starter passes."""
     here = interpreters.Interpreter(sys.executable, sys.version_info[:2])
@@ -90,6 +91,7 @@ def test_every_problem_is_true_here(catalog: Catalog):
     assert report.checked + len(report.skipped) == len(catalog)
 
 
+@pytest.mark.slow  # builds the wheel with pip
 def test_the_wheel_ships_the_problems(tmp_path: Path):
     root = Path(__file__).resolve().parent.parent
     if not (root / "pyproject.toml").is_file():

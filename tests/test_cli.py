@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from importdrill.cli import app
 
-from .conftest import PACK, snapshot
+from .helpers import PACK, snapshot
 
 pytestmark = pytest.mark.usefixtures("mini_pack")
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import mini_pack_env
+from .helpers import mini_pack_env
 
 # A module-level object whose finalizer would print as the interpreter is torn down, and
 # exit handlers registered before and after script() registers its own.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .conftest import mini_pack_env, snapshot
+from .helpers import mini_pack_env, snapshot
 
 # Sequences that must never reach the terminal from a program or a pack.
 HARMFUL = ["\x1b]0;", "\x1b]52;", "\x1b[2J", "\x1b[?1049h", "\x1b[?25l", "\x07"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import mini_pack_env
+from .helpers import mini_pack_env
 
 HARNESS = """
 import atexit, sys

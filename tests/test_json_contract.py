@@ -119,7 +119,7 @@ def test_documents_have_the_documented_keys(cli, mini_pack):
 def test_solution_document(cli, mini_pack, home: Path):
     import yaml
 
-    from .conftest import PACK
+    from .helpers import PACK
 
     cli("start", "mini-implement", "--no-edit")
     solution = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]

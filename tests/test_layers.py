@@ -146,3 +146,11 @@ def test_a_planted_upward_import_in_a_copy_fails(tmp_path: Path):
         "importdrill.core.judge imports importdrill.views.verdict from a layer above it"
     )
     assert all("importdrill.core.judge" in problem for problem in found)
+
+
+def test_no_test_module_imports_another():
+    # Shared helpers live in tests/helpers.py; conftest.py holds fixtures only.
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.module == "helpers", f"{path.name} imports .{node.module}"

@@ -14,7 +14,7 @@ from importdrill.core.errors import DuplicateSlugError, ProblemFileError, UsageE
 from importdrill.core.kinds import DIFFICULTIES, KINDS
 from importdrill.core.summary import BUILTIN_PACK
 
-from .conftest import BROKEN, PACK
+from .helpers import BROKEN, PACK
 
 # The cache's index and folder of problem data, this interpreter's own.
 INDEX = f"problems.{CACHE_TAG}.marshal"

@@ -19,7 +19,7 @@ import pytest
 from importdrill.core import judge, runner
 from importdrill.core.progress import State, Store
 
-from .conftest import HOSTILE, PACK, mini_pack_env, saved_state, snapshot
+from .helpers import HOSTILE, PACK, mini_pack_env, saved_state, snapshot
 
 TIMEOUT = 2.0
 CASES = sorted(HOSTILE.glob("*.py"))

@@ -11,7 +11,7 @@ import pytest
 from importdrill.app.drill import Drill
 from importdrill.core.progress import Store
 
-from .test_terminal import SOLUTION, answer_cursor_query, spawn
+from .helpers import SOLUTION, answer_cursor_query, spawn
 
 pytestmark = pytest.mark.usefixtures("mini_pack")
 
@@ -211,7 +211,7 @@ def test_a_mixed_session_keeps_unsolved_work_in_progress(cli, home: Path):
 
 
 def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Path):
-    from .conftest import DATA
+    from .helpers import DATA
 
     variants = str(DATA / "variants")
     monkeypatch.setenv("IMPORTDRILL_PATH", variants)

@@ -17,7 +17,7 @@ from importdrill.core.kinds import Kind
 from importdrill.core.problems import RunMode
 from importdrill.core.runnable import program_for
 
-from .conftest import snapshot
+from .helpers import snapshot
 
 BUILTINS = load_catalog()
 PREDICT = [p for p in BUILTINS.problems if p.kind is Kind.PREDICT and not p.unavailable_reason()]
@@ -270,7 +270,7 @@ def test_version_and_difficulty_in_any_case(cli, mini_pack):
 
 
 def test_watch_reports_a_file_that_is_not_utf8(home: Path):
-    from .conftest import mini_pack_env
+    from .helpers import mini_pack_env
 
     env = mini_pack_env(home)
     subprocess.run(

@@ -18,7 +18,7 @@ from importdrill.core.kinds import Kind
 from importdrill.core.progress import Store
 from importdrill.core.runnable import program_for
 
-from .conftest import DATA
+from .helpers import DATA
 
 VARIANTS = DATA / "variants"
 SHADOW = yaml.safe_load((VARIANTS / "shadow-order.yaml").read_text(encoding="utf-8"))
