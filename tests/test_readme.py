@@ -65,7 +65,7 @@ def said(text: str) -> bool:
 
 
 def test_bounds_of_views_and_input_match_the_code():
-    from importdrill.app import drill as usecases
+    from importdrill.app import drill
     from importdrill.core import judge, problems
     from importdrill.views.console import visible
     from importdrill.views.verdict import DIFF_LINES_SHOWN, LINE_CHARS_SHOWN
@@ -73,7 +73,7 @@ def test_bounds_of_views_and_input_match_the_code():
     assert DIFF_LINES_SHOWN == 200 and LINE_CHARS_SHOWN == 400
     assert said("Views show at most 200 lines of each output and 400 characters of a line")
     assert judge.DIFF_LINES_COMPARED == 2000 and said("a diff compares the first 2,000 lines")
-    assert usecases.PREDICTION_CAP_BYTES == 1 << 20
+    assert drill.PREDICTION_CAP_BYTES == 1 << 20
     assert said("a prediction longer than 1 MiB is refused")
     assert problems.MAX_PROBLEM_FILE_BYTES == 256 << 10 and problems.MAX_NESTING == 32
     assert said("a problem file larger than 256 KiB, nested more than 32 levels")

@@ -107,7 +107,7 @@ KEYS_HELP = "h hint · r re-run · q quit"
 class Session:
     """One watch session: the problem being watched, its last verdict, and the key handling.
 
-    Every action goes through the use cases (usecases.Drill), as the commands do."""
+    Every action goes through the use cases (app.drill.Drill), as the commands do."""
 
     def __init__(self, drill: Drill, limits: Limits) -> None:
         self.drill = drill

@@ -49,7 +49,7 @@ LINE_CHARS_SHOWN = 400
 
 # --- verdicts ------------------------------------------------------------------------------
 
-# Keyed by judge's verdict names; spelled out here so that importing ui does not import the
+# Keyed by judge's verdict names; spelled out here so that importing the views does not import the
 # judge and the runner behind it (start-up time of the commands that run nothing).
 VERDICT_STYLE = {
     "pass": ("✓ pass", "bold green"),
