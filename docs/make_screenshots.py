@@ -19,22 +19,20 @@ WIDTH = 100
 
 
 def shoot(out: Path, name: str, title: str, *args: str, stdin: str | None = None) -> None:
-    from importdrill import ui
     from importdrill.cli import app
+    from importdrill.views.console import using
 
     console = Console(record=True, width=WIDTH, force_terminal=True, color_system="truecolor")
-    ui._out = console
-    ui._err = console
-    CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
+    with using(console, console):
+        CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
     (out / f"{name}.svg").write_text(console.export_svg(title=title), encoding="utf-8")
-    ui._out = ui._err = None
     print(f"wrote {out / name}.svg")
 
 
 def truth(slug: str) -> str:
     """What the problem's program really prints, so the screenshots never go stale."""
-    from importdrill import catalog, runner
-    from importdrill.drill import program_for
+    from importdrill.core import catalog, runner
+    from importdrill.core.runnable import program_for
 
     problem = catalog.load_catalog().get(slug)
     return runner.run(program_for(problem, problem.code)).stdout

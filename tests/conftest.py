@@ -1,15 +1,22 @@
-"""Fixtures: a throwaway IMPORTDRILL_HOME, the mini pack, and a CLI runner."""
+"""Fixtures only: a throwaway IMPORTDRILL_HOME and TMPDIR per test, the mini pack, a CLI\nrunner and an injected console. What the tests share besides fixtures is in helpers.py."""
 
 from __future__ import annotations
 
-import os
+import io
 import signal
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
-DATA = Path(__file__).parent / "data"
+from .helpers import PACK
+
+if TYPE_CHECKING:
+    pass
+
 
 # Started as a background job of a non-interactive shell (`nox &` in a script), pytest
 # inherits SIGINT ignored, and so would every importdrill it starts: Python raises no
@@ -18,9 +25,6 @@ DATA = Path(__file__).parent / "data"
 # disposition in every child.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
-PACK = DATA / "pack"
-BROKEN = DATA / "broken"
-HOSTILE = DATA / "hostile"
 
 
 @pytest.fixture(autouse=True)
@@ -67,54 +71,27 @@ class Result:
 @pytest.fixture
 def cli():
     """Run `importdrill ARGS` in-process; returns exit code, stdout and stderr apart."""
-    from importdrill import ui
     from importdrill.cli import app
+    from importdrill.views.console import using
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        ui._out = None
-        ui._err = None
         runner = CliRunner()
-        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-        ui._out = None
-        ui._err = None
+        # Fresh consoles for each invocation: made on first use, on CliRunner's streams.
+        with using():
+            result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
 
 
-def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
-    """The environment of an importdrill child process that sees only the mini pack."""
-    env = dict(os.environ)
-    env.update(
-        IMPORTDRILL_HOME=str(home),
-        IMPORTDRILL_PATH=str(PACK),
-        IMPORTDRILL_NO_BUILTINS="1",
-        NO_COLOR="1",
-    )
-    env.update(extra)
-    return env
+@pytest.fixture
+def console() -> Iterator[Console]:
+    """A recording console (120 columns, no colour) that every view prints to in the test."""
+    from importdrill.views.console import using
 
-
-def saved_state(home: Path) -> dict:
-    """The recorded progress, in the shape state.json had: {"current", "problems": {...}}."""
-    from importdrill.progress import Store
-
-    state = Store(home / "progress.db").load()
-    return {
-        "current": state.current,
-        "problems": {slug: ps.to_json() for slug, ps in state.problems.items()},
-    }
-
-
-def snapshot(home: Path) -> object:
-    """Everything recorded (state and log), to compare before and after a command; None if
-    nothing was ever recorded."""
-    from importdrill.progress import Store
-
-    if not (home / "progress.db").exists():
-        return None
-    store = Store(home / "progress.db")
-    return store.load(), store.history()
+    recording = Console(record=True, width=120, color_system=None, file=io.StringIO())
+    with using(recording, recording):
+        yield recording
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import mini_pack_env, snapshot
+from .helpers import mini_pack_env, snapshot
 
 
 @pytest.mark.parametrize(
@@ -74,9 +74,9 @@ def test_echo_as_the_interpreter(cli, mini_pack, home):
 
 @pytest.mark.slow
 def test_a_hung_interpreter_is_given_up_on(cli, mini_pack, tmp_path, monkeypatch):
-    from importdrill import verify
+    from importdrill.core import interpreters
 
-    monkeypatch.setattr(verify, "PROBE_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(interpreters, "PROBE_TIMEOUT_S", 1.0)
     python = fake_python(tmp_path, "sleep 30")
     result = cli("check", "mini-predict", "--predict-file", "-", "--python", python, input="x\n")
     assert result.exit_code == 2 and "did not answer its version" in result.stderr
@@ -250,7 +250,7 @@ def test_a_full_temp_folder_is_a_clear_error(cli, mini_pack, home: Path, monkeyp
 
 
 def test_a_program_that_closes_its_streams_keeps_its_deadline():
-    from importdrill import runner
+    from importdrill.core import runner
 
     code = (
         "import os, time\n"

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import paths, verify
-from importdrill.catalog import BUILTIN_PACK, Catalog, Pack, load_catalog
-from importdrill.kinds import DIFFICULTIES
+from importdrill.app import verify
+from importdrill.core import interpreters, paths
+from importdrill.core.catalog import Catalog, Pack, load_catalog
+from importdrill.core.kinds import DIFFICULTIES, Difficulty
+from importdrill.core.summary import BUILTIN_PACK
 
 TOPICS = (
     "sys.modules sys.path packages relative-imports namespace-packages __main__ -m "
@@ -50,7 +52,7 @@ def test_seed_problems_are_there(catalog: Catalog):
 def test_balance_and_topics(catalog: Catalog):
     assert len(catalog) >= 51
     by_difficulty = Counter(p.difficulty for p in catalog)
-    assert min(by_difficulty[d] for d in DIFFICULTIES) >= 10
+    assert min(by_difficulty[Difficulty(d)] for d in DIFFICULTIES) >= 10
     assert sum(p.kind == "implement" for p in catalog) >= 12
     assert sum(p.is_multi_file for p in catalog.problems) >= 15
     tags = Counter(t for p in catalog for t in p.tags)
@@ -80,14 +82,16 @@ def test_seed_starters_keep_the_public_names(catalog: Catalog):
     )
 
 
+@pytest.mark.slow  # every problem run again; `verify` does this on five interpreters
 def test_every_problem_is_true_here(catalog: Catalog):
     """Every solution and predict program prints expected_output; no starter passes."""
-    here = verify.Interpreter(sys.executable, sys.version_info[:2])
+    here = interpreters.Interpreter(sys.executable, sys.version_info[:2])
     report = verify.verify(catalog.problems, [here])
     assert report.failures == []
     assert report.checked + len(report.skipped) == len(catalog)
 
 
+@pytest.mark.slow  # builds the wheel with pip
 def test_the_wheel_ships_the_problems(tmp_path: Path):
     root = Path(__file__).resolve().parent.parent
     if not (root / "pyproject.toml").is_file():
@@ -112,8 +116,10 @@ def test_the_wheel_ships_the_problems(tmp_path: Path):
     shipped = {
         n.rsplit("/", 1)[-1]
         for n in names
-        if n.startswith("importdrill/problems/") and n.endswith(".yaml")
+        if n.startswith("importdrill/data/problems/") and n.endswith(".yaml")
     }
     in_repo = {p.name for p in (root / "problems").glob("*.yaml")}
     assert shipped == in_repo
-    assert "importdrill/problem.schema.json" in names
+    assert "importdrill/core/problem.schema.json" in names
+    # The data folder shares its name with no module (a module file would shadow it).
+    assert not any(n.startswith("importdrill/problems") for n in names)

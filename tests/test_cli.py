@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.core import TyperGroup
 
 from importdrill.cli import app
 
-from .conftest import PACK, snapshot
+from .helpers import PACK, snapshot
 
 pytestmark = pytest.mark.usefixtures("mini_pack")
 
@@ -55,6 +56,7 @@ def test_the_lazy_group_shows_what_typer_builds(capsys):
     from importdrill.cli import group
 
     eager, lazy = get_command(app), group()
+    assert isinstance(eager, TyperGroup)
     assert list(lazy.commands) == list(eager.commands)
     for args in [["--help"], ["lst"], *([name, "--help"] for name in eager.commands)]:
         shown = []
@@ -373,10 +375,10 @@ def test_editor_with_arguments_is_opened(
 
 
 def as_if_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from importdrill import cli as cli_module
     from importdrill import prompt
+    from importdrill.cli import options
 
-    monkeypatch.setattr(cli_module, "_interactive", lambda: True)
+    monkeypatch.setattr(options, "interactive", lambda: True)
     monkeypatch.setattr(prompt, "wait_for_enter", lambda message: None)
 
 

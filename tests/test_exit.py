@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import mini_pack_env
+from .helpers import mini_pack_env
 
 # A module-level object whose finalizer would print as the interpreter is torn down, and
 # exit handlers registered before and after script() registers its own.
@@ -24,7 +24,7 @@ class Finalized:
 keep = Finalized()
 if sys.argv[1] == "earlier":
     atexit.register(lambda: print("earlier handler ran", flush=True))
-import importdrill.cli as cli
+import importdrill.cli.entry as cli
 if sys.argv[1] == "raise":
     def broken():
         raise RuntimeError("a bug")

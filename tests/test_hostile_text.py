@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .conftest import mini_pack_env, snapshot
+from .helpers import mini_pack_env, snapshot
 
 # Sequences that must never reach the terminal from a program or a pack.
 HARMFUL = ["\x1b]0;", "\x1b]52;", "\x1b[2J", "\x1b[?1049h", "\x1b[?25l", "\x07"]
@@ -141,8 +141,9 @@ def test_a_prediction_over_the_cap_is_refused_and_nothing_recorded(tmp_path: Pat
         assert "1 MiB" in done.stderr and "Traceback" not in done.stderr
     after = sorted(p.name for p in home.rglob("*")) if home.exists() else []
     assert "progress.db" not in after or before == after
-    assert snapshot(home) is None or all(
-        len(p) < 10_000 for ps in snapshot(home)[0].problems.values() for p in ps.predictions
+    recorded = snapshot(home)
+    assert recorded is None or all(
+        len(p) < 10_000 for ps in recorded[0].problems.values() for p in ps.predictions
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from importdrill import cli as cli_module
+from importdrill.app import listing, results, verify
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "json.md").read_text(encoding="utf-8")
 # Commands that hand the terminal to the learner (an editor, a prompt, a watch screen) or write
@@ -23,6 +24,46 @@ def documented(heading: str) -> set[str]:
     keys = re.search(r"^keys: (.*)$", section, re.M)
     assert keys, heading
     return {k.strip() for k in keys.group(1).split(",")}
+
+
+# Each use-case result that knows its JSON form, and the section of docs/json.md it follows.
+DOCUMENT_OF = {
+    listing.Listing: "importdrill list --json",
+    results.Overview: "importdrill status --json",
+    results.PredictionOutcome: "`importdrill check --json` (a predict, order or which-file problem)",
+    results.FileOutcome: "`importdrill check --json` (an implement problem)",
+    results.HintShown: "importdrill hint --json",
+    results.Revealed: "importdrill reveal --json --yes",
+    results.Explanation: "importdrill explain --json",
+    results.WorkspaceRun: "importdrill run --json",
+    results.LearnerFile: "importdrill path --json",
+    results.Solution: "importdrill solution --json",
+    results.ResetDone: "importdrill reset --json --yes",
+    verify.Verified: "importdrill verify --json",
+    results.Versions: "importdrill versions --json",
+    results.Reviews: "importdrill review --list --json",
+    results.Settings: "importdrill config --json",
+}
+
+
+def result_types() -> set[type]:
+    """Every class of the use cases' results that has a JSON form."""
+    return {
+        value
+        for module in (listing, results, verify)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and value.__module__ == module.__name__
+        and hasattr(value, "to_json")
+    }
+
+
+def test_every_result_type_follows_a_documented_section():
+    assert result_types() == set(DOCUMENT_OF)
+    headings = set(re.findall(r"^## (.*)$", DOC, re.M)) - {"Errors"}
+    assert {h if h.startswith("`") else f"`{h}`" for h in DOCUMENT_OF.values()} == headings
+    for heading in DOCUMENT_OF.values():
+        assert documented(heading)
 
 
 def run_json(cli, *args: str, input: str | None = None) -> tuple[int, dict]:
@@ -78,7 +119,7 @@ def test_documents_have_the_documented_keys(cli, mini_pack):
 def test_solution_document(cli, mini_pack, home: Path):
     import yaml
 
-    from .conftest import PACK
+    from .helpers import PACK
 
     cli("start", "mini-implement", "--no-edit")
     solution = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]

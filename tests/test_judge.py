@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from importdrill import judge
-from importdrill.runner import RunResult
+from importdrill.core import judge
+from importdrill.core.runner import RunResult
 
 
 def run(stdout: str = "", stderr: str = "", returncode: int | None = 0, **kw) -> RunResult:

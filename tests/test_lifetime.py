@@ -26,9 +26,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from importdrill import runner
+from importdrill.core import runner
 
-from .conftest import mini_pack_env, snapshot
+from .helpers import mini_pack_env, snapshot
 
 TIMEOUT_S = 4
 # How long to wait for the program to have started: an interpreter start on a loaded machine.
@@ -87,7 +87,7 @@ def wait_for(condition, seconds: float) -> bool:
         if condition():
             return True
         time.sleep(0.02)
-    return condition()
+    return bool(condition())
 
 
 class Check:
@@ -239,7 +239,9 @@ def test_ctrl_z_stops_the_program_and_its_time_is_not_counted(tmp_path: Path):
     code = (
         "  import os, time\n"
         "  from pathlib import Path\n"
-        "  Path(os.environ['LIFETIME_MARKS'], 'program').write_text(str(os.getpid()))\n"
+        # Written whole, then renamed: the test reads it the moment it exists.
+        "  Path(os.environ['LIFETIME_MARKS'], 'tmp').write_text(str(os.getpid()))\n"
+        "  Path(os.environ['LIFETIME_MARKS'], 'tmp').rename(Path(os.environ['LIFETIME_MARKS'], 'program'))\n"
         "  time.sleep(1.5)\n"
         "  print('done')\n"
     )
@@ -320,12 +322,16 @@ def test_a_run_starts_one_interpreter(tmp_path: Path):
 def test_the_supervisor_holds_no_descriptor_of_ours(tmp_path: Path):
     """A fork inherits every open descriptor; the supervisor closes them, or a pipe of another
     run (verify runs them side by side) would not reach EOF until this run ended."""
-    mark = tmp_path / "started"
-    code = f"from pathlib import Path\nimport time\nPath({str(mark)!r}).touch()\ntime.sleep(30)\n"
+    mark, stop = tmp_path / "started", tmp_path / "stop"
+    # The program waits for the test to say stop (once its assertion has held), not for a
+    # timeout: the timeout only bounds a run whose test failed.
+    code = (
+        f"from pathlib import Path\nimport time\nPath({str(mark)!r}).touch()\n"
+        f"while not Path({str(stop)!r}).exists():\n    time.sleep(0.02)\n"
+    )
     read_end, write_end = os.pipe()
     results: list[runner.RunResult] = []
-    # A timeout well before the program's sleep ends, so the run ends whatever the assertion says.
-    limits = runner.Limits(timeout_s=8)
+    limits = runner.Limits(timeout_s=30)
     thread = threading.Thread(
         target=lambda: results.append(runner.run(runner.Program(code=code), limits=limits))
     )
@@ -334,13 +340,14 @@ def test_the_supervisor_holds_no_descriptor_of_ours(tmp_path: Path):
         assert wait_for(mark.exists, START_DEADLINE_S)
         os.close(write_end)
         # With no other copy of the write end, EOF comes at once; a copy held by the
-        # supervisor would hold it back until the run times out.
+        # supervisor would hold it back until the run ended.
         readable = wait_for(lambda: select_readable(read_end), 4)
         assert readable and os.read(read_end, 1) == b""
     finally:
+        stop.touch()
         thread.join(timeout=60)
         os.close(read_end)
-    assert results and results[0].timed_out
+    assert results and results[0].returncode == 0
 
 
 def select_readable(fd: int) -> bool:
@@ -353,7 +360,7 @@ def test_children_are_found_with_or_without_the_kernel_s_lists(
 ):
     """A kernel without /proc/PID/task/TID/children falls back to the whole process table;
     either way a child is found, and a process that is gone has none."""
-    from importdrill import supervisor
+    from importdrill.core import supervisor
 
     monkeypatch.setattr(supervisor, "_children_lists", lists)
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

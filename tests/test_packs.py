@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PACK
+from .helpers import PACK
 
 PACK_PYPROJECT = """\
 [build-system]
@@ -88,6 +88,7 @@ def run_in(
     )
 
 
+@pytest.mark.slow  # pip-installs a pack into a fresh venv
 def test_installed_pack_is_listed_and_checked(pack_venv: Path, home: Path):
     listed = run_in(pack_venv, home, "list", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -108,6 +109,7 @@ def test_installed_pack_is_listed_and_checked(pack_venv: Path, home: Path):
     assert verified.returncode == 0, verified.stdout
 
 
+@pytest.mark.slow  # pip-installs a pack into a fresh venv
 def test_installed_pack_clashing_with_a_folder_pack(pack_venv: Path, home: Path, tmp_path: Path):
     clash = tmp_path / "clash"
     clash.mkdir()

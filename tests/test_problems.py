@@ -7,19 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import paths, problems
-from importdrill.catalog import (
-    BUILTIN_PACK,
-    CACHE_TAG,
-    CACHE_VERSION,
-    Pack,
-    all_packs,
-    load_catalog,
-)
-from importdrill.errors import DuplicateSlugError, ProblemFileError, UsageError
-from importdrill.kinds import DIFFICULTIES, KINDS
+from importdrill.core import paths, problems
+from importdrill.core.cache import CACHE_TAG, CACHE_VERSION
+from importdrill.core.catalog import Pack, all_packs, load_catalog
+from importdrill.core.errors import DuplicateSlugError, ProblemFileError, UsageError
+from importdrill.core.kinds import DIFFICULTIES, KINDS
+from importdrill.core.summary import BUILTIN_PACK
 
-from .conftest import BROKEN, PACK
+from .helpers import BROKEN, PACK
 
 # The cache's index and folder of problem data, this interpreter's own.
 INDEX = f"problems.{CACHE_TAG}.marshal"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from importdrill.progress import State
+from importdrill.core.progress import State
 
 
 def test_reveal_hint_counts_up_to_the_total_and_stops():
@@ -13,7 +13,7 @@ def test_reveal_hint_counts_up_to_the_total_and_stops():
 
 
 def test_the_log_records_each_attempt_with_what_led_to_it(tmp_path, monkeypatch):
-    from importdrill.progress import Event, Store
+    from importdrill.core.progress import Event, Store
 
     monkeypatch.setenv("IMPORTDRILL_NOW", "2026-03-01T10:00:00+00:00")
     store = Store(tmp_path / "progress.db")
@@ -42,7 +42,7 @@ def test_the_log_records_each_attempt_with_what_led_to_it(tmp_path, monkeypatch)
 def test_a_failed_change_records_nothing(tmp_path):
     import pytest
 
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     store = Store(tmp_path / "progress.db")
     with store.change() as state:
@@ -60,7 +60,7 @@ def test_a_failed_change_records_nothing(tmp_path):
 def test_state_json_is_migrated_with_its_history_and_kept(tmp_path):
     import json
 
-    from importdrill.progress import Event, Status, Store
+    from importdrill.core.progress import Event, Status, Store
 
     legacy = tmp_path / "state.json"
     raw = {
@@ -92,7 +92,7 @@ def test_state_json_is_migrated_with_its_history_and_kept(tmp_path):
 
 
 def test_a_damaged_database_is_kept_aside_and_a_fresh_one_used(tmp_path):
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     db = tmp_path / "progress.db"
     db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
@@ -110,8 +110,8 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
 
     import pytest
 
-    from importdrill.errors import NewerStateError
-    from importdrill.progress import SCHEMA_VERSION, Store
+    from importdrill.core.errors import NewerStateError
+    from importdrill.core.progress import SCHEMA_VERSION, Store
 
     db = tmp_path / "progress.db"
     with Store(db).change() as state:
@@ -133,7 +133,7 @@ def test_a_newer_database_is_refused_and_left_alone(tmp_path):
 def test_changes_from_many_threads_lose_nothing(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     db = tmp_path / "progress.db"
 
@@ -155,7 +155,7 @@ def test_first_use_waits_while_another_process_creates_the_database(tmp_path):
     import sqlite3
     import threading
 
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     db = tmp_path / "progress.db"
     failures: list[BaseException] = []
@@ -188,7 +188,7 @@ def test_commits_wait_for_the_disk_only_outside_wal(tmp_path):
     import contextlib
     import sqlite3
 
-    from importdrill.progress import Store
+    from importdrill.core.progress import Store
 
     store = Store(tmp_path / "progress.db")
     with store.change() as state:

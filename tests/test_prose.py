@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Literal
 
 import pytest
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 
 from importdrill import prose
-from importdrill.catalog import load_catalog
+from importdrill.core.catalog import load_catalog
 
 URL_TOKEN = re.compile(r"^\(?https?://")
 # What prose adds after a link's text: its address, for terminals without hyperlinks.
@@ -79,16 +80,18 @@ def test_an_unclosed_fence_still_shows_its_code():
 
 @pytest.mark.parametrize("color", [None, "truecolor"])
 def test_an_explanation_laid_out_ahead_prints_as_one_laid_out_then(
-    color: str | None, monkeypatch: pytest.MonkeyPatch
+    color: Literal["truecolor"] | None, monkeypatch: pytest.MonkeyPatch
 ):
-    # A check lays out the explanation while the program runs (ui.prepare_verdict); a pass
+    # A check lays out the explanation while the program runs (prepare_verdict); a pass
     # then prints those very segments, which are what laying it out then would print. If
     # the terminal was resized meanwhile, it is laid out anew.
-    from importdrill import ui
+    from importdrill.views import verdict
+    from importdrill.views.console import using
+    from importdrill.views.verdict import prepare_verdict, show_explanation
 
     problem = load_catalog().get("sys-modules-cache")
 
-    lay_out = ui._explanation_panel
+    lay_out = verdict._explanation_panel
 
     def show(prepared_at: int | None, *, again: bool) -> str:
         console = Console(
@@ -97,16 +100,17 @@ def test_an_explanation_laid_out_ahead_prints_as_one_laid_out_then(
             color_system=color,
             force_terminal=color is not None,
         )
-        monkeypatch.setattr(ui, "_out", console)
-        monkeypatch.setattr(ui, "_laid_out", None)
-        monkeypatch.setattr(ui, "_explanation_panel", lay_out)
-        if prepared_at is not None:
-            ui.prepare_verdict(problem)
-            console.width = 90
-        if not again:
-            monkeypatch.setattr(ui, "_explanation_panel", None)  # laying out again fails
-        ui.show_explanation(problem)
+        monkeypatch.setattr(verdict, "_laid_out", None)
+        monkeypatch.setattr(verdict, "_explanation_panel", lay_out)
+        with using(console):
+            if prepared_at is not None:
+                prepare_verdict(problem)
+                console.width = 90
+            if not again:
+                monkeypatch.setattr(verdict, "_explanation_panel", None)  # laying out again fails
+            show_explanation(problem)
         # Each laying out gives a link a fresh id (OSC 8), which says nothing of the layout.
+        assert isinstance(console.file, io.StringIO)
         return re.sub(r"id=\d+;", "id=;", console.file.getvalue())
 
     reference = show(None, again=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import drill, judge, problems, questions, runner
-from importdrill.errors import ProblemFileError
+from importdrill.core import interpreters, judge, problems, questions, runnable, runner
+from importdrill.core.errors import ProblemFileError
 
 # --- trace parsing -------------------------------------------------------------------------
 
@@ -146,14 +146,13 @@ def test_the_new_fields_are_required():
 
 def pythons() -> list[str]:
     """This interpreter, and the oldest and newest supported ones when they are installed."""
-    from importdrill import verify
-    from importdrill.errors import InterpreterError
+    from importdrill.core.errors import InterpreterError
 
     found = [sys.executable]
     for name in ("python3.9", "python3.13"):
         path = shutil.which(name)
         try:
-            if path and verify.interpreter(path):
+            if path and interpreters.interpreter(path):
                 found.append(name)
         except InterpreterError:
             continue  # a pyenv shim of a version that is not active
@@ -161,7 +160,7 @@ def pythons() -> list[str]:
 
 
 def answer(problem: problems.Problem, python: str) -> runner.RunResult:
-    return drill.run_question(problem, problem.code, python=python, limits=runner.Limits())
+    return runnable.run_question(problem, problem.code, python=python, limits=runner.Limits())
 
 
 ORDER_FILES = {
@@ -355,6 +354,7 @@ def test_the_probe_does_not_import_the_problems_own_files(python: str):
     problem = make("which-file", code=code, files=files, names=shadows)
     result = answer(problem, python)
     assert result.returncode == 0, result.stderr
+    assert result.program_stdout is not None
     assert "local" not in result.stdout + result.stderr + result.program_stdout
     loaded = [flag == "True" for flag in result.program_stdout.split()]
     answers = judge.split_lines(result.stdout)

@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import cli, paths, runner
-from importdrill.catalog import BUILTIN_PACK, Pack, load_catalog
+from importdrill import cli
+from importdrill.cli import options
+from importdrill.core import paths, runner
+from importdrill.core.catalog import Pack, load_catalog
+from importdrill.core.errors import Exit
+from importdrill.core.summary import BUILTIN_PACK
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -37,7 +41,7 @@ def test_exit_statuses():
     assert "Exit status: 0 ok or pass; 1 the check or verify\nfailed; 2 bad input" in README
     assert "`run` exits with the program's own status" in README
     assert "130\ninterrupted" in README
-    assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_INTERRUPTED) == (0, 1, 2, 130)
+    assert (Exit.OK, Exit.FAILED, Exit.USAGE, Exit.INTERRUPTED) == (0, 1, 2, 130)
 
 
 def test_variables():
@@ -61,17 +65,20 @@ def said(text: str) -> bool:
 
 
 def test_bounds_of_views_and_input_match_the_code():
-    from importdrill import judge, problems, ui, usecases
+    from importdrill.app import drill
+    from importdrill.core import judge, problems
+    from importdrill.views.console import visible
+    from importdrill.views.verdict import DIFF_LINES_SHOWN, LINE_CHARS_SHOWN
 
-    assert ui.DIFF_LINES_SHOWN == 200 and ui.LINE_CHARS_SHOWN == 400
+    assert DIFF_LINES_SHOWN == 200 and LINE_CHARS_SHOWN == 400
     assert said("Views show at most 200 lines of each output and 400 characters of a line")
     assert judge.DIFF_LINES_COMPARED == 2000 and said("a diff compares the first 2,000 lines")
-    assert usecases.PREDICTION_CAP_BYTES == 1 << 20
+    assert drill.PREDICTION_CAP_BYTES == 1 << 20
     assert said("a prediction longer than 1 MiB is refused")
     assert problems.MAX_PROBLEM_FILE_BYTES == 256 << 10 and problems.MAX_NESTING == 32
     assert said("a problem file larger than 256 KiB, nested more than 32 levels")
     assert said("`MALLOC_ARENA_MAX=2`") and said("exits 130 (SIGTERM 143, SIGHUP 129)")
-    assert ui.visible("\x1b") == "␛" and said("(`␛` for ESC)")
+    assert visible("\x1b") == "␛" and said("(`␛` for ESC)")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the README names the Linux default")
@@ -140,8 +147,8 @@ def test_screenshots_are_made_from_real_runs(tmp_path: Path):
 
 
 def test_cli_option_defaults_match_the_runner():
-    assert cli.DEFAULT_TIMEOUT_S == runner.DEFAULT_TIMEOUT_S
-    assert cli.DEFAULT_MEMORY_MIB << 20 == runner.DEFAULT_MEMORY_BYTES
+    assert options.DEFAULT_TIMEOUT_S == runner.DEFAULT_TIMEOUT_S
+    assert options.DEFAULT_MEMORY_MIB << 20 == runner.DEFAULT_MEMORY_BYTES
 
 
 def test_the_number_and_kinds_of_problems_are_what_ships():

@@ -12,13 +12,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from importdrill import judge, runner
-from importdrill.progress import State, Store
+from importdrill.core import judge, runner
+from importdrill.core.progress import State, Store
 
-from .conftest import HOSTILE, PACK, mini_pack_env, saved_state, snapshot
+from .helpers import HOSTILE, PACK, mini_pack_env, saved_state, snapshot
 
 TIMEOUT = 2.0
 CASES = sorted(HOSTILE.glob("*.py"))
@@ -253,8 +254,8 @@ def test_concurrent_checks_from_separate_processes_lose_nothing(home: Path):
 FIRST_USE = """
 import os, sys
 from pathlib import Path
-from importdrill.errors import StateError
-from importdrill.progress import Store
+from importdrill.core.errors import StateError
+from importdrill.core.progress import Store
 store = Store(Path(sys.argv[1]))
 print("ready", flush=True)
 os.read(int(sys.argv[2]), 1)  # the start: EOF for all six at once, when the writer closes
@@ -303,7 +304,7 @@ def test_first_use_from_many_processes_at_once_loses_nothing(tmp_path: Path):
 WRITER = """
 import sys
 from pathlib import Path
-from importdrill.progress import Store
+from importdrill.core.progress import Store
 store = Store(Path(sys.argv[1]))
 i = 0
 print("ready", flush=True)
@@ -343,7 +344,7 @@ def test_kill_9_mid_write_leaves_old_or_new_state(tmp_path: Path):
 LOGGER = """
 import sys
 from pathlib import Path
-from importdrill.progress import Store
+from importdrill.core.progress import Store
 store = Store(Path(sys.argv[1]))
 for i in range(int(sys.argv[3])):
     with store.change() as state:
@@ -418,7 +419,7 @@ def test_a_database_from_a_newer_importdrill_is_refused(home: Path):
     )
 
 
-OLD_STATE = {
+OLD_STATE: dict[str, Any] = {
     "_comment": "importdrill progress: written by importdrill; edit at your own risk",
     "version": 1,
     "current": "mini-module",

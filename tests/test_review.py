@@ -8,10 +8,10 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from importdrill.progress import Store
-from importdrill.usecases import Drill
+from importdrill.app.drill import Drill
+from importdrill.core.progress import Store
 
-from .test_terminal import SOLUTION, answer_cursor_query, spawn
+from .helpers import SOLUTION, answer_cursor_query, spawn
 
 pytestmark = pytest.mark.usefixtures("mini_pack")
 
@@ -211,7 +211,7 @@ def test_a_mixed_session_keeps_unsolved_work_in_progress(cli, home: Path):
 
 
 def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Path):
-    from .conftest import DATA
+    from .helpers import DATA
 
     variants = str(DATA / "variants")
     monkeypatch.setenv("IMPORTDRILL_PATH", variants)

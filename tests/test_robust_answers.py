@@ -26,10 +26,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from importdrill import judge, paths, problems, questions, runner
-from importdrill.catalog import BUILTIN_PACK, Pack, load_catalog
-from importdrill.drill import program_for
-from importdrill.problems import Problem
+from importdrill.core import judge, paths, problems, questions, runner
+from importdrill.core.catalog import Pack, load_catalog
+from importdrill.core.problems import Problem
+from importdrill.core.runnable import program_for
+from importdrill.core.summary import BUILTIN_PACK
 
 HERE = sys.version_info[:2]
 # Modules a site-packages `.pth` commonly imports at start-up (the ones that change answers

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import drill, paths, problems, rules, runner, verify
-from importdrill.catalog import BUILTIN_PACK, CACHE_TAG, Catalog, Pack, load_catalog
-from importdrill.errors import ProblemFileError
+from importdrill.app import verify
+from importdrill.core import paths, problems, rules, runnable, runner
+from importdrill.core.cache import CACHE_TAG
+from importdrill.core.catalog import Catalog, Pack, load_catalog
+from importdrill.core.errors import ProblemFileError
+from importdrill.core.summary import BUILTIN_PACK
 
 GREET = """\
 slug: greet
@@ -416,11 +419,13 @@ def test_builtin_implement_problem_is_judged_by_what_the_code_does(builtin: Cata
         return (
             run.expected
             if run.expected is not None
-            else drill.solution_output(problem, run, python)
+            else runnable.solution_output(problem, run, python)
         )
 
     def passes(code: str) -> bool:
-        return drill.evaluate(problem, code, python=python, limits=limits, expected=expected).passed
+        return runnable.evaluate(
+            problem, code, python=python, limits=limits, expected=expected
+        ).passed
 
     assert passes(problem.solution or ""), "the solution fails"
     assert not passes(problem.code), "the starter passes"

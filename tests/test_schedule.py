@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import schedule
-from importdrill.progress import Store
-from importdrill.schedule import Rating
+from importdrill.core import schedule
+from importdrill.core.progress import Store
+from importdrill.core.schedule import Rating
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import queue
 import sys
 import threading
@@ -11,33 +10,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-import yaml
 
-from .conftest import PACK, mini_pack_env, saved_state
-
-SOLUTION = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]
-
-
-def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.spawn:
-    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS="100", LINES="40", **env)
-    if color:
-        del full["NO_COLOR"]
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "importdrill", *args],
-        env=full,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
-    )
-    child.logfile_read = io.StringIO()  # everything the terminal was sent, to assert on
-    return child
-
-
-def answer_cursor_query(child: pexpect.spawn) -> None:
-    """prompt-toolkit asks the terminal where the cursor is (as real terminals answer)."""
-    child.expect(r"\x1b\[6n")
-    child.send("\x1b[20;1R")
+from .helpers import SOLUTION, answer_cursor_query, mini_pack_env, saved_state, spawn
 
 
 def skip_confidence(child: pexpect.spawn) -> None:
@@ -191,7 +165,13 @@ def test_watch_without_a_terminal_prints_plain_lines(home: Path, tmp_path: Path)
         text=True,
     ) as proc:
         assert proc.stdout is not None and proc.stdin is not None
-        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+        stdout = proc.stdout
+
+        def read() -> None:
+            for line in stdout:
+                lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
 
         def wait_for(text: str, seconds: float) -> bool:
             deadline = time.monotonic() + seconds

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from importdrill import paths, problems, runner, verify
-from importdrill.catalog import Pack, load_catalog
-from importdrill.drill import program_for
-from importdrill.errors import ProblemFileError
-from importdrill.kinds import Kind
-from importdrill.progress import Store
-from importdrill.usecases import Drill
+from importdrill.app import verify
+from importdrill.app.drill import Drill
+from importdrill.core import interpreters, paths, problems, runner
+from importdrill.core.catalog import Pack, load_catalog
+from importdrill.core.errors import ProblemFileError
+from importdrill.core.kinds import Kind
+from importdrill.core.progress import Store
+from importdrill.core.runnable import program_for
 
-from .conftest import DATA
+from .helpers import DATA
 
 VARIANTS = DATA / "variants"
 SHADOW = yaml.safe_load((VARIANTS / "shadow-order.yaml").read_text(encoding="utf-8"))
@@ -75,8 +76,8 @@ def test_only_predict_problems_have_variants(tmp_path: Path):
         load(data, tmp_path)
 
 
-def here() -> verify.Interpreter:
-    return verify.Interpreter(sys.executable, sys.version_info[:2])
+def here() -> interpreters.Interpreter:
+    return interpreters.Interpreter(sys.executable, sys.version_info[:2])
 
 
 def test_verify_runs_every_variant(tmp_path: Path):

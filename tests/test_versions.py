@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from importdrill import problems
-from importdrill.catalog import Pack, load_catalog
-from importdrill.errors import ProblemFileError
+from importdrill.core import problems
+from importdrill.core.catalog import Pack, load_catalog
+from importdrill.core.errors import ProblemFileError
 
-from .conftest import PACK
+from .helpers import PACK
 
 BASE = (PACK / "mini-predict.yaml").read_text(encoding="utf-8")
 HERE = sys.version_info[:2]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from importdrill.cli import script
+from importdrill.cli.entry import script
 
 script()

@@ -7,7 +7,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from importdrill.errors import EditorError
+from importdrill.core.errors import EditorError
 
 
 def configured() -> str | None:

@@ -12,26 +12,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from importdrill import ui, workspace
-from importdrill.errors import DrillError, NoCurrentProblemError, Terminated
-from importdrill.kinds import Kind
-from importdrill.problems import Problem
-from importdrill.usecases import Drill
+from importdrill.app.drill import Drill
+from importdrill.core import workspace
+from importdrill.core.errors import DrillError, Exit, NoCurrentProblemError, Terminated
+from importdrill.core.kinds import Kind
+from importdrill.core.problems import Problem
+from importdrill.views.console import info, out
+from importdrill.views.problem import show_hint
+from importdrill.views.verdict import show_explanation, show_revealed
+from importdrill.views.watch import show_watch
 
 if TYPE_CHECKING:
-    from importdrill.runner import Limits
-    from importdrill.usecases import Outcome
+    from importdrill.app.results import Outcome
+    from importdrill.core.runner import Limits
 
-EXIT_OK = 0
-EXIT_INTERRUPTED = 130
 # Editors save in bursts (write, rename, chmod); one check per burst is enough.
 DEBOUNCE_MS = 150
 POLL_S = 0.1
 
 
 @dataclass(frozen=True)
-class Event:
-    """Something watch mode reacts to: a save of the watched file, or a key."""
+class Trigger:
+    """Something watch mode reacts to: a save of the watched file, or a key (not a log
+    entry's event: see progress.Event)."""
 
     kind: str  # "saved" or "key"
     key: str = ""
@@ -40,7 +43,7 @@ class Event:
 class FileWatcher:
     """Reports saves of one file, including editors' write-a-new-file-and-rename saves."""
 
-    def __init__(self, target: Path, events: queue.Queue[Event]) -> None:
+    def __init__(self, target: Path, events: queue.Queue[Trigger]) -> None:
         self.target = target
         self._events = events
         self._stop = threading.Event()
@@ -64,24 +67,24 @@ class FileWatcher:
             # A save that deletes the file before writing it anew is reported once it is back.
             touched = any(Path(path).name == name for _change, path in changes)
             if touched and self.target.exists():
-                self._events.put(Event("saved"))
+                self._events.put(Trigger("saved"))
 
     def stop(self) -> None:
         self._stop.set()
 
 
-def _read_lines(events: queue.Queue[Event]) -> None:
+def _read_lines(events: queue.Queue[Trigger]) -> None:
     """Without a terminal, keys come as lines on standard input (h, n, r, q); the end of the
     input is q, so that `watch < /dev/null` or a closed pipe ends the watch."""
     for line in sys.stdin:
         key = line.strip()[:1]
         if key:
-            events.put(Event("key", key))
-    events.put(Event("key", "q"))
+            events.put(Trigger("key", key))
+    events.put(Trigger("key", "q"))
 
 
 @contextlib.contextmanager
-def _key_source(events: queue.Queue[Event]) -> Iterator[object | None]:
+def _key_source(events: queue.Queue[Trigger]) -> Iterator[object | None]:
     if sys.stdin.isatty():
         from importdrill.prompt import Keys
 
@@ -94,7 +97,7 @@ def _key_source(events: queue.Queue[Event]) -> Iterator[object | None]:
 
 def _target(drill: Drill, problem: Problem) -> Path:
     if problem.kind is Kind.IMPLEMENT:
-        return drill.learner_file(problem)[0]
+        return drill.learner_file(problem).path
     return workspace.ensure_prediction(problem)
 
 
@@ -104,12 +107,12 @@ KEYS_HELP = "h hint · r re-run · q quit"
 class Session:
     """One watch session: the problem being watched, its last verdict, and the key handling.
 
-    Every action goes through the use cases (usecases.Drill), as the commands do."""
+    Every action goes through the use cases (app.drill.Drill), as the commands do."""
 
     def __init__(self, drill: Drill, limits: Limits) -> None:
         self.drill = drill
         self.limits = limits
-        self.events: queue.Queue[Event] = queue.Queue()
+        self.events: queue.Queue[Trigger] = queue.Queue()
         self.problem = self._current()
         self.outcome: Outcome | None = None
         self.watcher: FileWatcher | None = None
@@ -170,16 +173,16 @@ class Session:
 
     def render(self, extra: str | None = None) -> None:
         # On a terminal the screen is redrawn whole; in a pipe the prompt is printed once.
-        full = ui.out().is_terminal or self.shown != self.problem.slug
+        full = out().is_terminal or self.shown != self.problem.slug
         self.shown = self.problem.slug
-        ui.show_watch(
+        show_watch(
             self.problem, str(self.target), self.outcome, full=full, keys=self.keys(), extra=extra
         )
 
     def hint(self) -> None:
         shown = self.drill.hint(self.problem)
         self.render()
-        ui.show_hint(shown)
+        show_hint(shown)
 
     def reveal(self) -> None:
         if self.problem.kind.learner_writes_code:
@@ -197,16 +200,16 @@ class Session:
             self.render(f"error: {exc}")
             return
         self.render()
-        ui.show_revealed(revealed)
+        show_revealed(revealed)
 
     def explain(self) -> None:
         try:
-            problem = self.drill.explain(self.problem)
+            explained = self.drill.explain(self.problem)
         except DrillError as exc:
             self.render(str(exc))
             return
         self.render()
-        ui.show_explanation(problem)
+        show_explanation(explained.problem)
 
     def next(self) -> None:
         if not (self.outcome and self.outcome.passed):
@@ -239,7 +242,7 @@ class Session:
                 elif event.key in ("q", "c-c"):
                     if self.watcher:
                         self.watcher.stop()
-                    return EXIT_OK if event.key == "q" else EXIT_INTERRUPTED
+                    return Exit.OK if event.key == "q" else Exit.INTERRUPTED
                 elif event.key == "h":
                     self.hint()
                 elif event.key == "r":
@@ -253,7 +256,7 @@ class Session:
 
     def _drain_saves(self) -> None:
         """Saves that piled up during a check are one more check, not many."""
-        pending: list[Event] = []
+        pending: list[Trigger] = []
         while True:
             try:
                 event = self.events.get_nowait()
@@ -264,7 +267,7 @@ class Session:
         for event in pending:
             self.events.put(event)
 
-    def _next_event(self, keys: object | None) -> Event | None:
+    def _next_event(self, keys: object | None) -> Trigger | None:
         if keys is not None:
             from importdrill.prompt import Keys
 
@@ -272,7 +275,7 @@ class Session:
             ready, _, _ = select.select([keys.fileno()], [], [], 0)
             if ready:
                 for key in keys.read():
-                    self.events.put(Event("key", key))
+                    self.events.put(Trigger("key", key))
         try:
             return self.events.get(timeout=POLL_S)
         except queue.Empty:
@@ -287,8 +290,8 @@ def run(drill: Drill, limits: Limits) -> int:
     except Terminated as exc:
         return 128 + exc.signum
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return Exit.INTERRUPTED
     finally:
         if session.watcher:
             session.watcher.stop()
-        ui.info("Stopped watching.")
+        info("Stopped watching.")

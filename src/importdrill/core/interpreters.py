@@ -1,0 +1,75 @@
+"""The interpreters a problem can run under: asking one for its version (a missing or broken
+one is an error naming it), and finding every `python3.N` on PATH."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+
+from importdrill.core.errors import InterpreterError
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python to verify under, with its version."""
+
+    command: str
+    version: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.command} ({self.version[0]}.{self.version[1]})"
+
+
+# A Python answers its version in a few hundredths of a second; one that takes longer than
+# this is hung or is not a Python, and waiting longer helps nobody.
+PROBE_TIMEOUT_S = 10.0
+_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+)")
+
+
+def interpreter(command: str) -> Interpreter:
+    """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
+    try:
+        done = subprocess.run(
+            [command, "-c", "import sys; print('importdrill-probe %d %d' % sys.version_info[:2])"],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=PROBE_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InterpreterError(
+            command, f"it did not answer its version within {PROBE_TIMEOUT_S:.0f} s"
+        ) from None
+    except OSError as exc:
+        raise InterpreterError(command, f"cannot run it ({exc.strerror or exc})") from None
+    # The whole answer must be the probe's line: /bin/echo, say, prints its arguments back.
+    answer = _PROBE_ANSWER.fullmatch(done.stdout.decode("utf-8", "replace").strip())
+    if done.returncode != 0 or answer is None:
+        raise InterpreterError(command, "it did not answer like a Python interpreter")
+    major, minor = int(answer.group(1)), int(answer.group(2))
+    if (major, minor) < (3, 9):
+        raise InterpreterError(command, f"Python {major}.{minor} is older than 3.9")
+    return Interpreter(command, (major, minor))
+
+
+SUPPORTED_MINORS = range(9, 20)
+
+
+def found() -> list[Interpreter]:
+    """This interpreter and every `python3.N` on PATH, one per version, oldest first."""
+    import shutil
+    import sys
+
+    by_version: dict[tuple[int, int], Interpreter] = {}
+    for command in [sys.executable, *(f"python3.{minor}" for minor in SUPPORTED_MINORS)]:
+        path = shutil.which(command)
+        if path is None:
+            continue
+        try:
+            python = interpreter(path)
+        except InterpreterError:
+            continue  # a pyenv shim of a version that is not active, say
+        by_version.setdefault(python.version, python)
+    return [by_version[v] for v in sorted(by_version)]

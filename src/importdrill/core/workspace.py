@@ -1,0 +1,211 @@
+"""The learner's workspace: one folder per problem, laid out exactly as a check lays out its run.
+
+`workspace/SLUG/` holds the problem's support files at their paths and the learner's file at
+its real path (`todo/__main__.py`, not `__main__.py`), so that `python main.py` or
+`python -m todo` run by hand there prints what `check` sees. Nothing the learner wrote is ever
+overwritten: files are created only where none exists, and a reset moves the folder to a trash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from importdrill.core import paths
+from importdrill.core.errors import StateError, WorkspaceFileError
+
+if TYPE_CHECKING:
+    from importdrill.core.problems import Problem
+
+PREDICTION_FILE = "prediction.txt"
+
+
+def folder(problem: Problem) -> Path:
+    """The problem's workspace folder."""
+    return paths.workspace() / problem.slug
+
+
+def _at(problem: Problem, rel: str) -> Path:
+    return folder(problem).joinpath(*PurePosixPath(rel).parts)
+
+
+def file_for(problem: Problem) -> Path:
+    """Where the learner's file lives: the problem's main, at its path in the run tree."""
+    return _at(problem, problem.main)
+
+
+def _legacy_file(problem: Problem) -> Path:
+    # Before the workspace mirrored the run folder, the learner's file sat at the top of
+    # workspace/SLUG under its base name; it is moved to its real path on first use.
+    return folder(problem) / PurePosixPath(problem.main).name
+
+
+def _create(target: Path, content: str) -> bool:
+    """Write content to a new file; False (and nothing written) when the file exists."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # "x" mode: if another process made the file meanwhile, theirs is kept, not replaced.
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(content)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise StateError(f"cannot create {target}: {exc.strerror}") from None
+    return True
+
+
+def _support_files(problem: Problem) -> None:
+    for rel, content in problem.files.items():
+        target = _at(problem, rel)
+        if not target.exists():
+            _create(target, content)
+
+
+def ensure(problem: Problem) -> tuple[Path, bool]:
+    """Lay out an implement problem's workspace; say whether the learner's file was created."""
+    target = file_for(problem)
+    legacy = _legacy_file(problem)
+    if legacy != target and legacy.is_file() and not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            legacy.replace(target)
+        except OSError as exc:
+            raise StateError(f"cannot move {legacy} to {target}: {exc.strerror}") from None
+    _support_files(problem)
+    if target.exists() or target.is_symlink():
+        return target, False
+    return target, _create(target, problem.code)
+
+
+def lay_out_program(problem: Problem) -> Path:
+    """Put a predict problem's program and support files in its workspace, to run by hand.
+
+    Only once the answer has been seen: before that, running it would give the answer away.
+    """
+    _support_files(problem)
+    target = file_for(problem)
+    if not target.exists():
+        _create(target, problem.code)
+    return folder(problem)
+
+
+def changed_support(problem: Problem) -> list[str]:
+    """Support files the learner changed in the workspace (a check never uses those changes)."""
+    changed = []
+    for rel, content in sorted(problem.files.items()):
+        try:
+            mine = _at(problem, rel).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError):
+            changed.append(rel)
+            continue
+        if mine != content:
+            changed.append(rel)
+    return changed
+
+
+def _read(target: Path) -> str:
+    if target.is_symlink() and not target.exists():
+        raise WorkspaceFileError(
+            target,
+            f"it is a link to {os.readlink(target)}, which does not exist; remove the link, "
+            "or start afresh with importdrill reset",
+        )
+    try:
+        return target.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise WorkspaceFileError(
+            target, f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    except IsADirectoryError:
+        raise WorkspaceFileError(target, "it is a folder, not a file") from None
+    except OSError as exc:
+        raise WorkspaceFileError(target, exc.strerror or str(exc)) from None
+
+
+def read(problem: Problem) -> str | None:
+    """The learner's current code, or None when they have not started this problem."""
+    target = file_for(problem)
+    if not target.exists() and not target.is_symlink():
+        return None
+    return _read(target)
+
+
+def read_tree(problem: Problem) -> tuple[str, dict[str, str]]:
+    """The workspace as it is now: the main file and the support files (the problem's where
+    the learner deleted one), for running it as the learner would by hand."""
+    files = {}
+    for rel, content in problem.files.items():
+        target = _at(problem, rel)
+        files[rel] = _read(target) if target.exists() else content
+    target = file_for(problem)
+    main = _read(target) if target.exists() else problem.code
+    return main, files
+
+
+def prediction_file(problem: Problem) -> Path:
+    """Where watch mode reads the learner's prediction for a predict problem."""
+    return folder(problem) / PREDICTION_FILE
+
+
+def ensure_prediction(problem: Problem) -> Path:
+    """Create an empty prediction file unless one exists; return its path."""
+    target = prediction_file(problem)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch(exist_ok=True)
+    except OSError as exc:
+        raise StateError(f"cannot create {target}: {exc.strerror}") from None
+    return target
+
+
+def read_prediction(problem: Problem) -> str:
+    return _read(prediction_file(problem))
+
+
+def trash(problem: Problem) -> Path | None:
+    """Move the problem's workspace to the trash folder (a reset); return where, or None."""
+    source = folder(problem)
+    if not source.exists():
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    target = paths.trash() / f"{problem.slug}-{stamp}"
+    number = 1
+    while target.exists():
+        number += 1
+        target = paths.trash() / f"{problem.slug}-{stamp}-{number}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.replace(target)
+    except OSError as exc:
+        raise StateError(f"cannot move {source} to {target}: {exc.strerror}") from None
+    # An empty folder is nothing worth keeping.
+    with contextlib.suppress(OSError):
+        if not any(target.rglob("*")):
+            target.rmdir()
+            return None
+    return target
+
+
+def fresh_starter(problem: Problem) -> tuple[Path, Path | None]:
+    """For a review: the learner's file made afresh from the starter, their earlier file kept
+    beside it (main.earlier-1.py, ...). Returns both paths (None when there was none)."""
+    target, created = ensure(problem)
+    if created:
+        return target, None
+    number = 1
+    while True:
+        earlier = target.with_name(f"{target.stem}.earlier-{number}{target.suffix}")
+        if not earlier.exists() and not earlier.is_symlink():
+            break
+        number += 1
+    try:
+        target.replace(earlier)
+    except OSError as exc:
+        raise StateError(f"cannot move {target} to {earlier}: {exc.strerror}") from None
+    _create(target, problem.code)
+    return target, earlier

@@ -1,0 +1,200 @@
+"""The problem screen: its prompt, files and tree; its hints, reference solution, and output
+across Python versions."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from importdrill.core.kinds import Kind
+from importdrill.views.console import (
+    SIDE_BY_SIDE_MIN_WIDTH,
+    _title,
+    code_view,
+    info,
+    markdown,
+    notice,
+    out,
+    plain,
+)
+
+if TYPE_CHECKING:
+    from importdrill.app.results import (
+        HintShown,
+        LearnerFile,
+        ResetDone,
+        Solution,
+        VersionRun,
+        Versions,
+    )
+    from importdrill.core.problems import Problem
+
+DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
+
+
+def difficulty_text(difficulty: str) -> Text:
+    return Text(difficulty, style=DIFFICULTY_STYLE.get(difficulty, ""))
+
+
+def tree_view(problem: Problem) -> RenderableType:
+    """The run folder as a tree, the learner's file marked."""
+    from rich.tree import Tree
+
+    root = Tree(Text("run folder/", style="bold"), guide_style="dim")
+    nodes: dict[tuple[str, ...], Tree] = {(): root}
+    entries = sorted([*problem.files, problem.main], key=lambda p: PurePosixPath(p).parts)
+    for rel in entries:
+        parts = PurePosixPath(rel).parts
+        for depth in range(1, len(parts)):
+            key = parts[:depth]
+            if key not in nodes:
+                nodes[key] = nodes[parts[: depth - 1]].add(
+                    Text(parts[depth - 1] + "/", "bold blue")
+                )
+        label = Text(parts[-1])
+        if rel == problem.main:
+            label = Text.assemble(
+                (parts[-1], "bold cyan"),
+                ("  ← your file" if problem.kind is Kind.IMPLEMENT else "  ← the program", "cyan"),
+            )
+        nodes[parts[:-1]].add(label)
+    return root
+
+
+def show_problem(
+    problem: Problem, learner_file: str | None = None, *, hidden: bool = False
+) -> None:
+    """The problem; `hidden` keeps its title and slug back (a mixed session shows them after)."""
+    from rich.panel import Panel
+
+    console = out()
+    heading = (
+        Text.assemble(("A problem", "bold"), (f"  {problem.kind}", "dim"))
+        if hidden
+        else Text.assemble(
+            (problem.title, "bold"),
+            "  ",
+            difficulty_text(problem.difficulty),
+            (f"  {problem.kind}", "dim"),
+            (f"  {problem.slug}", "dim"),
+        )
+    )
+    console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
+    from importdrill.core.problems import RunMode
+
+    if problem.is_multi_file or problem.run is RunMode.MODULE:
+        console.print(tree_view(problem))
+        console.print(Text.assemble(("runs as  ", "dim"), (" ".join(problem.command()), "bold")))
+        for rel, content in sorted(problem.files.items()):
+            if not content.strip():
+                continue  # an empty __init__.py is in the tree; a panel would say nothing more
+            # Every support file is part of the puzzle: Python highlighted, data as it is.
+            lexer = "python" if rel.endswith(".py") else "text"
+            console.print(code_view(content, title=rel, lexer=lexer))
+    if not problem.kind.learner_writes_code:
+        console.print(code_view(problem.code, title=problem.main))
+        if problem.kind is not Kind.PREDICT:
+            from importdrill.core import questions
+
+            question = questions.question_text(problem)
+            if question:
+                console.print(Text(question, style="bold"))
+        if problem.differs_by_version:
+            import sys
+
+            here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            console.print(
+                Text(
+                    f"The answer differs between Python versions: you are judged on what "
+                    f"Python {here} (the one running importdrill) does.",
+                    style="yellow",
+                )
+            )
+    elif learner_file:
+        console.print(Text.assemble(("Your file: ", "bold"), learner_file))
+
+
+def show_hint(hint: HintShown) -> None:
+    from rich.panel import Panel
+
+    problem = hint.problem
+    if not hint.fresh:
+        info(f"All {len(problem.hints)} hints for {problem.slug} are revealed; here is the last:")
+    title = f"hint {hint.number} of {len(problem.hints)}"
+    out().print(
+        Panel(
+            markdown(hint.text),
+            title=_title(title),
+            title_align="left",
+            border_style="yellow",
+        )
+    )
+
+
+def show_solution(shown: Solution) -> None:
+    solution, mine = shown.reference, shown.mine
+    console = out()
+    reference = code_view(solution, title="reference solution")
+    if mine is None:
+        console.print(reference)
+        return
+    yours = code_view(mine, title="your solution")
+    if console.width >= SIDE_BY_SIDE_MIN_WIDTH * 1.4:
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(ratio=1)
+        table.add_column(ratio=1)
+        table.add_row(yours, reference)
+        console.print(table)
+    else:
+        console.print(yours)
+        console.print(reference)
+
+
+def show_versions(versions: Versions) -> None:
+    """Each interpreter's output, grouped where they agree."""
+    problem, runs = versions
+    from rich.panel import Panel
+
+    console = out()
+    if not runs:
+        info("No interpreter that can run this problem was found (python3.9 ... on PATH).")
+        return
+    groups: dict[str, list[VersionRun]] = {}
+    for run in runs:
+        groups.setdefault(run.output, []).append(run)
+    if len(groups) == 1:
+        console.print(Text(f"{problem.slug}: the same output on every version found.", "bold"))
+    else:
+        console.print(Text(f"{problem.slug}: the output differs between versions.", "bold"))
+    for output, members in groups.items():
+        names = ", ".join(f"{r.version[0]}.{r.version[1]}" for r in members)
+        wrong = [r for r in members if r.output != r.stated]
+        title = f"Python {names}"
+        if wrong:
+            title += "  (differs from what the problem states!)"
+        console.print(
+            Panel(
+                Text(output or "(nothing)"),
+                title=_title(title),
+                title_align="left",
+                border_style="red" if wrong else "cyan",
+            )
+        )
+
+
+def show_learner_file(found: LearnerFile) -> None:
+    plain(str(found.path))
+    if found.created:
+        notice(f"created {found.path} from the problem's starter")
+
+
+def show_reset(done: ResetDone) -> None:
+    slug = done.problem.slug
+    if done.kept is not None:
+        info(f"Reset {slug}. Your old files are kept in {done.kept}")
+    else:
+        info(f"Reset {slug}.")

@@ -1,0 +1,52 @@
+"""The watch screen: the problem, the last verdict, and the keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from importdrill.core.kinds import Kind
+from importdrill.views.console import (
+    out,
+)
+from importdrill.views.problem import show_problem
+from importdrill.views.verdict import show_outcome
+
+if TYPE_CHECKING:
+    from importdrill.app.results import (
+        Outcome,
+    )
+    from importdrill.core.problems import Problem
+
+
+def show_watch(
+    problem: Problem,
+    target: str,
+    outcome: Outcome | None,
+    *,
+    full: bool,
+    keys: str,
+    extra: str | None = None,
+) -> None:
+    """One screen of watch mode: the problem, the last verdict, and the keys."""
+    console = out()
+    if console.is_terminal:
+        console.clear()
+    if full:
+        show_problem(problem, learner_file=None)
+    what = "your file" if problem.kind.learner_writes_code else "your prediction"
+    # soft_wrap, as every message: a path or an error stays whole, wherever the terminal wraps.
+    console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"), soft_wrap=True)
+    if outcome is None:
+        if problem.kind is Kind.PREDICT:
+            console.print(
+                Text("Write what the program prints in that file and save it.", style="yellow")
+            )
+        elif not problem.kind.learner_writes_code:
+            console.print(Text("Write your answer in that file and save it.", style="yellow"))
+    else:
+        show_outcome(outcome, watching=True)
+    if extra:
+        console.print(Text(extra, style="yellow"), soft_wrap=True)
+    console.print(Text(keys, style="bold cyan"))

@@ -1,0 +1,82 @@
+"""What the tests share: the data folders, the environment of an importdrill child process,
+the recorded progress, and a pseudo-terminal to drive importdrill in. Test modules import
+from here, never from one another (conftest.py holds only fixtures)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pexpect
+import yaml
+
+if TYPE_CHECKING:
+    from importdrill.core.progress import LogEntry, State
+
+DATA = Path(__file__).parent / "data"
+PACK = DATA / "pack"
+BROKEN = DATA / "broken"
+HOSTILE = DATA / "hostile"
+
+
+def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of an importdrill child process that sees only the mini pack."""
+    env = dict(os.environ)
+    env.update(
+        IMPORTDRILL_HOME=str(home),
+        IMPORTDRILL_PATH=str(PACK),
+        IMPORTDRILL_NO_BUILTINS="1",
+        NO_COLOR="1",
+    )
+    env.update(extra)
+    return env
+
+
+def saved_state(home: Path) -> dict[str, Any]:
+    """The recorded progress, in the shape state.json had: {"current", "problems": {...}}."""
+    from importdrill.core.progress import Store
+
+    state = Store(home / "progress.db").load()
+    return {
+        "current": state.current,
+        "problems": {slug: ps.to_json() for slug, ps in state.problems.items()},
+    }
+
+
+def snapshot(home: Path) -> tuple[State, list[LogEntry]] | None:
+    """Everything recorded (state and log), to compare before and after a command; None if
+    nothing was ever recorded."""
+    from importdrill.core.progress import Store
+
+    if not (home / "progress.db").exists():
+        return None
+    store = Store(home / "progress.db")
+    return store.load(), store.history()
+
+
+SOLUTION = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]
+
+
+def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.spawn:
+    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS="100", LINES="40", **env)
+    if color:
+        del full["NO_COLOR"]
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "importdrill", *args],
+        env=full,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
+    child.logfile_read = io.StringIO()  # everything the terminal was sent, to assert on
+    return child
+
+
+def answer_cursor_query(child: pexpect.spawn) -> None:
+    """prompt-toolkit asks the terminal where the cursor is (as real terminals answer)."""
+    child.expect(r"\x1b\[6n")
+    child.send("\x1b[20;1R")
