@@ -290,7 +290,7 @@ def versions(
     A predict problem's output is its answer: it is shown once the problem is solved or
     revealed.
 
-    Example: importdrill versions shadowed-stdlib-hint
+    Example: importdrill versions type-checking-cycle
     """
     from importdrill.views.problem import show_versions
 
