@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from importdrill.progress import Store
     from importdrill.runner import Limits
     from importdrill.usecases import Drill, Outcome
+    from importdrill.whycase import WhyResult
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -996,6 +997,74 @@ def versions(
             )
             return
         ui.show_versions(problem, runs)
+
+
+# --- why --------------------------------------------------------------------------------------
+
+
+@app.command()
+def why(  # noqa: PLR0917 - Typer maps each option to a parameter
+    name: Annotated[
+        str, typer.Argument(help="The module, as in `import NAME` (pkg.sub too).", metavar="NAME")
+    ],
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "--python", metavar="PATH", help="Interpreter to ask (default: python3 on PATH)."
+        ),
+    ] = None,
+    script: Annotated[
+        str | None,
+        typer.Option("--script", metavar="FILE", help="As `python FILE` would import it."),
+    ] = None,
+    module: Annotated[
+        str | None,
+        typer.Option("-m", "--module", metavar="MODULE", help="As `python -m MODULE` would."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Let parent packages run to search pkg.sub.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Explain what `import NAME` finds in this folder, step by step, and why.
+
+    Asks your own interpreter (your PYTHONPATH, .pth files, user site), never runs NAME
+    itself, warns about the known traps, and names the problems that drill each step.
+    Exits 1 when NAME is not found.
+
+    Example: importdrill why requests --script app.py
+    """
+    from importdrill import ui
+
+    code = EXIT_OK
+    with reporting(as_json=as_json):
+        from importdrill import whyview
+        from importdrill.whycase import explain_import
+
+        def ask(allow: bool) -> "WhyResult":
+            return explain_import(name, python=python, script=script, module=module, allow=allow)
+
+        result = ask(yes)
+        stop = result.explanation.probe.stopped
+        asks = stop is not None and stop.reason.value == "parent-would-run"
+        if asks and stop is not None and not as_json and _interactive():
+            whyview.show_why(result)
+            from importdrill import prompt
+
+            try:
+                again = prompt.confirm(f"Import {stop.parent} (runs {stop.origin}) and go on?")
+            except EOFError:
+                again = False
+            if not again:
+                raise typer.Exit(EXIT_FAILED)
+            ui.out().print()
+            result = ask(True)
+        if as_json:
+            _json(result.to_json())
+        else:
+            whyview.show_why(result)
+        code = EXIT_OK if result.found else EXIT_FAILED
+    raise typer.Exit(code)
 
 
 # --- reset ---------------------------------------------------------------------------------

@@ -71,7 +71,10 @@ def _start_site(records: Doc) -> None:
                 "finders": [id(f) for f in sys.meta_path if f not in metas],
                 "hooks": [_short(h) for h in sys.path_hooks if h not in hooks],
             }
-            (pth if kind == "pth" else custom).append(entry)
+            # site tries `import sitecustomize` whether or not there is one: only one that
+            # was found ran.
+            if kind == "pth" or label in sys.modules:
+                (pth if kind == "pth" else custom).append(entry)
 
     original_addpackage = getattr(site, "addpackage", None)
     if original_addpackage is not None:
@@ -368,11 +371,7 @@ def _distributions(top: str, targets: list[Any]) -> Doc:
         if not dist_name or normal(dist_name) in seen:
             continue
         seen.add(normal(dist_name))
-        files = []
-        try:
-            files = list(dist.files or [])
-        except Exception:
-            files = []
+        files = _record(dist)
         tops: set[str] = set()
         text = None
         try:
@@ -381,24 +380,21 @@ def _distributions(top: str, targets: list[Any]) -> Doc:
             text = None
         if text:
             tops.update(line.strip() for line in text.splitlines() if line.strip())
-        for f in files:
-            parts = f.parts
-            if not parts or parts[0] in ("..", "__pycache__") or ".dist-info" in parts[0]:
-                continue
-            first = parts[0]
-            if len(parts) == 1:
-                for suffix in (".py", ".pyc", ".so", ".pyd"):
-                    if first.endswith(suffix):
-                        tops.add(first.split(".")[0])
-            elif first.isidentifier():
-                tops.add(first)
-            if wanted:
-                try:
-                    located = os.path.realpath(str(dist.locate_file(f)))
-                except Exception:
-                    continue
-                if located in wanted:
-                    owners[wanted[located]] = dist_name
+        else:
+            tops.update(_tops(files))
+        if wanted:
+            try:
+                base = os.path.realpath(str(dist.locate_file("")))
+            except Exception:
+                base = ""
+            inside = {
+                os.path.relpath(real, base).replace(os.sep, "/"): target
+                for real, target in wanted.items()
+                if base and real.startswith(os.path.join(base, ""))
+            }
+            for f in files:
+                if f in inside:
+                    owners[inside[f]] = dist_name
         editable = None
         try:
             direct = dist.read_text("direct_url.json")
@@ -426,6 +422,38 @@ def _distributions(top: str, targets: list[Any]) -> Doc:
         elif normal(dist_name) == normal(top):
             named.append(row)
     return {"providers": providers, "named": named, "owners": owners}
+
+
+def _record(dist: Any) -> list[str]:
+    """The files a distribution installed, as RECORD lists them (relative, with /)."""
+    text = None
+    try:
+        text = dist.read_text("RECORD")
+    except Exception:
+        text = None
+    if text is None:
+        try:
+            return [str(f) for f in dist.files or []]
+        except Exception:
+            return []
+    return [line.split(",")[0].strip('"') for line in text.splitlines() if line.strip()]
+
+
+def _tops(files: list[str]) -> set[str]:
+    """The top-level import names among a distribution's files."""
+    tops = set()
+    for f in files:
+        parts = f.split("/")
+        first = parts[0]
+        if first in ("..", "__pycache__") or first.endswith((".dist-info", ".egg-info")):
+            continue
+        if len(parts) == 1:
+            for suffix in (".py", ".pyc", ".so", ".pyd"):
+                if first.endswith(suffix):
+                    tops.add(first.split(".")[0])
+        elif first.isidentifier():
+            tops.add(first)
+    return tops
 
 
 def _nested(name: str, bases: list[Any]) -> list[Any]:
