@@ -74,7 +74,15 @@ def _start_site(records: Doc) -> None:
             # site tries `import sitecustomize` whether or not there is one: only one that
             # was found ran.
             if kind == "pth" or label in sys.modules:
-                (pth if kind == "pth" else custom).append(entry)
+                bucket = pth if kind == "pth" else custom
+                # The same site folder can come twice (a venv's lib64 is its lib): site reads
+                # its .pth files twice, and the second time adds nothing new.
+                same = [r for r in bucket if r["file"] == label]
+                if same:
+                    for key in ("paths", "modules", "finders", "hooks"):
+                        same[0][key] += entry[key]
+                else:
+                    bucket.append(entry)
 
     original_addpackage = getattr(site, "addpackage", None)
     if original_addpackage is not None:
