@@ -782,7 +782,8 @@ def _traps(
                 )
             )
     for other in elsewhere:
-        if other.spec is not None and (spec is None or probe.stopped is not None):
+        missing = spec is None or probe.stopped is not None
+        if other.spec is not None and missing and other.command.startswith("pip"):
             traps.append(
                 Trap(
                     TrapKind.OTHER_INTERPRETER,
@@ -919,7 +920,8 @@ def _near_misses(probe: Probe, name: str, elsewhere: tuple[Elsewhere, ...]) -> l
             near.append(
                 NearMiss(
                     NearKind.ELSEWHERE,
-                    f"{other.python.label} finds {name.partition('.')[0]} ({other.spec.origin})",
+                    f"{other.python.label}, {other.command}, finds {name.partition('.')[0]} "
+                    f"({other.spec.origin})",
                 )
             )
     return near

@@ -131,24 +131,33 @@ def _elsewhere(  # noqa: PLR0917 - the probe's own arguments, passed on
     folder: Path,
     limits: runner.Limits | None,
 ) -> tuple[why.Elsewhere, ...]:
-    """The name as pip's interpreter finds it, when `pip` on PATH runs another Python."""
+    """The name as other interpreters find it: pip's, when `pip` on PATH runs another Python,
+    and (for a name not found) importdrill's own, often a venv that is not active."""
+    import sys
+
+    candidates = []
     pip = why.pip_interpreter(os.environ.get("PATH"))
-    if pip is None or why.same_interpreter(pip[1], probe.python.executable):
-        return ()
+    if pip is not None and not why.same_interpreter(pip[1], probe.python.executable):
+        candidates.append((f"pip on PATH ({pip[0]}, #!{pip[1]})", pip[1]))
+    missing = probe.spec is None or probe.stopped is not None
+    known = [probe.python.executable, *(c[1] for c in candidates)]
+    if missing and not any(why.same_interpreter(sys.executable, k) for k in known):
+        candidates.append(("importdrill's own interpreter", sys.executable))
     top = name.partition(".")[0]
     argv = ["-S", "-c", source, top, mode.value, script, "0", "1"]
-    try:
-        document = _run(pip[1], argv, folder, limits)
-        brief = document.get("brief")
-        if not isinstance(brief, dict):
-            return ()
-        python = why.parse_python(document)
-    except (InterpreterError, why.WhyProbeError, KeyError, TypeError, ValueError):
-        return ()  # a broken pip's interpreter says nothing about the one asked
-    if why.same_interpreter(python.executable, probe.python.executable):
-        return ()
-    label = f"pip on PATH ({pip[0]}, #!{pip[1]})"
-    return (why.Elsewhere(label, python, why.spec_from(brief.get("spec"))),)
+    found = []
+    for label, command in candidates:
+        try:
+            document = _run(command, argv, folder, limits)
+            brief = document.get("brief")
+            if not isinstance(brief, dict):
+                continue
+            python = why.parse_python(document)
+        except (InterpreterError, why.WhyProbeError, KeyError, TypeError, ValueError):
+            continue  # a broken interpreter elsewhere says nothing about the one asked
+        if not why.same_interpreter(python.executable, probe.python.executable):
+            found.append(why.Elsewhere(label, python, why.spec_from(brief.get("spec"))))
+    return tuple(found)
 
 
 # --- the JSON document ----------------------------------------------------------------------

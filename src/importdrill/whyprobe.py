@@ -576,7 +576,7 @@ def _main(config: Doc) -> Doc:
         imported_by[module] = "interpreter"
     for record in records["pth"] + records["customize"]:
         record["finders"] = [
-            _short(f) for f in sys.meta_path if finder_owner.get(id(f)) == record["file"]
+            _class_name(f) for f in sys.meta_path if finder_owner.get(id(f)) == record["file"]
         ]
     document: Doc = {
         "probe": PROBE_VERSION,

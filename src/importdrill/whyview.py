@@ -174,7 +174,7 @@ def _show_level(level: why.Level, probe: why.Probe, number: int) -> int:
         origin = why.ORIGIN_WORDS[entry.origin]
         if entry.detail:
             origin += f" {os.path.basename(entry.detail)}"
-        shown = entry.entry or "'' (the current folder)"
+        shown = entry.entry or "''"
         _line(
             f"[{entry.number}] ",
             (shown, "bold" if entry.verdict is why.Verdict.WINS else ""),
