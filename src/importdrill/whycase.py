@@ -68,9 +68,10 @@ def _run(
         raise why.WhyProbeError(python, "the probe went past its limits", result.stderr)
     document = why.last_document(result.stdout)
     if document is None:
-        tail = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
+        # The first line says what went wrong (`pyenv: python3.13: command not found`).
+        said = result.stderr.strip().splitlines()[:1] or [f"exit status {result.returncode}"]
         raise InterpreterError(
-            python, f"it did not answer like Python 3.9 or later ({tail[0][:200]})"
+            python, f"it did not answer like Python 3.9 or later ({said[0][:200]})"
         )
     return document
 
