@@ -350,3 +350,86 @@ def test_bad_input_is_exit_2(cli, here: Path, args, kind):
     assert data["error"]["kind"] == kind and data["error"]["message"]
     text = cli("why", *args)
     assert text.exit_code == 2 and "error:" in text.stderr
+
+
+def test_a_terminal_is_asked_before_the_parent_runs(here: Path, home: Path):
+    import io
+
+    import pexpect
+
+    lay_out(here, {"pkg/__init__.py": "open('ran.txt', 'w').close()\n", "pkg/sub.py": ""})
+
+    def spawn() -> pexpect.spawn:
+        env = dict(os.environ, IMPORTDRILL_HOME=str(home), NO_COLOR="1", TERM="xterm-256color")
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "importdrill", "why", "pkg.sub", "--python", sys.executable],
+            env=env,
+            cwd=str(here),
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(40, 200),
+        )
+        child.logfile_read = io.StringIO()
+        return child
+
+    child = spawn()
+    child.expect("Import pkg")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert not (here / "ran.txt").exists()
+
+    child = spawn()
+    child.expect("Import pkg")
+    child.send("y")
+    child.expect(r"gets .*pkg/sub\.py")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (here / "ran.txt").exists()
+
+
+def test_a_local_file_that_can_never_shadow(cli, here: Path):
+    lay_out(here, {"os.py": "", "sys.py": ""})
+    code, data = ask(cli, "os")
+    assert code == 0
+    assert data["levels"][0]["in_sys_modules"] in ("site", "interpreter")
+    assert data["spec"]["origin"] != str(here / "os.py")
+    assert [t["kind"] for t in data["traps"]] == ["ignored-local"]
+    code, data = ask(cli, "sys")
+    assert code == 0
+    (trap,) = data["traps"]
+    assert trap["kind"] == "ignored-local" and str(here / "sys.py") in trap["message"]
+
+
+def test_the_distribution_and_its_other_name(cli, here: Path):
+    code, data = ask(cli, "yaml")  # importdrill's own environment has PyYAML
+    assert code == 0
+    (dist,) = data["distributions"]
+    assert dist["name"] == "PyYAML" and "yaml" in dist["import_names"]
+    assert dist["owns_file"] is True
+    assert "distribution" in data["drilled_in"]
+    code, data = ask(cli, "PyYAML")
+    assert code == 1
+    (near,) = [n for n in data["near_misses"] if n["kind"] == "distribution-name"]
+    assert "PyYAML" in near["message"] and "yaml" in near["message"]
+
+
+def test_the_same_file_under_two_names(cli, here: Path, monkeypatch):
+    lay_out(here, {"src/tool/__init__.py": ""})
+    monkeypatch.setenv("PYTHONPATH", str(here / "src"))
+    code, data = ask(cli, "tool")
+    assert code == 0
+    (trap,) = [t for t in data["traps"] if t["kind"] == "two-names"]
+    assert "src.tool" in trap["message"]
+
+
+def test_safe_path_puts_nothing_first(cli, here: Path, monkeypatch):
+    lay_out(here, {"json.py": ""})
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")
+    code, data = ask(cli, "json")
+    assert code == 0
+    assert data["first_entry"] is None and data["sys_path"][0]["origin"] != "cwd"
+    assert data["spec"]["origin"] != str(here / "json.py") and data["traps"] == []
