@@ -433,3 +433,17 @@ def test_safe_path_puts_nothing_first(cli, here: Path, monkeypatch):
     assert code == 0
     assert data["first_entry"] is None and data["sys_path"][0]["origin"] != "cwd"
     assert data["spec"]["origin"] != str(here / "json.py") and data["traps"] == []
+
+
+def test_a_copy_one_folder_down_that_is_not_the_one_imported(
+    cli, here: Path, tmp_path: Path, monkeypatch
+):
+    installed = tmp_path / "installed"
+    lay_out(installed, {"tool/__init__.py": ""})
+    lay_out(here, {"src/tool/__init__.py": ""})
+    monkeypatch.setenv("PYTHONPATH", str(installed))
+    code, data = ask(cli, "tool")
+    assert code == 0
+    assert data["spec"]["origin"] == str(installed / "tool" / "__init__.py")
+    (trap,) = [t for t in data["traps"] if t["kind"] == "local-copy-unused"]
+    assert str(here / "src" / "tool") in trap["message"] and "PYTHONPATH" in trap["message"]

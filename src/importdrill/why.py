@@ -158,6 +158,7 @@ class TrapKind(enum.Enum):
     TWO_NAMES = "two-names"
     OTHER_INTERPRETER = "other-interpreter"
     BYTECODE_ONLY = "bytecode-only"
+    LOCAL_COPY_UNUSED = "local-copy-unused"
 
 
 class NearKind(enum.Enum):
@@ -205,6 +206,7 @@ DRILLED_IN: dict[enum.Enum, tuple[str, ...]] = {
     TrapKind.TWO_NAMES: ("main-imported-twice", "relative-import-run-by-path"),
     TrapKind.OTHER_INTERPRETER: ("dist-info-version",),
     TrapKind.BYTECODE_ONLY: ("sourceless-pyc",),
+    TrapKind.LOCAL_COPY_UNUSED: ("test-runs-from-shell", "package-beside-script"),
     NearKind.CLOSE_NAME: ("import-error-suggestions",),
     NearKind.NOT_ON_PATH: ("test-runs-from-shell", "absolute-import-in-package"),
     NearKind.ORPHAN_CACHE: ("pycache-location", "sourceless-pyc"),
@@ -326,6 +328,7 @@ class Distribution(NamedTuple):
     import_names: tuple[str, ...]
     editable: str | None
     owns_file: bool
+    location: str | None = None  # the folder its metadata is in
 
 
 class Stop(NamedTuple):
@@ -409,6 +412,7 @@ class Probe(NamedTuple):
     stdlib_name: bool
     near: dict[str, Any] | None
     stdlib_close: tuple[str, ...]
+    nested: tuple[dict[str, Any], ...] = ()  # NAME one folder down, for a name found
 
 
 class Explanation(NamedTuple):
@@ -540,6 +544,7 @@ def _parse(data: dict[str, Any]) -> Probe:
             import_names=tuple(row.get("import_names", ())),
             editable=row.get("editable"),
             owns_file=owns,
+            location=row.get("location"),
         )
 
     origin = spec.origin if spec else None
@@ -572,6 +577,7 @@ def _parse(data: dict[str, Any]) -> Probe:
         stdlib_name=bool(data.get("stdlib_name")),
         near=data.get("near"),
         stdlib_close=tuple(data.get("stdlib_close") or ()),
+        nested=tuple(data.get("nested") or ()),
     )
 
 
@@ -781,6 +787,21 @@ def _traps(
                     (spec.origin,),
                 )
             )
+    if spec is not None and spec.origin and probe.stopped is None:
+        real = os.path.realpath(spec.origin)
+        for row in probe.nested:
+            copy = os.path.realpath(str(row["path"]))
+            if real != copy and not real.startswith(copy + os.sep):
+                folder = str(row["folder"])
+                traps.append(
+                    Trap(
+                        TrapKind.LOCAL_COPY_UNUSED,
+                        f"{row['path']} is here, but {folder} is not on sys.path: `import "
+                        f"{name}` gets {spec.origin}, not the copy in this folder (install the "
+                        f"project with pip install -e ., or set PYTHONPATH={folder}, to use it)",
+                        (str(row["path"]), spec.origin),
+                    )
+                )
     for other in elsewhere:
         missing = spec is None or probe.stopped is not None
         if other.spec is not None and missing and other.command.startswith("pip"):

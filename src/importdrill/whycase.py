@@ -214,6 +214,7 @@ def to_json(explanation: why.Explanation) -> dict[str, object]:
                 "import_names": list(d.import_names),
                 "owns_file": d.owns_file,
                 "editable": d.editable,
+                "location": d.location,
             }
             for d in probe.distributions
         ],

@@ -424,12 +424,24 @@ def _distributions(top: str, targets: list[Any]) -> Doc:
             "version": version,
             "import_names": sorted(t for t in tops if t.isidentifier()),
             "editable": editable,
+            "location": _location(dist),
         }
         if top in tops:
             providers.append(row)
         elif normal(dist_name) == normal(top):
             named.append(row)
     return {"providers": providers, "named": named, "owners": owners}
+
+
+def _location(dist: Any) -> str | None:
+    """The folder a distribution's metadata sits in (site-packages, or a project's own
+    folder for an .egg-info beside its sources)."""
+    import os
+
+    try:
+        return os.path.realpath(str(dist.locate_file("")))
+    except Exception:
+        return None
 
 
 def _record(dist: Any) -> list[str]:
@@ -682,6 +694,9 @@ def _main(config: Doc) -> Doc:
     targets += [record["file"] for record in records["pth"]]
     document["distributions"] = _distributions(top, targets)
     document["near"] = _near(config["name"], levels, stdlib) if found is None else None
+    if found is not None:
+        # A copy of the name one folder down (src/NAME) that is not the one found.
+        document["nested"] = _nested(config["name"].rpartition(".")[2], [os.getcwd()])
     document["stdlib_close"] = []
     if found is None:
         import difflib

@@ -221,7 +221,14 @@ def _show_distributions(probe: why.Probe, name: str, number: int) -> int:
             else ""
         )
         editable = f"; an editable install of {dist.editable}" if dist.editable else ""
-        _line(f"{dist.name} {dist.version or ''} {owns}{naming}{editable}", indent=3)
+        where = ""
+        if dist.location and dist.location == os.path.realpath(probe.cwd):
+            where = " (its metadata found in the current folder)"
+        elif dist.location and not any(
+            dist.location == os.path.realpath(e.entry) for e in probe.sys_path if e.entry
+        ):
+            where = f" (its metadata found in {dist.location})"
+        _line(f"{dist.name} {dist.version or ''}{where} {owns}{naming}{editable}", indent=3)
     for dist in probe.named_distributions:
         names = ", ".join(dist.import_names) or "nothing importable"
         _line(f"{dist.name} {dist.version or ''} is installed, and provides {names}", indent=3)
