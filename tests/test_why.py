@@ -152,6 +152,8 @@ def test_a_custom_finder_installed_by_a_pth_file_is_asked(cli, here: Path, tmp_p
                     def find_spec(self, name, path, target=None):
                         if name == "magic":
                             return importlib.util.spec_from_loader(name, None, origin="made-up")
+                        if name == "boom":
+                            raise RuntimeError("the finder broke")
                         return None
 
                 def install():
@@ -175,6 +177,14 @@ def test_a_custom_finder_installed_by_a_pth_file_is_asked(cli, here: Path, tmp_p
     assert "magicfinder" in pth["modules"] and pth["finders"]
     # PathFinder is not asked, but what it would find is shown.
     assert winner(top)["entry"] == "" and winner(top)["holds"][0]["path"] == str(here / "magic.py")
+    # A finder that raises ends the import with its exception: reported, and no one after it asked.
+    code, data = ask(cli, "boom", python=python)
+    assert code == 1
+    first = data["levels"][0]["finders"][0]
+    assert first["error"] == "RuntimeError: the finder broke"
+    assert all(not f["asked"] for f in data["levels"][0]["finders"][1:])
+    result = cli("why", "boom", "--python", python)
+    assert result.exit_code == 1 and "raises RuntimeError: the finder broke" in result.stdout
 
 
 def test_bytecode_without_source(cli, here: Path):

@@ -95,7 +95,10 @@ def explain_import(
     why.check_name(name)
     if script is not None and module is not None:
         raise UsageError("--script and -m both set sys.path[0]: give one of them")
-    folder = cwd or Path.cwd()
+    try:
+        folder = cwd or Path.cwd()
+    except OSError as exc:
+        raise UsageError(f"the current folder cannot be used ({exc.strerror or exc})") from None
     mode = why.Mode.PLAIN
     script_path = ""
     if module is not None:

@@ -240,6 +240,23 @@ def _search(name: str, path: list[Any] | None, finder_owner: dict[int, str]) -> 
         if winner is None and failed is None:
             if find_spec is None:
                 record["legacy"] = True
+                if sys.version_info < (3, 12) and hasattr(finder, "find_module"):
+                    # Before 3.12 import still asked a finder without find_spec this way.
+                    record["asked"] = True
+                    try:
+                        import importlib.util
+
+                        loader = finder.find_module(name, path)
+                        answer = None
+                        if loader is not None:
+                            answer = importlib.util.spec_from_loader(name, loader)
+                    except Exception as exc:
+                        record["error"] = f"{type(exc).__name__}: {exc}"
+                        failed = index
+                    else:
+                        record["answer"] = _spec(answer)
+                        if answer is not None:
+                            winner = index
             else:
                 record["asked"] = True
                 try:
@@ -644,6 +661,10 @@ def _main(config: Doc) -> Doc:
         levels.append(level)
         if depth == len(parts):
             break
+        if ".".join(parts[: depth + 1]) in after_start:
+            # Already imported at start-up (os.path): import returns it, whatever its parent.
+            parent_path = list(getattr(sys.modules.get(name), "__path__", None) or [])
+            continue
         # The next name is searched on this one's __path__: it must be imported first.
         module = sys.modules.get(name)
         spec = None

@@ -93,10 +93,22 @@ def show_why(result: WhyResult) -> None:
     ui.out().print()
     if explanation.found:
         _line(("→ ", "bold green"), (f"import {name}", "bold"), f" gets {_spec_text(probe.spec)}")  # type: ignore[arg-type]
+    elif failed := _failed_finder(probe):
+        _line(
+            ("→ ", "bold red"), (f"import {name}", "bold"), f" raises {failed.error} ({failed.cls})"
+        )
     elif probe.stopped is None or probe.stopped.reason is not why.StopReason.PARENT_WOULD_RUN:
         _line(("→ ", "bold red"), (f"import {name}", "bold"), " raises ModuleNotFoundError here")
     else:
         _line(("→ ", "bold yellow"), "run again with --yes to let the parent package run")
+
+
+def _failed_finder(probe: why.Probe) -> why.FinderAnswer | None:
+    """The finder whose exception the import would raise, if one raised."""
+    for level in probe.levels:
+        if level.failed is not None:
+            return level.finders[level.failed]
+    return None
 
 
 def _show_start(probe: why.Probe, name: str) -> int:
