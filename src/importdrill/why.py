@@ -298,6 +298,9 @@ class Level(NamedTuple):
     path_winner: int | None  # the entry that won for PathFinder, asked or not
     path_answer: Spec | None
     spec: Spec | None  # what `import` would use: the cached module's, else the winner's
+    # How it was imported so that the next name could be searched on its __path__:
+    # "namespace" (runs nothing), "stdlib" (no code of the learner's), "allowed" (--yes).
+    imported: str | None = None
 
     @property
     def winning_finder(self) -> FinderAnswer | None:
@@ -646,6 +649,7 @@ def _level(data: dict[str, Any], sys_path: tuple[PathEntry, ...]) -> Level:
         path_winner=path_winner,
         path_answer=spec_from(data.get("path_answer")),
         spec=spec,
+        imported=data.get("imported"),
     )
 
 

@@ -281,4 +281,5 @@ def _level(level: why.Level) -> dict[str, object]:
         ],
         "path_winner": level.path_winner,
         "spec": _spec(level.spec),
+        "imported": level.imported,
     }

@@ -298,6 +298,24 @@ def _search(name: str, path: list[Any] | None, finder_owner: dict[int, str]) -> 
     return level
 
 
+def _in_stdlib(origin: str | None) -> bool:
+    """Whether a module's origin is the standard library's (its own __init__ is no code of the
+    learner's, and runs without asking)."""
+    import os
+    import sysconfig
+
+    if origin in ("built-in", "frozen"):
+        return True
+    if not origin or not os.path.isabs(origin):
+        return False
+    real = os.path.realpath(origin)
+    for key in ("stdlib", "platstdlib"):
+        folder = sysconfig.get_paths().get(key)
+        if folder and real.startswith(os.path.join(os.path.realpath(folder), "")):
+            return "site-packages" not in real.split(os.sep)
+    return False
+
+
 def _stdlib_names() -> list[Any]:
     names = getattr(sys, "stdlib_module_names", None)
     if names is not None:
@@ -666,20 +684,38 @@ def _main(config: Doc) -> Doc:
             parent_path = list(getattr(sys.modules.get(name), "__path__", None) or [])
             continue
         # The next name is searched on this one's __path__: it must be imported first.
+        # (A module the probe itself loaded counts only if it is the one import would find.)
         module = sys.modules.get(name)
         spec = None
         if level["winner"] is not None:
             spec = level["finders"][level["winner"]]["answer"]
-        if module is None:
+        ours = name not in after_start and name in probe_loaded
+        if module is not None and ours:
+            loaded = _spec(getattr(module, "__spec__", None))
+            if spec is None or loaded is None or loaded["origin"] != spec["origin"]:
+                module = None
+        if module is None or ours:
             if spec is None:
                 stopped = {"reason": "parent-missing", "parent": name, "origin": None}
                 break
             if spec["locations"] is None:
                 stopped = {"reason": "parent-not-package", "parent": name, "origin": spec["origin"]}
                 break
-            if not spec["namespace"] and not config.get("allow"):
+            if spec["namespace"]:
+                level["imported"] = "namespace"
+            elif _in_stdlib(spec["origin"]):
+                level["imported"] = "stdlib"
+            elif config.get("allow"):
+                level["imported"] = "allowed"
+            else:
                 stopped = {"reason": "parent-would-run", "parent": name, "origin": spec["origin"]}
                 break
+            if module is None and name in sys.modules:
+                # The probe holds another module of this name (the standard library's, which
+                # it uses itself): search the __path__ the learner's package starts with.
+                level["imported"] = "locations"
+                parent_path = list(spec["locations"])
+                continue
             import importlib
 
             try:

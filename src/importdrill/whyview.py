@@ -103,6 +103,17 @@ def show_why(result: WhyResult) -> None:
         _line(("→ ", "bold yellow"), "run again with --yes to let the parent package run")
 
 
+IMPORTED_WORDS = {
+    "namespace": "{name} is a namespace package: importing it runs no code, so it was imported "
+    "to search {name}.__path__",
+    "stdlib": "{name} is the standard library's: it was imported (its __init__ is no code of "
+    "yours) to search {name}.__path__",
+    "allowed": "{name} was imported (--yes): its __init__ ran, to search {name}.__path__",
+    "locations": "{name}.__path__ is taken from its spec (the __path__ it starts with; its "
+    "__init__ did not run, as the probe holds another {name} itself)",
+}
+
+
 def _failed_finder(probe: why.Probe) -> why.FinderAnswer | None:
     """The finder whose exception the import would raise, if one raised."""
     for level in probe.levels:
@@ -196,7 +207,7 @@ def _show_level(level: why.Level, probe: why.Probe, number: int) -> int:
         for held in entry.holds:
             _line(f"holds {why.HOLDS_WORDS[held.kind]}: {_where(held.path, probe.cwd)}", indent=7)
         _line((entry.reason, VERDICT_STYLE[entry.verdict]), indent=7)
-    _drilled(why.Step.SYS_PATH)
+    _drilled(why.Step.SYS_PATH if level.on_path else why.Step.PARENT)
     _drilled(why.Step.CHOICE)
     if any(e.verdict in (why.Verdict.PORTION, why.Verdict.PASSED_OVER) for e in level.entries):
         _drilled(why.Step.NAMESPACE)
@@ -206,6 +217,9 @@ def _show_level(level: why.Level, probe: why.Probe, number: int) -> int:
         for h in e.holds
     ):
         _drilled(why.Step.BYTECODE)
+    if level.imported in IMPORTED_WORDS:
+        _line((IMPORTED_WORDS[level.imported].format(name=level.name), "cyan"), indent=3)
+        _drilled(why.Step.PARENT)
     return number
 
 
