@@ -457,3 +457,27 @@ def test_a_copy_one_folder_down_that_is_not_the_one_imported(
     assert data["spec"]["origin"] == str(installed / "tool" / "__init__.py")
     (trap,) = [t for t in data["traps"] if t["kind"] == "local-copy-unused"]
     assert str(here / "src" / "tool") in trap["message"] and "PYTHONPATH" in trap["message"]
+
+
+def test_a_parent_that_hangs_is_stopped_with_everything_it_started(here: Path):
+    from importdrill import runner, supervisor, whycase
+
+    lay_out(
+        here,
+        {
+            "slow/__init__.py": """\
+                import subprocess, time
+                child = subprocess.Popen(["sleep", "60"])
+                open("child.pid", "w").write(str(child.pid))
+                time.sleep(60)
+            """,
+            "slow/sub.py": "",
+        },
+    )
+    with pytest.raises(why.WhyProbeError, match="did not finish within 2 s"):
+        whycase.explain_import(
+            "slow.sub", python=sys.executable, allow=True, limits=runner.Limits(timeout_s=2)
+        )
+    pid = int((here / "child.pid").read_text())
+    fields = supervisor.stat_fields(pid)
+    assert fields is None or fields[0] == b"Z"  # gone, or killed and not yet reaped
