@@ -347,6 +347,7 @@ def test_pip_on_path_installing_for_another_interpreter(
     [
         (["3abc"], "why-name"),
         ([".rel"], "why-name"),
+        (["pkg.class"], "why-name"),
         (["json", "--python", "/no/such/python"], "interpreter"),
         (["json", "--script", "missing.py"], "usage"),
         (["json", "--script", "a.py", "-m", "b"], "usage"),

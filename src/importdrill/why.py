@@ -55,6 +55,15 @@ def check_name(name: str, what: str = "NAME") -> str:
         or not all(p.isidentifier() for p in name.split("."))
     ):
         raise WhyNameError(name, f"{what} must be identifiers joined by dots, like json or pkg.sub")
+    import keyword
+
+    reserved = [p for p in name.split(".") if keyword.iskeyword(p)]
+    if reserved:
+        raise WhyNameError(
+            name,
+            f"{reserved[0]!r} is a keyword, so `import {name}` is a syntax error "
+            "(importlib.import_module can still load it)",
+        )
     return name
 
 
