@@ -167,8 +167,8 @@ def _elsewhere(  # noqa: PLR0917 - the probe's own arguments, passed on
 # --- the JSON document ----------------------------------------------------------------------
 
 
-def _slugs(kind: object) -> list[str]:
-    return list(why.DRILLED_IN.get(kind, ()))  # type: ignore[call-overload]
+def _slugs(kind: why.Step) -> list[str]:
+    return list(why.DRILLED_IN.get(kind, ()))
 
 
 def _spec(spec: why.Spec | None) -> dict[str, object] | None:

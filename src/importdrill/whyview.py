@@ -30,12 +30,12 @@ VERDICT_STYLE = {
 
 
 def _line(*parts: str | tuple[str, str], indent: int = 0) -> None:
+    """One line of the screen: parts plain or (text, style), never wrapped; paths and names come
+    from the learner's files, so their control characters are shown, not sent."""
     text = Text(" " * indent)
     for part in parts:
-        text.append(
-            ui.visible(part) if isinstance(part, str) else ui.visible(part[0]),
-            *(() if isinstance(part, str) else (part[1],)),
-        )
+        words, style = (part, "") if isinstance(part, str) else part
+        text.append(ui.visible(words), style)
     ui.out().print(text, soft_wrap=True)
 
 
@@ -91,8 +91,8 @@ def show_why(result: WhyResult) -> None:
     _show_traps(explanation)
     _show_near(explanation, probe)
     ui.out().print()
-    if explanation.found:
-        _line(("→ ", "bold green"), (f"import {name}", "bold"), f" gets {_spec_text(probe.spec)}")  # type: ignore[arg-type]
+    if explanation.found and probe.spec is not None:
+        _line(("→ ", "bold green"), (f"import {name}", "bold"), f" gets {_spec_text(probe.spec)}")
     elif failed := _failed_finder(probe):
         _line(
             ("→ ", "bold red"), (f"import {name}", "bold"), f" raises {failed.error} ({failed.cls})"
