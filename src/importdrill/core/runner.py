@@ -401,15 +401,35 @@ def _run_in(
         run_dir=str(root),
         stdin=program.stdin is not None,
     )
+    result = _supervised(launch, python, root, limits, meanwhile=meanwhile, stdin=program.stdin)
+    if program.cwd != ".":
+        # From another folder the script's path runs through it (`.../elsewhere/../run/`):
+        # tracebacks show the path relative to the run folder, as for every other run.
+        folder = workdir(root, program)
+        detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
+        result = result._replace(stderr=result.stderr.replace(detour, ""))
+    return result
+
+
+def _supervised(
+    launch: supervisor.Launch,
+    python: str,
+    root: Path,
+    limits: Limits,
+    *,
+    meanwhile: Callable[[], object] | None,
+    stdin: str | None,
+) -> RunResult:
+    """Start launch under a supervisor, collect what it does, and leave nothing running."""
     supervisor.become_subreaper()
     start = time.monotonic()
     with _live_lock:
         before = supervisor.children(os.getpid())
         proc = supervisor.start(launch)
         _live.add(proc)
-    if proc.stdin is not None:
+    if proc.stdin is not None and stdin is not None:
         # A thread, so that a program that prints before it reads cannot block the writer.
-        threading.Thread(target=_feed, args=(proc.stdin, program.stdin), daemon=True).start()
+        threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
     try:
         with _pausable() as pauses:
             if meanwhile is not None:
@@ -419,14 +439,7 @@ def _run_in(
             except supervisor.StartError as exc:
                 reason = f"could not start {python}: {exc}"
                 return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
-            result = _collect(proc, root, limits, start, pauses)
-        if program.cwd != ".":
-            # From another folder the script's path runs through it (`.../elsewhere/../run/`):
-            # tracebacks show the path relative to the run folder, as for every other run.
-            folder = workdir(root, program)
-            detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
-            result = result._replace(stderr=result.stderr.replace(detour, ""))
-        return result
+            return _collect(proc, root, limits, start, pauses)
     finally:
         with _live_lock:
             _live.discard(proc)
@@ -524,3 +537,47 @@ def _collect(
         output_cap=caps[over] if over else 0,
         memory_limit=not timed_out and not over and _is_memory_error(stderr, returncode),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Probe mode: a program of importdrill's own, run in the learner's world rather than a
+# clean one (`importdrill why` asks the learner's interpreter how it would import a name).
+
+
+def probe(
+    python: str,
+    argv: list[str],
+    *,
+    cwd: Path,
+    limits: Limits | None = None,
+) -> RunResult:
+    """Run `python ARGV` under the limits and supervision of a check, but in cwd (the learner's
+    current folder) and with the learner's own environment: PYTHONPATH, HOME and the user
+    site stay (no -E -s), so that the interpreter starts as the learner's own would.
+
+    The run still gets a throwaway folder of its own, which the supervisor removes if
+    importdrill dies, and nothing it starts outlives it.
+    """
+    limits = limits or Limits()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV_PREFIXES)}
+    if limits.memory_bytes > 0:
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # see _child_env
+    with run_folder() as parent:
+        root = parent / "run"
+        try:
+            root.mkdir()
+        except OSError as exc:
+            raise RunFolderError(str(parent.parent), exc) from None
+        launch = supervisor.Launch(
+            argv=[shutil.which(python) or python, *argv],
+            cwd=str(cwd),
+            env=env,
+            memory_bytes=max(limits.memory_bytes, 0),
+            file_bytes=limits.file_bytes,
+            cpu_s=math.ceil(limits.timeout_s) + 2,
+            timeout_s=limits.timeout_s,
+            run_dir=str(root),
+            stdin=False,
+        )
+        with _left_uncollected():
+            return _supervised(launch, python, root, limits, meanwhile=None, stdin=None)
