@@ -1087,6 +1087,9 @@ def verify_cmd(
         catalog = load_catalog()
         problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
         pythons = [verify.interpreter(p) for p in (python or [sys.executable])]
+        if not as_json:
+            for p in pythons:
+                ui.info(f"{p.label}: {p.full_version}")
         report = verify.verify(problems, pythons, limits=limits, jobs=jobs)
         if as_json:
             _json(
@@ -1095,7 +1098,11 @@ def verify_cmd(
                     "problems": len(problems),
                     "runs": report.checked,
                     "interpreters": [
-                        {"command": p.command, "version": ".".join(map(str, p.version))}
+                        {
+                            "command": p.command,
+                            "version": ".".join(map(str, p.version)),
+                            "sys_version": p.full_version,
+                        }
                         for p in pythons
                     ],
                     "failures": [
