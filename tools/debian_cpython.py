@@ -38,6 +38,7 @@ with the reason on stderr.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -180,13 +181,18 @@ def apt_options(state: Path) -> list[str]:
 
 def prepare_apt(state: Path) -> None:
     uri, keyring = host_mirror()
+    where = (
+        "IMPORTDRILL_DEBIAN_MIRROR"
+        if os.environ.get("IMPORTDRILL_DEBIAN_MIRROR")
+        else "the mirror in this machine's apt sources"
+    )
     for folder in ("sources.list.d", "preferences.d", "lists/partial", "cache/archives/partial"):
         (state / folder).mkdir(parents=True, exist_ok=True)
     (state / "status").touch()
     (state / "preferences").touch()
     signed = f"[signed-by={keyring}] " if Path(keyring).is_file() else ""
     (state / "sources.list").write_text(f"deb {signed}{uri} {SUITE} main\n")
-    say(f"apt: suite {SUITE} from {uri} (the mirror in this machine's apt sources); state: {state}")
+    say(f"apt: suite {SUITE} from {uri} ({where}); state: {state}")
 
 
 def run(command: list[str], what: str, cwd: Path | None = None) -> str:
@@ -196,7 +202,10 @@ def run(command: list[str], what: str, cwd: Path | None = None) -> str:
         raise ProvisionError(f"{what}: {command[0]} not found ({error})") from None
     if done.returncode != 0:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
-        raise ProvisionError(f"{what} failed (exit {done.returncode}): {' '.join(command)}\n{tail}")
+        shown = " ".join(
+            part for part in command if not part.startswith(("-o", "Dir::", "APT::", "Debug::"))
+        )
+        raise ProvisionError(f"{what} failed (exit {done.returncode}): {shown}\n{tail}")
     return done.stdout
 
 
@@ -404,10 +413,28 @@ def provision(refresh: bool = False) -> Path:
                 "python3.14 and python3.15 another way and put them on PATH"
             )
     root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        # One build at a time (two nox runs, CI beside a developer): the others wait, then
+        # find the set made.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not refresh and (manifest := current_works()) is not None:
+            report(manifest, f"made meanwhile: {manifest['key']}")
+            return bin_dir()
+        return _provision_locked(root, started)
+
+
+def _provision_locked(root: Path, started: float) -> Path:
     state = root / "apt"
     prepare_apt(state)
     say("apt-get update (sid's package list)")
-    run(["apt-get", *apt_options(state), "update"], "apt-get update")
+    uri = host_mirror()[0]
+    run(
+        ["apt-get", *apt_options(state), "--error-on=any", "update"],
+        f"apt-get update ({uri} {SUITE})",
+    )
+    if not any((state / "lists").glob("*_dists_sid_*Packages*")):
+        raise ProvisionError(f"no package list for {SUITE} came from {uri} (network, or mirror?)")
     packages = resolve(state)
     key = set_key(packages)
     target = root / key
