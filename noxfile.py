@@ -31,7 +31,7 @@ def _provide_new_pythons() -> str:
         return ""
     try:
         folder = debian_cpython.provision()
-    except debian_cpython.ProvisionError as error:
+    except (debian_cpython.ProvisionError, OSError) as error:
         reason = f"cannot provide python{' and python'.join(missing)}: {error}"
         print(f"nox: {reason}", file=sys.stderr)
         return reason

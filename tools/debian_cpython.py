@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         folder = provision(refresh=args.refresh)
-    except ProvisionError as error:
+    except (ProvisionError, OSError) as error:
         say(f"error: cannot provide CPython {' and '.join(VERSIONS)}: {error}")
         return 1
     if args.print_bin:
