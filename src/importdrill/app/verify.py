@@ -60,7 +60,11 @@ class Verified(NamedTuple):
                 "problems": self.problems,
                 "runs": self.checked,
                 "interpreters": [
-                    {"command": p.command, "version": ".".join(map(str, p.version))}
+                    {
+                        "command": p.command,
+                        "version": ".".join(map(str, p.version)),
+                        "sys_version": p.full_version,
+                    }
                     for p in self.interpreters
                 ],
                 "failures": [

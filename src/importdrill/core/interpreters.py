@@ -16,6 +16,7 @@ class Interpreter:
 
     command: str
     version: tuple[int, int]
+    full_version: str = ""  # sys.version, for the record: builds of one 3.N differ
 
     @property
     def label(self) -> str:
@@ -25,14 +26,18 @@ class Interpreter:
 # A Python answers its version in a few hundredths of a second; one that takes longer than
 # this is hung or is not a Python, and waiting longer helps nobody.
 PROBE_TIMEOUT_S = 10.0
-_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+)")
+_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+) ?(.*)")
+_PROBE = (
+    "import sys; print('importdrill-probe %d %d' % sys.version_info[:2],"
+    " ' '.join(sys.version.split()))"
+)
 
 
 def interpreter(command: str) -> Interpreter:
     """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
     try:
         done = subprocess.run(
-            [command, "-c", "import sys; print('importdrill-probe %d %d' % sys.version_info[:2])"],
+            [command, "-c", _PROBE],
             capture_output=True,
             stdin=subprocess.DEVNULL,
             timeout=PROBE_TIMEOUT_S,
@@ -51,7 +56,7 @@ def interpreter(command: str) -> Interpreter:
     major, minor = int(answer.group(1)), int(answer.group(2))
     if (major, minor) < (3, 9):
         raise InterpreterError(command, f"Python {major}.{minor} is older than 3.9")
-    return Interpreter(command, (major, minor))
+    return Interpreter(command, (major, minor), answer.group(3))
 
 
 SUPPORTED_MINORS = range(9, 20)

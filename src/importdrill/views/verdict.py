@@ -547,7 +547,10 @@ def show_explained(explained: Explanation) -> None:
 
 
 def show_verified(verified: Verified) -> None:
-    """verify's report: what was skipped, each failure, and a line that sums it up."""
+    """verify's report: each interpreter's full sys.version (builds of one 3.N differ, and
+    sid's builds move on), what was skipped, each failure, and a line that sums it up."""
+    for python in verified.interpreters:
+        info(f"{python.label}: {python.full_version}")
     for slug, label, reason in verified.skipped:
         info(f"skipped {slug} on {label}: it {reason}")
     if verified.failures:
