@@ -50,13 +50,24 @@ def winner(level: dict) -> dict:
     return entry
 
 
-def venv(path: Path) -> tuple[str, Path]:
-    """A fresh virtual environment (no pip): its python and its site-packages."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+def venv(path: Path, base: str = sys.executable) -> tuple[str, Path]:
+    """A fresh virtual environment of base (no pip): its python and its site-packages."""
+    subprocess.run([base, "-m", "venv", "--without-pip", str(path)], check=True)
     python = path / "bin" / "python"
-    site = path / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    asked = [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+    site = Path(subprocess.run(asked, check=True, capture_output=True, text=True).stdout.strip())
     assert site.is_dir()
     return str(python), site
+
+
+def own_and_newest() -> list[str]:
+    """importdrill's own interpreter and the newest one found: start-up's .pth handling
+    changed in 3.15 (PEP 829: every file's paths first, then the import lines), and the
+    probe must see what each file did on both sides of that change."""
+    from importdrill.core.interpreters import found
+
+    pythons = found()
+    return sorted({sys.executable, pythons[-1].command if pythons else sys.executable})
 
 
 def test_every_problem_named_exists():
@@ -126,8 +137,9 @@ def test_a_package_beats_a_module_beats_a_namespace_portion(
     assert any(t["kind"] == "accidental-namespace" for t in data["traps"])
 
 
-def test_a_name_found_only_through_a_pth_file(cli, here: Path, tmp_path: Path):
-    python, site = venv(tmp_path / "venv")
+@pytest.mark.parametrize("base", own_and_newest())
+def test_a_name_found_only_through_a_pth_file(cli, here: Path, tmp_path: Path, base: str):
+    python, site = venv(tmp_path / "venv", base)
     extra = tmp_path / "extra"
     lay_out(extra, {"pthonly.py": ""})
     (site / "extra.pth").write_text(f"{extra}\n")
@@ -141,8 +153,11 @@ def test_a_name_found_only_through_a_pth_file(cli, here: Path, tmp_path: Path):
     assert data["python"]["executable"] == python
 
 
-def test_a_custom_finder_installed_by_a_pth_file_is_asked(cli, here: Path, tmp_path: Path):
-    python, site = venv(tmp_path / "venv")
+@pytest.mark.parametrize("base", own_and_newest())
+def test_a_custom_finder_installed_by_a_pth_file_is_asked(
+    cli, here: Path, tmp_path: Path, base: str
+):
+    python, site = venv(tmp_path / "venv", base)
     lay_out(
         site,
         {

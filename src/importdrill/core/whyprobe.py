@@ -94,6 +94,45 @@ def _start_site(records: Doc) -> None:
             return watched("pth", path, original_addpackage, sitedir, name, known_paths)
 
         site.addpackage = addpackage  # type: ignore[assignment] # ours passes theirs on
+    # 3.15 (PEP 829) reads every .pth file first and acts later, in StartupState.process():
+    # its paths are appended, then its import lines run, file by file; site.addpackage is
+    # no longer called. Each file's import lines are run on their own so that what they did
+    # is theirs, and its paths are read from the state's ledger.
+    state_class = getattr(site, "StartupState", None)
+    original_exec_imports = getattr(state_class, "_exec_imports", None)
+    original_process = getattr(state_class, "process", None)
+    if state_class is not None and original_exec_imports and original_process:
+
+        def exec_imports(self: Any) -> None:
+            everything = self._importexecs
+            try:
+                for filename, lines in list(everything.items()):
+                    self._importexecs = {filename: lines}
+                    watched("pth", filename, original_exec_imports, self)
+            finally:
+                self._importexecs = everything
+
+        def process(self: Any) -> None:
+            original_process(self)
+            for filename, folder in self._path_entries:
+                if filename is None or folder not in sys.path:
+                    continue
+                same = [r for r in pth if r["file"] == filename]
+                if same:
+                    same[0]["paths"].append(folder)
+                else:
+                    pth.append(
+                        {
+                            "file": filename,
+                            "paths": [folder],
+                            "modules": [],
+                            "finders": [],
+                            "hooks": [],
+                        }
+                    )
+
+        state_class._exec_imports = exec_imports
+        state_class.process = process
     for hook in ("execsitecustomize", "execusercustomize"):
         original = getattr(site, hook, None)
         if original is not None:
@@ -108,6 +147,9 @@ def _start_site(records: Doc) -> None:
     finally:
         if original_addpackage is not None:
             site.addpackage = original_addpackage
+        if state_class is not None and original_exec_imports and original_process:
+            state_class._exec_imports = original_exec_imports
+            state_class.process = original_process
     attributed = set()
     for entry in pth + custom:
         attributed.update(entry["modules"])
