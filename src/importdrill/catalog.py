@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from importdrill import __version__, paths
-from importdrill.errors import DuplicateSlugError, UnknownProblemError, UsageError
+from importdrill.errors import (
+    DuplicateSlugError,
+    ProblemFileError,
+    UnknownProblemError,
+    UsageError,
+)
 from importdrill.kinds import Difficulty, Kind
 
 if TYPE_CHECKING:
@@ -264,6 +269,8 @@ class Catalog:
             summaries, key=lambda s: (rank[s.difficulty], s.order, s.slug)
         )
         self._load = load
+        # Packs left out because a problem file of theirs is broken (see load_catalog).
+        self.broken: list[BrokenPack] = []
         self._by_slug: dict[str, Summary] = {}
         for summary in self.summaries:
             other = self._by_slug.get(summary.slug)
@@ -361,8 +368,24 @@ def _from_index(entry: object, stamp: tuple[int, int], path: str, pack: str) -> 
         return None
 
 
-def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> Catalog:
-    """Load every problem of every pack, validated; raise on the first broken file."""
+class BrokenPack(NamedTuple):
+    """A pack left out of the catalogue: the problem file that broke it, and why."""
+
+    name: str
+    path: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"the problems of the pack '{self.name}' are unavailable: {self.reason}"
+
+
+def load_catalog(
+    packs: list[Pack] | None = None, *, use_cache: bool = True, strict: bool = True
+) -> Catalog:
+    """Load every problem of every pack, validated. strict: raise on the first broken file;
+    otherwise a pack with a broken file is left out whole (its problems are unavailable),
+    named in `catalog.broken` and in a notice, and every other pack works."""
     cached = read_cache(_index_path()) if use_cache else None
     if not isinstance(cached, dict):
         cached = {}
@@ -370,42 +393,81 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
     fresh: dict[str, Any] = {}
     items: list[Problem | Summary] = []
     stamps: dict[str, tuple[int, int]] = {}
+    broken: list[BrokenPack] = []
     for pack in packs if packs is not None else all_packs():
-        # Paths as text, joined by hand: a Path per file costs a catalogue of a thousand more
-        # than the rest of its loading. (A Path is made only for a file to parse.)
-        prefix = os.path.join(pack.folder, "")
-        for name in _problem_names(pack.folder):
-            key = prefix + name
-            stat = os.stat(key)
-            stamp = (stat.st_size, stat.st_mtime_ns)
-            entry = cached.get(key)
-            summary = _from_index(entry, stamp, key, pack.name)
-            if summary is not None:
-                items.append(summary)
-            else:
-                from importdrill.problems import parse_yaml, validate
-
-                path = Path(key)
-                data = parse_yaml(path)
-                problem = validate(data, path, pack.name)
-                summary = problem.summary
-                items.append(problem)
-                if use_cache:
-                    write_cache(_data_path(summary.slug), (key, stamp, data))
-                entry = (
-                    *stamp,
-                    summary.slug,
-                    summary.title,
-                    summary.difficulty.value,
-                    summary.kind.value,
-                    summary.tags,
-                    summary.order,
-                    summary.hint_count,
-                    summary.requires_python,
-                )
-            stamps[summary.slug] = stamp
-            fresh[key] = entry
+        pack_items: list[Problem | Summary] = []
+        pack_fresh: dict[str, Any] = {}
+        pack_stamps: dict[str, tuple[int, int]] = {}
+        try:
+            _load_pack(
+                pack,
+                cached=cached,
+                use_cache=use_cache,
+                items=pack_items,
+                fresh=pack_fresh,
+                stamps=pack_stamps,
+            )
+        except ProblemFileError as exc:
+            if strict or isinstance(exc, DuplicateSlugError):
+                raise
+            gone = BrokenPack(pack.name, str(getattr(exc, "path", pack.folder)), str(exc))
+            broken.append(gone)
+            _notices.append(gone.message)
+            continue
+        items += pack_items
+        fresh.update(pack_fresh)
+        stamps.update(pack_stamps)
     catalog = Catalog(items, load=lambda s: _load_full(s, stamps[s.slug]))
+    catalog.broken = broken
     if use_cache and fresh != cached:
         write_cache(_index_path(), fresh)
     return catalog
+
+
+def _load_pack(
+    pack: Pack,
+    *,
+    cached: dict[str, Any],
+    use_cache: bool,
+    items: list[Problem | Summary],
+    fresh: dict[str, Any],
+    stamps: dict[str, tuple[int, int]],
+) -> None:
+    """One pack's problems into items (and its index entries into fresh)."""
+    # Paths as text, joined by hand: a Path per file costs a catalogue of a thousand more
+    # than the rest of its loading. (A Path is made only for a file to parse.)
+    prefix = os.path.join(pack.folder, "")
+    for name in _problem_names(pack.folder):
+        key = prefix + name
+        try:
+            stat = os.stat(key)
+        except OSError as exc:
+            raise ProblemFileError(f"{key}: cannot be read: {exc.strerror or exc}") from None
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        entry = cached.get(key)
+        summary = _from_index(entry, stamp, key, pack.name)
+        if summary is not None:
+            items.append(summary)
+        else:
+            from importdrill.problems import parse_yaml, validate
+
+            path = Path(key)
+            data = parse_yaml(path)
+            problem = validate(data, path, pack.name)
+            summary = problem.summary
+            items.append(problem)
+            if use_cache:
+                write_cache(_data_path(summary.slug), (key, stamp, data))
+            entry = (
+                *stamp,
+                summary.slug,
+                summary.title,
+                summary.difficulty.value,
+                summary.kind.value,
+                summary.tags,
+                summary.order,
+                summary.hint_count,
+                summary.requires_python,
+            )
+        stamps[summary.slug] = stamp
+        fresh[key] = entry

@@ -224,7 +224,7 @@ def _complete_slug(incomplete: str) -> list[str]:
     from importdrill.catalog import load_catalog
 
     try:
-        return [p.slug for p in load_catalog() if p.slug.startswith(incomplete)]
+        return [p.slug for p in load_catalog(strict=False) if p.slug.startswith(incomplete)]
     except DrillError:
         return []
 
@@ -322,7 +322,7 @@ def list_(
         wanted = Difficulty.parse(difficulty) if difficulty is not None else None
         if difficulty is not None and wanted is None:
             raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
-        catalog = load_catalog()
+        catalog = load_catalog(strict=False)
         state = store.load(predictions=False)
         problems = [
             p
@@ -366,7 +366,7 @@ def status(as_json: JsonOpt = False) -> None:
 
     store = Store()
     with reporting(store, as_json=as_json):
-        catalog = load_catalog()
+        catalog = load_catalog(strict=False)
         state = store.load(predictions=False)
         from importdrill.usecases import Drill
 
@@ -1084,7 +1084,7 @@ def verify_cmd(
         limits = _limits(timeout, DEFAULT_MEMORY_MIB)
         if jobs is not None and jobs < 1:
             raise UsageError(f"--jobs {jobs}: must be 1 or more")
-        catalog = load_catalog()
+        catalog = load_catalog(strict=False)
         problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
         pythons = [verify.interpreter(p) for p in (python or [sys.executable])]
         report = verify.verify(problems, pythons, limits=limits, jobs=jobs)
@@ -1106,15 +1106,25 @@ def verify_cmd(
                         {"slug": slug_, "python": label, "reason": reason}
                         for slug_, label, reason in report.skipped
                     ],
+                    "broken_packs": [
+                        {"pack": b.name, "path": b.path, "reason": b.reason} for b in catalog.broken
+                    ],
                 }
             )
-            raise typer.Exit(EXIT_FAILED if report.failures else EXIT_OK)
+            failed = report.failures or catalog.broken
+            raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
         for slug_, label, reason in report.skipped:
             ui.info(f"skipped {slug_} on {label}: it {reason}")
         if report.failures:
             ui.show_verify_failures((f.slug, f.python, f.what, f.detail) for f in report.failures)
             bad = sorted({f.slug for f in report.failures})
             ui.error(f"{len(bad)} of {len(problems)} problems failed: {', '.join(bad)}")
+            for gone in catalog.broken:
+                ui.error(f"the pack {gone.name} could not be loaded: {gone.reason}")
+            raise typer.Exit(EXIT_FAILED)
+        if catalog.broken:
+            names = ", ".join(f"{b.name} ({b.reason})" for b in catalog.broken)
+            ui.error(f"{ui.plural(len(catalog.broken), 'pack')} could not be loaded: {names}")
             raise typer.Exit(EXIT_FAILED)
         labels = ", ".join(p.label for p in pythons)
         which = f"All {len(problems)} problems" if len(problems) > 1 else "The problem"

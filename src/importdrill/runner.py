@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from . import supervisor
-from .errors import RunFolderError
+from . import safepaths, supervisor
+from .errors import ProblemFileError, RunFolderError
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MEMORY_BYTES = 1 << 30
@@ -104,9 +104,16 @@ def _write_tree(root: Path, program: Program) -> None:
     entries = dict(program.files or {})
     entries[program.main] = program.code
     for rel, content in entries.items():
-        target = root.joinpath(*PurePosixPath(rel).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        try:
+            target = safepaths.inside(root, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target = safepaths.inside(root, rel)  # the folders made on the way hold no link
+        except safepaths.UnsafePathError as exc:
+            raise ProblemFileError(f"a file of the program cannot be laid out: {exc}") from None
+        # O_NOFOLLOW: a file of the tree is never written through a link.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
 
 
 def _force_remove(func: Callable[[str], object], path: str, _exc: object) -> None:

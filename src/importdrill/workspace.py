@@ -14,8 +14,8 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from importdrill import paths
-from importdrill.errors import StateError, WorkspaceFileError
+from importdrill import paths, safepaths
+from importdrill.errors import ProblemFileError, StateError, WorkspaceFileError
 
 if TYPE_CHECKING:
     from importdrill.problems import Problem
@@ -29,7 +29,11 @@ def folder(problem: Problem) -> Path:
 
 
 def _at(problem: Problem, rel: str) -> Path:
-    return folder(problem).joinpath(*PurePosixPath(rel).parts)
+    try:
+        # Links the learner made among the workspace's folders are theirs to make.
+        return safepaths.inside(folder(problem), rel, resolve=False)
+    except safepaths.UnsafePathError as exc:
+        raise ProblemFileError(f"{problem.source}: a file cannot be laid out: {exc}") from None
 
 
 def file_for(problem: Problem) -> Path:
