@@ -3,6 +3,9 @@ with the promise as the assertion."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ import yaml
 from importdrill import runner
 from importdrill.errors import ProblemFileError
 
-from .conftest import DATA, saved_state
+from .conftest import DATA, mini_pack_env, saved_state
 
 VARIANTS = DATA / "variants"
 SHADOW = yaml.safe_load((VARIANTS / "shadow-order.yaml").read_text(encoding="utf-8"))
@@ -74,3 +77,276 @@ def test_a_run_never_lays_a_file_outside_its_folder(tmp_path: Path):
         with pytest.raises(ProblemFileError):
             runner.run(program)
     assert victim.read_text(encoding="utf-8") == "mine"
+
+
+# --- 2. a bad run or file never breaks the next command --------------------------------------
+
+# Deeper than PATH_MAX (4096) as a path: 'dd/' 2,100 times is 6,300 characters.
+DEEP = 2100
+
+
+def _deep_tree(folder: Path, depth: int) -> None:
+    """A tree depth folders deep, made relative to open folders (no path could name it)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for level in range(depth):
+            os.mkdir("dd", dir_fd=fd)
+            below = os.open("dd", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = below
+            if level % 700 == 0:
+                with open(os.open("f", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "w") as handle:
+                    handle.write("x")
+                os.symlink("/etc/hostname", "link", dir_fd=fd)
+                os.fchmod(fd, 0o500)  # read-only on the way
+    finally:
+        os.close(fd)
+
+
+def _dead_owner() -> str:
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return f"{gone.stdout.strip()} 1"
+
+
+def _run_folders(temp: Path) -> list[str]:
+    return [p.name for p in temp.iterdir() if p.name.startswith(runner.RUN_DIR_PREFIX)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("depth", [3000, DEEP])
+def test_a_folder_left_deep_by_a_killed_importdrill_is_removed_and_checks_go_on(
+    cli, mini_pack, home: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+):
+    import tempfile
+
+    temp = Path(tempfile.gettempdir())
+    left = temp / f"{runner.RUN_DIR_PREFIX}deep"
+    (left / "run").mkdir(parents=True)
+    (left / runner.OWNER_FILE).write_text(_dead_owner(), encoding="ascii")
+    _deep_tree(left / "run", depth)
+    monkeypatch.setattr(runner, "_swept", False)  # as in a fresh importdrill process
+    first = cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n")
+    assert first.exit_code == 0, first.stderr
+    assert "Traceback" not in first.stderr and "could not be removed" not in first.stderr
+    assert not left.exists()
+    assert Path("/etc/hostname").exists()  # links were removed, never followed
+    monkeypatch.setattr(runner, "_swept", False)
+    assert cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n").exit_code == 0
+
+
+DEEP_PROGRAM = f"""\
+import os
+for _ in range({DEEP}):
+    os.mkdir("dd")
+    os.chdir("dd")
+open("bottom.txt", "w").write("x")
+os.chmod(".", 0o500)
+print("deep")
+"""
+
+
+@pytest.mark.slow
+def test_a_program_that_nests_its_run_folder_past_path_max_leaves_nothing(
+    cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import tempfile
+
+    problem = {
+        "slug": "nests-deep",
+        "title": "Deep",
+        "difficulty": "easy",
+        "kind": "predict",
+        "tags": ["sys.path"],
+        "prompt": "What does it print?",
+        "code": DEEP_PROGRAM,
+        "expected_output": "deep\n",
+        "hints": ["a", "b"],
+        "explanation": "It nests.",
+    }
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(_pack(tmp_path, problem)))
+    monkeypatch.setenv("IMPORTDRILL_NO_BUILTINS", "1")
+    for _ in range(2):
+        result = cli("check", "nests-deep", "--predict-file", "-", input="deep\n")
+        assert result.exit_code == 0, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert _run_folders(Path(tempfile.gettempdir())) == []
+
+
+NOBODY = "nobody"
+
+
+def _as_nobody() -> list[str]:
+    import pwd
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root to drop to an unprivileged user with setpriv")
+    try:
+        entry = pwd.getpwnam(NOBODY)
+    except KeyError:
+        pytest.skip("no user nobody")
+    return [
+        "setpriv",
+        f"--reuid={entry.pw_uid}",
+        f"--regid={entry.pw_gid}",
+        "--clear-groups",
+        "--",
+    ]
+
+
+@pytest.fixture
+def nobody_base():
+    """A folder an unprivileged user owns (the test's tmp_path is root's alone); removed after."""
+    import pwd
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="importdrill-test-nobody-", dir="/tmp"))
+    try:
+        entry = pwd.getpwnam(NOBODY)
+    except KeyError:
+        pytest.skip("no user nobody")
+    for sub in ("", "tmp", "home"):
+        (base / sub).mkdir(exist_ok=True)
+        os.chown(base / sub, entry.pw_uid, entry.pw_gid)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _nobody_python() -> str:
+    """An interpreter of this version that an unprivileged user can start (this one may sit
+    in a folder only root can enter); importdrill runs in it from the source and this
+    environment's site-packages (a PYTHONPATH, which the learner's -E run ignores)."""
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for candidate in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
+        if os.path.exists(candidate) and _nobody_can_run(candidate):
+            return candidate
+    pytest.skip("no interpreter of this version that an unprivileged user can start")
+
+
+def _nobody_can_run(python: str) -> bool:
+    done = subprocess.run(
+        [
+            *_as_nobody(),
+            python,
+            "-c",
+            "import os, sys; os.execv(sys.executable, [sys.executable, '-V'])",
+        ],
+        capture_output=True,
+        timeout=60,
+    )
+    return done.returncode == 0
+
+
+def _nobody_env(base: Path, **extra: str) -> dict[str, str]:
+    import sysconfig
+
+    env = mini_pack_env(base / "home", TMPDIR=str(base / "tmp"), HOME=str(base / "home"))
+    source = Path(__file__).resolve().parent.parent / "src"
+    env["PYTHONPATH"] = os.pathsep.join([str(source), sysconfig.get_paths()["purelib"]])
+    env.update(extra)
+    return env
+
+
+def test_a_run_folder_that_cannot_be_removed_is_reported_once(nobody_base: Path):
+    import pwd
+
+    drop = _as_nobody()
+    entry = pwd.getpwnam(NOBODY)
+    stuck = nobody_base / "tmp" / f"{runner.RUN_DIR_PREFIX}stuck"
+    stuck.mkdir()
+    (stuck / runner.OWNER_FILE).write_text(_dead_owner(), encoding="ascii")
+    locked = stuck / "locked"  # root's: the learner's user can't empty it
+    locked.mkdir()
+    (locked / "f").write_text("x", encoding="ascii")
+    os.chown(stuck / runner.OWNER_FILE, entry.pw_uid, entry.pw_gid)
+    os.chown(stuck, entry.pw_uid, entry.pw_gid)
+    env = _nobody_env(nobody_base)
+    said = []
+    for _ in range(3):
+        done = subprocess.run(
+            [
+                *drop,
+                _nobody_python(),
+                "-m",
+                "importdrill",
+                "check",
+                "mini-predict",
+                "--predict-file",
+                "-",
+            ],
+            input="True\ndone\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        said.append(done.stderr.count("could not be removed"))
+    assert said == [1, 0, 0]
+    assert _run_folders(nobody_base / "tmp") == []
+
+
+ODD_STATE = {
+    "current": "mini-predict",
+    "problems": {
+        "mini-predict": {
+            "status": "solved",
+            "hints_revealed": 10**30,
+            "attempts": -5,
+            "predictions": ["True\ndone\n", "\ud800 lone", 7, "x" * 10],
+            "solved_at": "the day before yesterday",
+        },
+        "mini-module": {"status": "revealed", "hints_revealed": 1, "solved_at": "9999-99-99"},
+        "mini-implement": {"status": "solved", "hints_revealed": 2**63, "solved_at": 12},
+        "mini-future": {"status": "solved", "solved_at": "2024-02-30T10:00:00"},
+        "\udcff": {"status": "solved"},
+        "mini-typo": ["not", "a", "mapping"],
+    },
+}
+
+
+def test_a_state_json_with_odd_values_migrates_what_it_can(cli, mini_pack, home: Path):
+    import json
+
+    home.mkdir(parents=True)
+    original = json.dumps(ODD_STATE)  # lone surrogates as \\u escapes, as JSON allows
+    (home / "state.json").write_text(original, encoding="utf-8")
+    for command in (["status"], ["review", "--list"], ["status"], ["list"], ["review", "--list"]):
+        result = cli(*command)
+        assert result.exit_code == 0, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+    state = saved_state(home)
+    solved = state["problems"]["mini-predict"]
+    assert solved["status"] == "solved"
+    assert solved["hints_revealed"] == 0 and solved["attempts"] == 0
+    assert solved["predictions"] == ["True\ndone\n", "x" * 10]
+    assert state["problems"]["mini-module"]["status"] == "revealed"
+    assert state["current"] == "mini-predict"
+    # The original is kept aside, byte for byte.
+    assert (home / "state.json.bak").read_text(encoding="utf-8") == original
+    assert not (home / "state.json").exists()
+
+
+def test_a_log_entry_whose_time_does_not_parse_breaks_no_view(cli, mini_pack, home: Path):
+    import sqlite3
+
+    assert cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n").exit_code == 0
+    db = sqlite3.connect(home / "progress.db")
+    with db:
+        db.execute(
+            "INSERT INTO log (at, slug, event, verdict) VALUES "
+            "('yesterday', 'mini-predict', 'migrated', 'pass'), "
+            "(12, 'mini-module', 'attempt', 'pass')"
+        )
+    db.close()
+    for command in (["status"], ["review", "--list"], ["list"]):
+        result = cli(*command, input="")
+        assert result.exit_code in (0, 1), (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr

@@ -214,6 +214,10 @@ def _flush_notices(store: "Store | None") -> None:
 
     for message in take_notices():  # installed packs that were skipped
         ui.notice(message)
+    from importdrill import fsclean
+
+    while fsclean.notices:  # run folders that could not be removed
+        ui.notice(fsclean.notices.pop(0))
     if store is not None:
         for message in store.notices:
             ui.notice(message)

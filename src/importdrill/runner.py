@@ -9,7 +9,6 @@ import os
 import selectors
 import shutil
 import signal
-import stat
 import sys
 import tempfile
 import threading
@@ -18,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from . import safepaths, supervisor
+from . import fsclean, safepaths, supervisor
 from .errors import ProblemFileError, RunFolderError
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -116,20 +115,10 @@ def _write_tree(root: Path, program: Program) -> None:
             handle.write(content)
 
 
-def _force_remove(func: Callable[[str], object], path: str, _exc: object) -> None:
-    # The learner's code may have made files or folders read-only; make them writable and retry.
-    with contextlib.suppress(OSError):
-        os.chmod(os.path.dirname(path), stat.S_IRWXU)
-        os.chmod(path, stat.S_IRWXU)
-        func(path)
-
-
 def remove_tree(root: Path) -> None:
-    """Delete a run folder whatever the learner's code did to its permissions."""
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(root, onexc=_force_remove)
-    else:  # pragma: no cover - the CLI also runs on 3.11
-        shutil.rmtree(root, onerror=_force_remove)
+    """Delete a run folder whatever the learner's code did to it (its permissions, its depth:
+    thousands of levels, deeper than PATH_MAX); OSError if some of it cannot be removed."""
+    fsclean.remove_tree(root)
 
 
 # Each run folder names its owner (pid and start time), so that a folder left by an
@@ -200,10 +189,31 @@ def remove_stale_run_folders() -> list[Path]:
             continue
         folder = Path(entry.path)
         if _owner_gone(folder):
-            with contextlib.suppress(OSError):
+            try:
                 remove_tree(folder)
+            except OSError as exc:
+                _set_aside(folder, exc)
             removed.append(folder)
     return removed
+
+
+# A run folder that cannot be removed is renamed with this prefix, so that it is reported
+# once and no later sweep tries it again.
+STUCK_PREFIX = "importdrill-unremovable-"
+
+
+def _set_aside(folder: Path, exc: OSError) -> None:
+    """Report a run folder that cannot be removed, once: it is renamed out of the sweep's way
+    (and left alone if even that fails: a later sweep fails on it quietly again)."""
+    aside = folder.with_name(STUCK_PREFIX + folder.name[len(RUN_DIR_PREFIX) :])
+    try:
+        folder.rename(aside)
+    except OSError:
+        return
+    fsclean.notices.append(
+        f"a run folder left by an earlier check could not be removed ({exc.strerror or exc}); "
+        f"it was moved to {aside}: remove it by hand"
+    )
 
 
 @contextlib.contextmanager
@@ -218,8 +228,10 @@ def run_folder() -> Iterator[Path]:
     try:
         yield root
     finally:
-        with contextlib.suppress(OSError):
+        try:
             remove_tree(root)
+        except OSError as exc:
+            _set_aside(root, exc)
 
 
 def program_command(python: str, program: Program, run_dir: Path | None = None) -> list[str]:

@@ -32,12 +32,13 @@ import contextlib
 import gc
 import os
 import select
-import shutil
 import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple, NoReturn
+
+from importdrill import fsclean
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PR_SET_CHILD_SUBREAPER = 36
@@ -269,7 +270,8 @@ def _supervise(
     def leave(code: int) -> NoReturn:
         kill_descendants(me)
         if os.getppid() != parent:
-            shutil.rmtree(os.path.dirname(launch.run_dir), ignore_errors=True)
+            with contextlib.suppress(OSError):
+                fsclean.remove_tree(os.path.dirname(launch.run_dir))
         os._exit(code)
 
     def on_signal(signum: int, _frame: object) -> None:
