@@ -350,3 +350,59 @@ def test_a_log_entry_whose_time_does_not_parse_breaks_no_view(cli, mini_pack, ho
         result = cli(*command, input="")
         assert result.exit_code in (0, 1), (command, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def _importdrill(env: dict[str, str], *args: str, timeout: float = 60, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "importdrill", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "huge", "folder"])
+def test_an_unbounded_workspace_file_is_refused_at_once(home: Path, kind: str):
+    from .conftest import mini_pack_env
+
+    env = mini_pack_env(home)
+    assert _importdrill(env, "start", "mini-implement", "--no-edit").returncode == 0
+    folder = home / "workspace" / "mini-implement"
+    which = "main.py"
+    target = folder / which
+    target.unlink()
+    if kind == "dev-zero":
+        target.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(target)  # nobody ever writes to it
+    elif kind == "huge":
+        with target.open("wb") as handle:
+            handle.truncate(64 << 20)  # sparse: 64 MiB of nothing
+    else:
+        target.mkdir()
+    for command in (["check", "mini-implement"], ["run", "mini-implement"]):
+        # The timeout is the deadline: a read of /dev/zero or a FIFO would never end.
+        done = _importdrill(env, *command, timeout=60)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        said = {"dev-zero": "device", "fifo": "FIFO", "huge": "1 MiB", "folder": "folder"}[kind]
+        assert which in done.stderr and said in done.stderr, done.stderr
+
+
+def test_watch_does_not_create_a_dangling_links_target(home: Path, tmp_path: Path):
+    from .conftest import mini_pack_env
+
+    env = mini_pack_env(home)
+    assert _importdrill(env, "start", "mini-predict", "--no-edit").returncode == 0
+    folder = home / "workspace" / "mini-predict"
+    folder.mkdir(parents=True, exist_ok=True)
+    gone = tmp_path / "elsewhere" / "made-by-watch.txt"
+    gone.parent.mkdir()
+    (folder / "prediction.txt").symlink_to(gone)
+    done = _importdrill(env, "watch", stdin=subprocess.DEVNULL)
+    assert "Traceback" not in done.stderr
+    assert not gone.exists()
+    assert (folder / "prediction.txt").is_symlink()

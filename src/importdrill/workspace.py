@@ -14,7 +14,7 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from importdrill import paths, safepaths
+from importdrill import boundedread, paths, safepaths
 from importdrill.errors import ProblemFileError, StateError, WorkspaceFileError
 
 if TYPE_CHECKING:
@@ -120,7 +120,9 @@ def _read(target: Path) -> str:
             "or start afresh with importdrill reset",
         )
     try:
-        return target.read_text(encoding="utf-8")
+        return boundedread.read_bytes(target).decode("utf-8")
+    except boundedread.UnreadableFile as exc:
+        raise WorkspaceFileError(target, str(exc)) from None
     except UnicodeDecodeError as exc:
         raise WorkspaceFileError(
             target, f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8"
@@ -161,7 +163,10 @@ def ensure_prediction(problem: Problem) -> Path:
     target = prediction_file(problem)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch(exist_ok=True)
+        # O_EXCL: never through a link (touch would create a dangling link's target).
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except FileExistsError:
+        pass
     except OSError as exc:
         raise StateError(f"cannot create {target}: {exc.strerror}") from None
     return target
