@@ -406,3 +406,81 @@ def test_watch_does_not_create_a_dangling_links_target(home: Path, tmp_path: Pat
     assert "Traceback" not in done.stderr
     assert not gone.exists()
     assert (folder / "prediction.txt").is_symlink()
+
+
+# --- 3. terminal and packs -------------------------------------------------------------------
+
+CONTROLS = {"\a": "␇", "\r": "␍", "\b": "␈", "\v": "␋", "\f": "␌", "\x1b": "␛"}
+CONTROL_PROGRAM = 'print("bel\\a cr\\r bs\\b vt\\v ff\\f esc\\x1b[2J end")\n'
+LONG_LINE = (1 << 20) - 100
+
+
+def _control_pack(tmp_path: Path) -> Path:
+    base = {
+        "difficulty": "easy",
+        "kind": "predict",
+        "tags": ["sys.path"],
+        "hints": ["a hint\a with a bell", "b"],
+        "explanation": "It prints.",
+    }
+    return _pack(
+        tmp_path,
+        {
+            **base,
+            "slug": "controls",
+            "title": "Bell\a and\r return",
+            "prompt": "What\b does\v it\f print?",
+            "code": CONTROL_PROGRAM,
+            "expected_output": "bel\a cr\r bs\b vt\v ff\f esc\x1b[2J end\n",
+        },
+        {
+            **base,
+            "slug": "long-line",
+            "title": "A long line",
+            "prompt": "What does it print?",
+            "code": f'print("x" * {LONG_LINE})\n',
+            "expected_output": "x\n",
+        },
+    )
+
+
+def _assert_pictures(text: str, *, line_ends: bool = False) -> None:
+    """Every control shown as its picture; with line_ends, a CR may be a line's end instead
+    (a view of output compared as the judge does, with line endings normalised)."""
+    for raw, picture in CONTROLS.items():
+        assert raw not in text, repr(raw)
+        if not (line_ends and raw == "\r"):
+            assert picture in text, (picture, text)
+
+
+def test_control_characters_are_shown_as_placeholders_in_every_view(home: Path, tmp_path: Path):
+    from .conftest import mini_pack_env
+
+    env = mini_pack_env(home, IMPORTDRILL_PATH=str(_control_pack(tmp_path)), COLUMNS="200")
+    said = _importdrill(env, "start", "controls", "--no-edit", input="")
+    assert "␇" in said.stdout and "␍" in said.stdout and "␈" in said.stdout
+    assert all(raw not in said.stdout for raw in CONTROLS)
+    listed = _importdrill(env, "list")
+    assert "Bell␇ and␍ return" in listed.stdout
+    hinted = _importdrill(env, "hint", "controls")
+    assert "a hint␇ with a bell" in hinted.stdout
+    revealed = _importdrill(env, "reveal", "controls", "--yes")
+    assert revealed.returncode == 0, revealed.stderr
+    _assert_pictures(revealed.stdout, line_ends=True)
+    ran = _importdrill(env, "run", "controls")
+    _assert_pictures(ran.stdout)
+    for output in (said, listed, hinted, revealed, ran):
+        assert "\x1b" not in output.stdout + output.stderr
+
+
+def test_a_single_1_mib_line_is_cut_at_400_characters(home: Path, tmp_path: Path):
+    from .conftest import mini_pack_env
+
+    env = mini_pack_env(home, IMPORTDRILL_PATH=str(_control_pack(tmp_path)), COLUMNS="120")
+    for command in (["reveal", "long-line", "--yes"], ["run", "long-line"]):
+        done = _importdrill(env, *command)
+        assert done.returncode in (0, 1), done.stderr
+        shown = done.stdout + done.stderr
+        assert shown.count("x") < 1000, len(shown)
+        assert f"{LONG_LINE - 400:,} more characters" in shown
+        assert len(shown.splitlines()) < 60

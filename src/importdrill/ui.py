@@ -72,6 +72,23 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_picture, text)
 
 
+def _pictures_not_deletions() -> None:
+    """Rich deletes BEL, BS, VT, FF and CR from every Text it makes (they would move the
+    cursor), before any view or render hook could see them: a program's `\r` or `\a`
+    vanished and panel borders went out of line. Its table of what to delete becomes a
+    table of what to show instead, the same pictures `visible` uses, so that every Text,
+    in every view, shows them."""
+    from rich import control
+
+    table: Any = getattr(control, "_CONTROL_STRIP_TRANSLATE", None)
+    if isinstance(table, dict):
+        for code in list(table):
+            table[code] = chr(0x2400 + code)
+
+
+_pictures_not_deletions()
+
+
 class _Shown:
     """A renderable whose text segments have their control characters made visible."""
 
@@ -470,6 +487,15 @@ def shown_line(line: str) -> str:
     return visible(line)
 
 
+def shown_block(text: str) -> str:
+    """A program's output as a view shows it in one block: its first DIFF_LINES_SHOWN lines,
+    each cut at LINE_CHARS_SHOWN characters, controls visible, and what was left out."""
+    lines, more = shown_lines(text)
+    if more:
+        lines.append(f"… ({_lines(more)} more not shown)")
+    return "\n".join(lines)
+
+
 def shown_lines(text: str) -> tuple[list[str], int]:
     """The lines of text a view shows, and how many more it leaves out."""
     lines = text.split("\n") if text else []
@@ -834,10 +860,10 @@ def _show_run_failure(verdict: judge.Verdict, result: RunResult) -> None:
             console.print(Text("Only whitespace differs (· is a space, → a tab):", style="yellow"))
         console.print(diff_view(verdict, labels, console.width))
     elif not verdict.passed and verdict.actual and verdict.verdict != "error":
-        console.print(Text(verdict.actual))
+        console.print(Text(shown_block(verdict.actual)))
     if result.output_limit:
         shown = result.stdout if result.output_limit == "stdout" else result.stderr
-        head = "\n".join(shown.splitlines()[:10])
+        head = "\n".join(shown_line(line) for line in shown.splitlines()[:10])
         console.print(
             Panel(
                 Text(head),
@@ -869,7 +895,7 @@ def show_revealed(revealed: Revealed) -> None:
 
         console.print(
             Panel(
-                Text("\n".join(real)),
+                Text(shown_block("\n".join(real))),
                 title=_title(_real(problem)),
                 title_align="left",
                 border_style="magenta",
@@ -878,7 +904,8 @@ def show_revealed(revealed: Revealed) -> None:
     else:
         from importdrill import judge
 
-        mine = judge.split_lines(revealed.last_prediction)
+        mine, _ = shown_lines("\n".join(judge.split_lines(revealed.last_prediction)))
+        real, _ = shown_lines("\n".join(real))
         console.print(side_by_side(mine, real, ("your last prediction", _real(problem))))
     show_tree(revealed.tree)
     _show_stderr(revealed.result)
@@ -905,15 +932,15 @@ def show_workspace_run(run: WorkspaceRun) -> None:
         soft_wrap=True,
     )
     if result.stdout:
-        console.print(Text(result.stdout.rstrip("\n")), soft_wrap=True)
+        console.print(Text(shown_block(result.stdout.rstrip("\n"))), soft_wrap=True)
     if result.stderr:
-        err().print(Text(result.stderr.rstrip("\n")), soft_wrap=True)
+        err().print(Text(shown_block(result.stderr.rstrip("\n"))), soft_wrap=True)
     if run.answer is not None:
         from rich.panel import Panel
 
         console.print(
             Panel(
-                Text(run.answer or "(nothing)"),
+                Text(shown_block(run.answer) or "(nothing)"),
                 title=_title("the answer this run recorded"),
                 title_align="left",
                 border_style="cyan",
@@ -958,7 +985,7 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
             soft_wrap=True,
         )
         if detail.strip():
-            console.print(Text(detail.rstrip()), style="dim")
+            console.print(Text(shown_block(detail.rstrip())), style="dim")
 
 
 def show_watch(
@@ -1015,7 +1042,7 @@ def show_versions(problem: Problem, runs: Sequence[VersionRun]) -> None:
             title += "  (differs from what the problem states!)"
         console.print(
             Panel(
-                Text(output or "(nothing)"),
+                Text(shown_block(output) or "(nothing)"),
                 title=_title(title),
                 title_align="left",
                 border_style="red" if wrong else "cyan",
