@@ -484,3 +484,50 @@ def test_a_single_1_mib_line_is_cut_at_400_characters(home: Path, tmp_path: Path
         assert shown.count("x") < 1000, len(shown)
         assert f"{LONG_LINE - 400:,} more characters" in shown
         assert len(shown.splitlines()) < 60
+
+
+@pytest.mark.parametrize(
+    ("init", "said", "works"),
+    [
+        ("print('\\x1b]0;pwned\\x07\\x1b[2J loud pack')\n", "loud pack", True),
+        ("import sys; sys.stderr.write('\\x1b[?1049h alt screen')\n", "alt screen", True),
+        ("raise KeyboardInterrupt\n", "KeyboardInterrupt", False),
+        ("raise SystemExit(3)\n", "SystemExit", False),
+        ("import os; print('bye', flush=True); os._exit(0)\n", "os._exit", False),
+        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)\n", "signal 9", False),
+    ],
+    ids=[
+        "prints-escapes",
+        "stderr-escapes",
+        "keyboard-interrupt",
+        "system-exit",
+        "os-exit",
+        "sigkill",
+    ],
+)
+def test_an_installed_pack_that_misbehaves_at_import_is_contained(
+    tmp_path: Path, home: Path, init: str, said: str, works: bool
+):
+    import shutil
+
+    site = tmp_path / "site"
+    dist = site / "rude_pack-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: rude-pack\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[importdrill.packs]\nrude = rude_pack.problems\n")
+    (site / "rude_pack" / "problems").mkdir(parents=True)
+    (site / "rude_pack" / "__init__.py").write_text(init)
+    (site / "rude_pack" / "problems" / "__init__.py").write_text("")
+    shutil.copy(DATA / "pack" / "mini-predict.yaml", site / "rude_pack" / "problems")
+    env = dict(os.environ, IMPORTDRILL_HOME=str(home), PYTHONPATH=str(site), NO_COLOR="1")
+    env.pop("IMPORTDRILL_PATH", None)
+    for _ in range(2):  # the second time from the cache of installed packs
+        listed = _importdrill(env, "list")
+        assert listed.returncode == 0, listed.stderr
+        assert "import-module" in listed.stdout  # the built-in problems are all there
+        assert ("mini-predict" in listed.stdout) is works
+        assert "'rude'" in listed.stderr and said in listed.stderr, listed.stderr
+        assert "\x1b" not in listed.stdout + listed.stderr
+        assert "Traceback" not in listed.stderr
+    checked = _importdrill(env, "check", "import-module", "--predict-file", "-", input="x\n")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr

@@ -187,7 +187,8 @@ def take_notices() -> list[str]:
 def _scan_entry_points() -> tuple[list[Pack], list[str]]:
     """The installed packs, and a message for each one that cannot be used."""
     from importlib.metadata import entry_points  # only when packs are listed
-    from importlib.util import find_spec
+
+    from importdrill import packscan
 
     found: list[Pack] = []
     broken: list[str] = []
@@ -197,18 +198,20 @@ def _scan_entry_points() -> tuple[list[Pack], list[str]]:
         return [], [f"installed packs were not looked for: {type(exc).__name__}: {exc}"]
     for ep in declared:
         name = f"the installed pack '{ep.name}' (entry point {ENTRY_POINT_GROUP}: {ep.value})"
-        try:
-            # Finding a submodule imports its parent package, which runs the pack's code: it
-            # may raise anything, SystemExit included, and must not take importdrill with it.
-            spec = find_spec(ep.value)
-        except (Exception, SystemExit) as exc:
-            broken.append(f"{name} is skipped: importing it failed ({type(exc).__name__}: {exc})")
+        # Finding a submodule imports its parent package, which runs the pack's code: it may
+        # print, raise anything (SystemExit, KeyboardInterrupt), call os._exit or hang, so it
+        # is done in a child interpreter (packscan), and none of it reaches importdrill.
+        spec = packscan.locate(ep.value)
+        printed = f"; it printed: {spec.printed}" if spec.printed else ""
+        if spec.error is not None:
+            broken.append(f"{name} is skipped: {spec.error}{printed}")
             continue
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        if not locations:
-            broken.append(f"{name} is skipped: it is not an importable package folder")
+        if not spec.locations:
+            broken.append(f"{name} is skipped: it is not an importable package folder{printed}")
             continue
-        found.append(Pack(ep.name, Path(locations[0])))
+        if printed:
+            broken.append(f"{name} printed while it was imported: {spec.printed}")
+        found.append(Pack(ep.name, Path(spec.locations[0])))
     return found, broken
 
 
