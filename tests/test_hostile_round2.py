@@ -531,3 +531,136 @@ def test_an_installed_pack_that_misbehaves_at_import_is_contained(
         assert "Traceback" not in listed.stderr
     checked = _importdrill(env, "check", "import-module", "--predict-file", "-", input="x\n")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
+
+
+# --- 4. verdicts and exit statuses -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("signum", "status"), [(15, 143), (1, 129)], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("command", ["review", "mix"])
+def test_review_and_mix_end_with_the_signal_s_status(
+    cli,
+    mini_pack,
+    monkeypatch: pytest.MonkeyPatch,
+    home: Path,
+    command: str,
+    signum: int,
+    status: int,
+):
+    import pexpect
+
+    from .test_terminal import spawn
+
+    day0, later = "2026-03-01T09:00:00+00:00", "2026-03-20T09:00:00+00:00"
+    monkeypatch.setenv("IMPORTDRILL_NOW", day0)
+    assert cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n").exit_code == 0
+    child = (
+        spawn(home, command, "--seed", "1")
+        if command == "mix"
+        else spawn(home, command, IMPORTDRILL_NOW=later)
+    )
+    child.expect("Review 1 of 1" if command == "review" else "Problem 1 of")
+    child.expect(r"\x1b\[6n")  # the prompt is up, waiting for the learner
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus is None and child.exitstatus == status, child.logfile_read.getvalue()[
+        -500:
+    ]
+    assert "Traceback" not in child.logfile_read.getvalue()
+
+
+STOPPED_PROGRAM = """\
+import os, time
+from pathlib import Path
+marks = Path(os.environ["HOSTILE_MARKS"])
+(marks / "started").write_text(str(os.getpid()))
+while not (marks / "go").exists():
+    time.sleep(0.01)
+print("slept")
+(marks / "done").write_text("yes")
+"""
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.mark.slow
+def test_importdrill_stopped_while_a_program_runs_still_judges_it_by_all_its_output(
+    home: Path, tmp_path: Path
+):
+    import signal
+    import time
+
+    from .conftest import mini_pack_env
+
+    timeout = 2
+    problem = {
+        "slug": "stopped",
+        "title": "Stopped",
+        "difficulty": "easy",
+        "kind": "predict",
+        "tags": ["sys.path"],
+        "prompt": "What does it print?",
+        "code": STOPPED_PROGRAM,
+        "expected_output": "slept\n",
+        "hints": ["a", "b"],
+        "explanation": "It sleeps.",
+    }
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = mini_pack_env(
+        home, IMPORTDRILL_PATH=str(_pack(tmp_path, problem)), HOSTILE_MARKS=str(marks)
+    )
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "importdrill",
+            "check",
+            "stopped",
+            "--json",
+            "--predict-file",
+            "-",
+            "--timeout",
+            str(timeout),
+        ],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write("slept\n")
+            proc.stdin.close()
+            assert _wait_for(lambda: (marks / "started").exists(), 30)
+            proc.send_signal(signal.SIGSTOP)
+            stopped_at = time.monotonic()
+            (marks / "go").write_text("")
+            assert _wait_for(lambda: (marks / "done").exists(), 30)
+            # Stopped for longer than the timeout: the condition is the clock itself.
+            assert _wait_for(lambda: time.monotonic() > stopped_at + timeout + 1.5, timeout + 5)
+            proc.send_signal(signal.SIGCONT)
+            out = proc.stdout.read() if proc.stdout else ""
+            err = proc.stderr.read() if proc.stderr else ""
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    import json
+
+    result = json.loads(out)
+    assert proc.returncode == 0, (out, err)
+    assert result["verdict"] == "pass", result
+    assert result.get("seconds", 0) < timeout, result

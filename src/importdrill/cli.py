@@ -1316,9 +1316,13 @@ def _session(
         ui.show_session_step(what, number, len(problems))
         try:
             ok = _practise(drill, problem, limits=limits, hide=hide)
-        except KeyboardInterrupt:
-            ui.info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
-            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as exc:
+            # SIGTERM and SIGHUP (Terminated) end with their own status, as in every command.
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                ui.info(
+                    f"Stopped at {number} of {len(problems)}; the answers before it are recorded."
+                )
+            return 128 + exc.signum if isinstance(exc, Terminated) else EXIT_INTERRUPTED
         passed += ok
         if hide:
             ui.show_unveiled(problem)

@@ -473,6 +473,29 @@ def _left_uncollected() -> Iterator[None]:
         gc.unfreeze()
 
 
+# A wait between two looks at a run is at most 0.05 s; a gap this long means importdrill was
+# stopped (SIGSTOP, which no handler sees), and the time is not the program's.
+STALL_S = 0.5
+
+
+class _Stall:
+    """Notices importdrill having been stopped outright between two looks at a run, and adds
+    the time to the pauses (as Ctrl-Z's handler adds its own)."""
+
+    def __init__(self, pauses: list[float]) -> None:
+        self.pauses = pauses
+        self.last = time.monotonic()
+        self.known = sum(pauses)
+
+    def check(self) -> None:
+        now = time.monotonic()
+        gap = now - self.last - (sum(self.pauses) - self.known)
+        if gap > STALL_S:
+            self.pauses.append(gap)
+        self.last = now
+        self.known = sum(self.pauses)
+
+
 def _collect(
     proc: supervisor.Supervisor, root: Path, limits: Limits, start: float, pauses: list[float]
 ) -> RunResult:
@@ -487,14 +510,19 @@ def _collect(
         selector.register(fd, selectors.EVENT_READ, name)
     open_streams = 2
     exited_at: float | None = None
+    stall = _Stall(pauses)
     with selector:
         while open_streams:
+            stall.check()  # importdrill stopped outright (SIGSTOP): that time is not run time
             now = time.monotonic() - sum(pauses)  # time spent stopped (Ctrl-Z) is not run time
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
                 # Grandchildren that still hold the pipes must not keep the run alive.
                 supervisor.kill_group(proc.pid)
-            limit_at = deadline if exited_at is None else min(deadline, exited_at + DRAIN_GRACE_S)
+            # Once the program has exited, what it wrote is read to the end (for a moment,
+            # its grandchildren's too), whatever the deadline: a program that ended in time
+            # while importdrill was stopped is judged by all of its output.
+            limit_at = deadline if exited_at is None else exited_at + DRAIN_GRACE_S
             if now >= limit_at:
                 if exited_at is None:
                     timed_out = True
@@ -519,6 +547,7 @@ def _collect(
     if not timed_out and not over and exited_at is None:
         # Both streams are closed but the program works on: it still has until the deadline.
         while proc.poll() is None:
+            stall.check()
             now = time.monotonic() - sum(pauses)
             if now >= deadline:
                 timed_out = True
