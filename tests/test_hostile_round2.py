@@ -664,3 +664,76 @@ def test_importdrill_stopped_while_a_program_runs_still_judges_it_by_all_its_out
     assert proc.returncode == 0, (out, err)
     assert result["verdict"] == "pass", result
     assert result.get("seconds", 0) < timeout, result
+
+
+def _close(fd: int):
+    return lambda: os.close(fd)
+
+
+@pytest.mark.parametrize("closed", [0, 1, 2], ids=["stdin", "stdout", "stderr"])
+def test_a_closed_standard_stream_is_a_clear_error(home: Path, closed: int):
+    from .conftest import mini_pack_env, snapshot
+
+    before = snapshot(home)
+    done = subprocess.run(
+        [sys.executable, "-m", "importdrill", "check", "mini-predict", "--predict-file", "-"],
+        env=mini_pack_env(home),
+        input=None if closed == 0 else b"True\ndone\n",
+        stdout=subprocess.DEVNULL if closed == 1 else subprocess.PIPE,
+        stderr=subprocess.DEVNULL if closed == 2 else subprocess.PIPE,
+        preexec_fn=_close(closed),  # the stream is closed when importdrill starts
+        timeout=60,
+        check=False,
+    )
+    said = (done.stdout or b"") + (done.stderr or b"")
+    assert done.returncode == 2, said
+    assert b"Traceback" not in said
+    assert b"closed" in said  # said on the stream that still works
+    assert snapshot(home) == before
+
+
+@pytest.mark.parametrize("command", [["check", "mini-predict", "--predict-file", "-"], ["list"]])
+def test_an_output_that_cannot_be_encoded_is_a_clear_error_and_the_verdict_stays(
+    home: Path, command: list[str]
+):
+    from .conftest import mini_pack_env, saved_state
+
+    env = mini_pack_env(home, PYTHONIOENCODING="ascii")
+    done = subprocess.run(
+        [sys.executable, "-m", "importdrill", *command],
+        env=env,
+        input="True\ndone\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "PYTHONIOENCODING=utf-8" in done.stderr
+    if command[0] == "check":
+        assert saved_state(home)["problems"]["mini-predict"]["status"] == "solved"
+
+
+def test_no_writable_temporary_folder_is_a_clear_error(
+    cli, mini_pack, home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import tempfile
+
+    from .conftest import snapshot
+
+    def none_usable() -> str:
+        # What Python raises when no candidate folder can be written to.
+        raise FileNotFoundError(2, "No usable temporary directory found in ['/nowhere']")
+
+    cli("start", "mini-implement", "--no-edit")
+    state = snapshot(home)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "_get_default_tempdir", none_usable)
+    monkeypatch.setattr(runner, "_swept", False)
+    for args in (["check", "mini-implement"], ["run", "mini-implement"]):
+        result = cli(*args)
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert "run folder" in result.stderr and "TMPDIR" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert snapshot(home) == state

@@ -677,6 +677,10 @@ PREDICTION_READ_BYTES = (1 << 20) + 1
 
 def _read_prediction(source: str) -> str:
     name = "standard input" if source == "-" else source
+    from importdrill import streams
+
+    if source == "-" and (sys.stdin is None or streams.stdin_closed):
+        raise UsageError("--predict-file -: standard input is closed (nothing was recorded)")
     try:
         if source == "-":
             data = sys.stdin.buffer.read(PREDICTION_READ_BYTES)
@@ -1095,7 +1099,7 @@ def verify_cmd(
         if as_json:
             _json(
                 {
-                    "passed": not report.failures,
+                    "passed": not report.failures and not catalog.broken,
                     "problems": len(problems),
                     "runs": report.checked,
                     "interpreters": [
@@ -1402,8 +1406,17 @@ def main() -> None:
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, _terminate)
+    from importdrill import streams
+
+    closed = streams.closed_at_start()
+    if closed is not None:
+        streams.last_word(f"standard {closed} is closed; importdrill has nowhere to write")
+        sys.exit(EXIT_USAGE)
     try:
         group()()
+    except streams.OutputError as exc:  # output that failed outside a command's reporting
+        streams.last_word(str(exc))
+        sys.exit(EXIT_USAGE)
     except Terminated as exc:  # pragma: no cover - between commands, e.g. while Typer parses
         sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - between commands, e.g. while Typer parses

@@ -171,8 +171,9 @@ def remove_stale_run_folders() -> list[Path]:
     if _swept:
         return removed
     _swept = True
-    temp = Path(tempfile.gettempdir())
     try:
+        # gettempdir() itself fails (FileNotFoundError) when no candidate folder is writable.
+        temp = Path(tempfile.gettempdir())
         entries = list(os.scandir(temp))
     except OSError:
         return removed
@@ -224,7 +225,7 @@ def run_folder() -> Iterator[Path]:
         root = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
         (root / OWNER_FILE).write_text(_owner_line(), encoding="utf-8")
     except OSError as exc:
-        raise RunFolderError(tempfile.gettempdir(), exc) from None
+        raise RunFolderError(_temp_named(), exc) from None
     try:
         yield root
     finally:
@@ -232,6 +233,14 @@ def run_folder() -> Iterator[Path]:
             remove_tree(root)
         except OSError as exc:
             _set_aside(root, exc)
+
+
+def _temp_named() -> str:
+    """The temporary folder, as a message names it (gettempdir fails when there is none)."""
+    try:
+        return tempfile.gettempdir()
+    except OSError:
+        return os.environ.get("TMPDIR") or "the temporary folder (TMPDIR, /tmp, /var/tmp)"
 
 
 def program_command(python: str, program: Program, run_dir: Path | None = None) -> list[str]:

@@ -136,6 +136,14 @@ class QuietPipe:
                 self._stream.write(text)
             except BrokenPipeError:
                 self._reader_gone()
+            except UnicodeEncodeError as exc:
+                from importdrill import streams
+
+                raise streams.encode_failure("output", exc) from None
+            except (OSError, ValueError) as exc:
+                from importdrill import streams
+
+                raise streams.write_failure("output", exc) from None
         return len(text)
 
     def flush(self) -> None:
@@ -200,11 +208,21 @@ def code_view(code: str, *, title: str | None = None, lexer: str = "python") -> 
 
 def error(message: str) -> None:
     # soft_wrap: a long path in a message must stay whole, to be copied or grepped.
-    err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    try:
+        err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    except (OSError, ValueError, AttributeError):  # UnicodeEncodeError is a ValueError
+        from importdrill import streams
+
+        streams.last_word(visible(message))
 
 
 def notice(message: str) -> None:
-    err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+    try:
+        err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+    except (OSError, ValueError, AttributeError):
+        from importdrill import streams
+
+        streams.last_word("note: " + visible(message))
 
 
 def info(message: str) -> None:
