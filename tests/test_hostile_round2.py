@@ -737,3 +737,54 @@ def test_no_writable_temporary_folder_is_a_clear_error(
         assert "run folder" in result.stderr and "TMPDIR" in result.stderr
         assert "Traceback" not in result.stderr
     assert snapshot(home) == state
+
+
+# --- 5. no process outlives its check ---------------------------------------------------------
+
+
+def _alive(pid: int, token: str) -> bool:
+    """Whether the process runs (a zombie does not) and carries the test's token."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return stat.rsplit(b")", 1)[1].split()[0] != b"Z" and token.encode() in cmdline.split(b"\0")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "mini-predict", "--predict-file", "-"],
+        ["run", "mini-implement"],
+        ["versions", "mini-implement"],
+        ["verify", "mini-predict"],
+    ],
+    ids=["check", "run", "versions", "verify"],
+)
+def test_the_interpreter_probe_is_supervised_like_a_run(
+    home: Path, tmp_path: Path, command: list[str]
+):
+    import uuid
+
+    from .conftest import mini_pack_env
+
+    token = f"probe-{uuid.uuid4().hex}"
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    fake = tmp_path / "fakepython"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f"setsid sh -c 'sleep 600; :' {token} </dev/null >/dev/null 2>&1 &\n"
+        f"echo $! >> {marks}/left\n"
+        "echo importdrill-probe 3 12\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    env = mini_pack_env(home)
+    done = _importdrill(env, *command, "--python", str(fake), input="True\ndone\n")
+    assert "Traceback" not in done.stderr
+    assert _wait_for(lambda: (marks / "left").exists(), 30)
+    # Every start of the fake (the probe's, and a run's) left a process: none outlives it.
+    left = [int(pid) for pid in (marks / "left").read_text().split()]
+    assert _wait_for(lambda: not any(_alive(pid, token) for pid in left), 5), left
