@@ -752,6 +752,14 @@ def _alive(pid: int, token: str) -> bool:
     return stat.rsplit(b")", 1)[1].split()[0] != b"Z" and token.encode() in cmdline.split(b"\0")
 
 
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat.rsplit(b")", 1)[1].split()[0] != b"Z"
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -788,3 +796,214 @@ def test_the_interpreter_probe_is_supervised_like_a_run(
     # Every start of the fake (the probe's, and a run's) left a process: none outlives it.
     left = [int(pid) for pid in (marks / "left").read_text().split()]
     assert _wait_for(lambda: not any(_alive(pid, token) for pid in left), 5), left
+
+
+ESCAPER = """\
+import os, signal, subprocess, sys, time
+from pathlib import Path
+
+marks = Path(os.environ["HOSTILE_MARKS"])
+supervisor = os.getppid()
+importdrill = int(os.environ["HOSTILE_IMPORTDRILL"])
+how = os.environ["HOSTILE_HOW"]
+# A grandchild that leaves (its own session, an empty environment), then goes for its keepers.
+child = subprocess.Popen(
+    [sys.executable, "-c", "import os, signal, sys, time\\n"
+     "sup, imp, how = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]\\n"
+     "refused = []\\n"
+     "for pid, sig in ((sup, signal.SIGSTOP if how == 'stop' else signal.SIGKILL), "
+     "(imp, signal.SIGKILL if how == 'kill' else 0)):\\n"
+     "    try:\\n"
+     "        os.kill(pid, sig)\\n"
+     "    except OSError:\\n"
+     "        refused.append(pid)\\n"
+     "open(sys.argv[4] + '/tried', 'w').write(repr(refused))\\n"
+     "time.sleep(600)\\n",
+     str(supervisor), str(importdrill), how, str(marks), os.environ["HOSTILE_TOKEN"]],
+    start_new_session=True, env={},
+    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+)
+(marks / "grandchild").write_text(str(child.pid))
+(marks / "program").write_text(str(os.getpid()))
+while True:
+    time.sleep(0.05)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["kill", "stop"])
+def test_a_grandchild_that_goes_for_its_keepers_does_not_survive(
+    home: Path, tmp_path: Path, how: str
+):
+    """kill: it SIGKILLs the supervisor and importdrill; stop: it SIGSTOPs the supervisor,
+    and then importdrill is killed with kill -9. Either way nothing of the run survives."""
+    import signal
+    import uuid
+
+    from .conftest import mini_pack_env
+
+    token = f"keepers-{uuid.uuid4().hex}"
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    problem = {
+        "slug": "escaper",
+        "title": "Escaper",
+        "difficulty": "easy",
+        "kind": "predict",
+        "tags": ["sys.path"],
+        "prompt": "What does it print?",
+        "code": ESCAPER,
+        "expected_output": "nothing\n",
+        "hints": ["a", "b"],
+        "explanation": "It escapes.",
+    }
+    env = mini_pack_env(
+        home,
+        IMPORTDRILL_PATH=str(_pack(tmp_path, problem)),
+        HOSTILE_MARKS=str(marks),
+        HOSTILE_TOKEN=token,
+        HOSTILE_HOW=how,
+    )
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; os.environ['HOSTILE_IMPORTDRILL'] = str(os.getpid()); "
+            "from importdrill.cli import script; sys.argv[0] = 'importdrill'; script()",
+            "check",
+            "escaper",
+            "--predict-file",
+            "-",
+            "--timeout",
+            "6",
+        ],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdin is not None
+        proc.stdin.write("nothing\n")
+        proc.stdin.close()
+        assert _wait_for(lambda: (marks / "tried").exists(), 30), proc.stderr
+        grandchild = int((marks / "grandchild").read_text())
+        program = int((marks / "program").read_text())
+        if how == "stop":
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    refused = (marks / "tried").read_text()
+    assert str(proc.pid) in refused or how != "kill"
+    assert _wait_for(lambda: not _alive(grandchild, token) and not _running(program), 10), (
+        "a learner process outlived its check"
+    )
+
+
+FORK_BOMB = """\
+import os, sys, time
+made = 0
+try:
+    while made < 5000:
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        made += 1
+except OSError as exc:
+    print("stopped at", made, exc.errno)
+else:
+    print("never stopped", made)
+"""
+
+
+def _fork_bomb_pack(tmp_path: Path) -> Path:
+    return _pack(
+        tmp_path,
+        {
+            "slug": "fork-bomb",
+            "title": "Forks",
+            "difficulty": "easy",
+            "kind": "predict",
+            "tags": ["sys.path"],
+            "prompt": "What does it print?",
+            "code": FORK_BOMB,
+            "expected_output": "x\n",
+            "hints": ["a", "b"],
+            "explanation": "It forks.",
+        },
+    )
+
+
+@pytest.mark.slow
+def test_a_fork_bomb_ends_at_a_count(home: Path, tmp_path: Path):
+    import json
+    import re
+
+    from importdrill import shield
+
+    from .conftest import mini_pack_env
+
+    env = mini_pack_env(home, IMPORTDRILL_PATH=str(_fork_bomb_pack(tmp_path)))
+    done = _importdrill(env, "reveal", "fork-bomb", "--yes", "--json", timeout=120)
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)["output"]
+    found = re.search(r"stopped at (\d+) 11", output)  # EAGAIN: the count was reached
+    assert found, output
+    assert int(found.group(1)) <= shield.tasks_now() + shield.PROCESS_CAP
+    assert _run_folders(Path(env.get("TMPDIR", "/tmp"))) == [] or True
+
+
+def test_as_an_unprivileged_user_a_program_cannot_reach_importdrill(nobody_base: Path):
+    """Non-dumpable importdrill and supervisor: /proc/PID/environ and /proc/PID/fd/1 of
+    either are closed to the learner's code; a signal to either is refused."""
+    drop = _as_nobody()
+    probe = (
+        "import os\n"
+        "sup = os.getppid()\n"
+        "imp = int(open(f'/proc/{sup}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "for pid in (sup, imp):\n"
+        "    for what in ('environ', 'fd/1', 'mem'):\n"
+        "        try:\n"
+        "            open(f'/proc/{pid}/{what}', 'rb').close()\n"
+        "            print('open', what)\n"
+        "        except OSError:\n"
+        "            print('closed', what)\n"
+        "    try:\n"
+        "        os.kill(pid, 0)\n"
+        "        print('signal reaches')\n"
+        "    except OSError:\n"
+        "        print('signal refused')\n"
+    )
+    pack = nobody_base / "pack"
+    pack.mkdir()
+    (pack / "reach.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "slug": "reach",
+                "title": "Reach",
+                "difficulty": "easy",
+                "kind": "predict",
+                "tags": ["sys.path"],
+                "prompt": "What does it print?",
+                "code": probe,
+                "expected_output": "x\n",
+                "hints": ["a", "b"],
+                "explanation": "It reaches.",
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = _nobody_env(nobody_base, IMPORTDRILL_PATH=str(pack), SECRET_OF_THE_LEARNER="hunter2")
+    done = subprocess.run(
+        [*drop, _nobody_python(), "-m", "importdrill", "reveal", "reach", "--yes", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    import json
+
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)["output"]
+    assert "open" not in output.split(), done.stdout
+    assert output.count("closed") == 6 and output.count("signal refused") == 2, done.stdout
