@@ -1007,3 +1007,40 @@ def test_as_an_unprivileged_user_a_program_cannot_reach_importdrill(nobody_base:
     output = json.loads(done.stdout)["output"]
     assert "open" not in output.split(), done.stdout
     assert output.count("closed") == 6 and output.count("signal refused") == 2, done.stdout
+
+
+@pytest.mark.slow
+def test_as_an_unprivileged_user_a_fork_bomb_ends_at_a_count(nobody_base: Path):
+    """No writable cgroup for this user: RLIMIT_NPROC is the bound."""
+    import json
+    import re
+
+    from importdrill import shield
+
+    drop = _as_nobody()
+    pack = nobody_base / "bomb"
+    pack.mkdir()
+    (pack / "fork-bomb.yaml").write_text(
+        (_fork_bomb_pack(_made(nobody_base)) / "fork-bomb.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    env = _nobody_env(nobody_base, IMPORTDRILL_PATH=str(pack))
+    done = subprocess.run(
+        [*drop, _nobody_python(), "-m", "importdrill", "reveal", "fork-bomb", "--yes", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    output = json.loads(done.stdout)["output"]
+    found = re.search(r"stopped at (\d+) 11", output)
+    assert found, output
+    assert int(found.group(1)) <= shield.tasks_now() + shield.PROCESS_CAP
+
+
+def _made(base: Path) -> Path:
+    folder = base / "made"
+    folder.mkdir(exist_ok=True)
+    return folder
