@@ -1044,3 +1044,54 @@ def _made(base: Path) -> Path:
     folder = base / "made"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def test_a_pids_group_left_by_a_killed_supervisor_is_emptied_by_the_next_check(home: Path):
+    import uuid
+
+    from importdrill import shield
+
+    from .conftest import mini_pack_env
+
+    root = shield._pids_hierarchy()
+    if root is None:
+        pytest.skip("no writable cgroup v1 pids hierarchy here")
+    token = f"box-{uuid.uuid4().hex}"
+    dead = int(_dead_owner().split()[0])
+    folder = Path(root) / f"importdrill-{dead}"
+    folder.mkdir()
+    left = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)", token],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        (folder / "cgroup.procs").write_text(str(left.pid))
+        done = _importdrill(
+            mini_pack_env(home),
+            "check",
+            "mini-predict",
+            "--predict-file",
+            "-",
+            input="True\ndone\n",
+        )
+        assert done.returncode == 0, done.stderr
+        assert left.wait(timeout=10) == -9
+        assert _wait_for(lambda: not folder.exists() or not _rmdir(folder), 10)
+    finally:
+        if left.poll() is None:
+            left.kill()
+            left.wait()
+        if folder.exists():
+            folder.rmdir()
+
+
+def _rmdir(folder: Path) -> bool:
+    """Whether folder is still there after trying to remove it (an emptied group may need a
+    moment before it can be)."""
+    try:
+        folder.rmdir()
+    except OSError:
+        return True
+    return False

@@ -113,6 +113,8 @@ class Shield:
         with contextlib.suppress(Exception):
             self._prctl = ctypes.CDLL(None, use_errno=True).prctl
         self.pids_root = _pids_hierarchy()
+        if self.pids_root is not None:
+            _sweep_boxes(self.pids_root)
 
     @property
     def filters(self) -> bool:
@@ -170,6 +172,26 @@ def _pids_hierarchy() -> str | None:
             if os.access(folder, os.W_OK) and os.path.exists(folder + "/cgroup.procs"):
                 return folder
     return None
+
+
+def _sweep_boxes(root: str) -> None:
+    """Remove the pids groups whose supervisor is gone (killed outright, by root or the
+    out-of-memory killer): what is left in one is killed first."""
+    import signal
+
+    with contextlib.suppress(OSError):
+        for name in os.listdir(root):
+            if not name.startswith("importdrill-") or not name[12:].isdigit():
+                continue
+            if os.path.exists(f"/proc/{name[12:]}"):
+                continue
+            folder = f"{root}/{name}"
+            with contextlib.suppress(OSError, ValueError):
+                with open(f"{folder}/cgroup.procs", "rb") as handle:
+                    for pid in handle.read().split():
+                        with contextlib.suppress(OSError):
+                            os.kill(int(pid), signal.SIGKILL)
+                os.rmdir(folder)
 
 
 def tasks_now() -> int:
