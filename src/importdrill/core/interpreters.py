@@ -4,7 +4,6 @@ one is an error naming it), and finding every `python3.N` on PATH."""
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 
 from importdrill.core.errors import InterpreterError
@@ -35,22 +34,21 @@ _PROBE = (
 
 def interpreter(command: str) -> Interpreter:
     """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
-    try:
-        done = subprocess.run(
-            [command, "-c", _PROBE],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+    from importdrill.core import runner
+
+    # Supervised like any run (a fork supervisor, its deadline, its limits): a fake interpreter
+    # that backgrounds a process, or leaves with setsid, leaves nothing behind.
+    probe = runner.Program(code=_PROBE + "\n")
+    done = runner.run(probe, python=command, limits=runner.Limits(timeout_s=PROBE_TIMEOUT_S))
+    if done.timed_out:
         raise InterpreterError(
             command, f"it did not answer its version within {PROBE_TIMEOUT_S:.0f} s"
-        ) from None
-    except OSError as exc:
-        raise InterpreterError(command, f"cannot run it ({exc.strerror or exc})") from None
+        )
+    if done.returncode is None and not done.output_limit:
+        reason = done.stderr.removeprefix(f"could not start {command}: ")
+        raise InterpreterError(command, f"cannot run it ({reason})")
     # The whole answer must be the probe's line: /bin/echo, say, prints its arguments back.
-    answer = _PROBE_ANSWER.fullmatch(done.stdout.decode("utf-8", "replace").strip())
+    answer = _PROBE_ANSWER.fullmatch(done.stdout.strip())
     if done.returncode != 0 or answer is None:
         raise InterpreterError(command, "it did not answer like a Python interpreter")
     major, minor = int(answer.group(1)), int(answer.group(2))
