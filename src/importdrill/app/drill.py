@@ -27,6 +27,7 @@ from importdrill.app.results import (
     ReviewStart,
     Settings,
     Solution,
+    SolutionRevealed,
     VersionRun,
     Versions,
     WorkspaceRun,
@@ -285,6 +286,11 @@ class Drill:
     ) -> Revealed:
         """Give up on a prediction: the real output, the learner's last prediction, recorded."""
         self.require_revealable(problem)
+        if problem.kind.learner_writes_code:
+            raise UsageError(
+                f"'{problem.slug}' is an implement problem: its reference solution is revealed "
+                "instead (reveal_solution)"
+            )
         result = self.run_program(problem, limits=limits, python=python)
         with self.store.change() as state:
             entry = state.of(problem.slug)
@@ -297,25 +303,33 @@ class Drill:
         return Revealed(problem, judge.normalise(result.stdout), last, result, folder)
 
     def require_revealable(self, problem: Problem) -> None:
-        """Refuse, before anything is asked, to reveal a problem that has no output to reveal."""
-        if problem.kind.learner_writes_code:
-            raise UsageError(
-                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
-                f"importdrill hint {problem.slug} helps, and importdrill solution shows the "
-                "reference once it passes"
-            )
+        """Refuse, before anything is asked, to reveal a problem that cannot be revealed here."""
+        require_available(problem)
+
+    def reveal_solution(self, problem: Problem) -> SolutionRevealed:
+        """Give up on an implement problem: the reference solution beside the learner's file,
+        the problem marked revealed (a solved one stays solved) and scheduled like any reveal."""
+        if not problem.kind.learner_writes_code:
+            raise UsageError(f"'{problem.slug}' asks you to predict: importdrill reveal shows it")
+        with self.store.change() as state:
+            state.record_reveal(problem.slug)
+            state.current = problem.slug
+        mine = workspace.read(problem)
+        target = workspace.file_for(problem) if mine is not None else None
+        return SolutionRevealed(problem, problem.solution or "", mine, target)
 
     def explain(self, problem: Problem) -> Explanation:
         """The explanation, once the problem is solved (or, for a prediction, revealed)."""
         status = self.status(problem)
         predicts = not problem.kind.learner_writes_code
-        if status is Status.SOLVED or (status is Status.REVEALED and predicts):
+        if status.answer_seen:
             return Explanation(problem)
         how = (
             f"a right prediction (importdrill check {problem.slug}) or giving up on it "
             f"(importdrill reveal {problem.slug})"
             if predicts
-            else f"your file passes (importdrill check {problem.slug})"
+            else f"your file passes (importdrill check {problem.slug}) or you give up on it "
+            f"(importdrill reveal {problem.slug})"
         )
         raise NotEarnedError(problem.slug, "the explanation", how)
 
