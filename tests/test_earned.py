@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from importdrill.core.progress import Event, Store
@@ -77,3 +78,108 @@ def test_the_last_hint_offers_the_reveal(cli):
     # A predict problem's last hint says nothing of the kind.
     predict = [cli("hint", "mini-predict").stdout for _ in range(3)]
     assert all("reference solution" not in s for s in predict)
+
+
+# --- reviews test memory ------------------------------------------------------------------
+
+
+def solve_predict(cli, monkeypatch) -> None:
+    monkeypatch.setenv("IMPORTDRILL_NOW", DAY0)
+    done = cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n")
+    assert done.exit_code == 0, done.stdout
+
+
+def test_a_review_prompt_has_no_history_of_earlier_predictions(cli, monkeypatch, home: Path):
+    from .helpers import answer_cursor_query, spawn
+
+    solve_predict(cli, monkeypatch)
+    assert cli("config", "confidence", "off").exit_code == 0
+    child = spawn(home, "review", IMPORTDRILL_NOW=LATER)
+    child.expect("Review 1 of 1")
+    answer_cursor_query(child)
+    child.expect("Esc Enter")
+    child.send("\x1b[A\x1b[A")  # the up arrow: earlier predictions, if there were any
+    child.send("\x1b\r")
+    # Nothing came back from the history: an empty answer, asked about.
+    child.expect("You wrote 0 lines")
+    child.send("y")
+    child.expect("wrong prediction")
+    child.expect(pexpect.EOF)
+    child.close()
+    attempt = Store(home / "progress.db").history()[-1]
+    assert (attempt.verdict, attempt.served) == ("wrong-output", "review")
+
+
+def test_attempts_outside_sessions_are_not_marked_served(cli, monkeypatch, home: Path):
+    solve_predict(cli, monkeypatch)
+    attempt = Store(home / "progress.db").history()[-1]
+    assert attempt.served is None and attempt.variant is None
+
+
+# --- the migration: version 1 to 2 --------------------------------------------------------
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE problems (
+    slug TEXT PRIMARY KEY, status TEXT NOT NULL, hints_revealed INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0, predictions TEXT NOT NULL DEFAULT '[]',
+    solved_at TEXT, started_at TEXT
+);
+CREATE TABLE log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, slug TEXT NOT NULL,
+    event TEXT NOT NULL, kind TEXT, verdict TEXT, hints INTEGER, seconds REAL, python TEXT,
+    confidence INTEGER, variant TEXT
+);
+CREATE INDEX log_slug ON log (slug, id);
+CREATE VIEW attempts AS
+    SELECT id, at, slug, kind, verdict, hints, seconds, python, confidence, variant
+    FROM log WHERE event = 'attempt';
+INSERT INTO problems VALUES
+    ('mini-predict', 'solved', 1, 2, '["False\\ndone", "True\\ndone"]', '2026-03-01T09:00:00+00:00',
+     '2026-03-01T08:50:00+00:00');
+INSERT INTO log (at, slug, event, kind, verdict, hints, seconds, python, confidence, variant)
+    VALUES
+    ('2026-03-01T08:55:00+00:00', 'mini-predict', 'hint', NULL, NULL, 1, NULL, NULL, NULL, NULL),
+    ('2026-03-01T08:58:00+00:00', 'mini-predict', 'attempt', 'predict', 'wrong-output', 1,
+     480.0, '3.11.7', 3, NULL),
+    ('2026-03-01T09:00:00+00:00', 'mini-predict', 'attempt', 'predict', 'pass', 1, 600.0,
+     '3.11.7', 2, NULL);
+INSERT INTO meta VALUES ('current', 'mini-predict');
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_version_1_database_migrates_on_first_use_losing_nothing(cli, monkeypatch, home):
+    import sqlite3
+
+    from importdrill.core.progress import SCHEMA_VERSION
+
+    home.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(home / "progress.db")
+    db.executescript(V1_SCHEMA)
+    db.close()
+    before = sqlite3.connect(home / "progress.db")
+    old_rows = before.execute("SELECT * FROM log ORDER BY id").fetchall()
+    old_problems = before.execute("SELECT * FROM problems").fetchall()
+    before.close()
+    monkeypatch.setenv("IMPORTDRILL_NOW", LATER)
+    status = json.loads(cli("status", "--json").stdout)
+    assert status["solved"] == 1 and status["current"] == "mini-predict"
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    columns = [row[1] for row in db.execute("PRAGMA table_info(log)")]
+    assert columns[-1] == "served"
+    # Every row as it was, with the new column empty.
+    assert [r[:-1] for r in db.execute("SELECT * FROM log ORDER BY id")] == old_rows
+    assert db.execute("SELECT * FROM problems").fetchall() == old_problems
+    assert db.execute("SELECT count(*), max(served) FROM attempts").fetchone() == (2, None)
+    db.close()
+    # The schedule replayed from the old log, and a new attempt recorded after it.
+    reviews = json.loads(cli("review", "--list", "--json").stdout)["reviews"]
+    assert [r["slug"] for r in reviews] == ["mini-predict"] and reviews[0]["reviews"] == 1
+    assert cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n").exit_code == 0
+    history = Store(home / "progress.db").history("mini-predict")
+    assert [e.verdict for e in history] == [None, "wrong-output", "pass", "pass"]
+    assert history[1].confidence == 3 and history[1].seconds == 480.0
+    # Migrated once: a second use finds version 2 and changes nothing.
+    assert cli("status", "--json").exit_code == 0

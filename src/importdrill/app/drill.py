@@ -149,13 +149,15 @@ class Drill:
         result: runner.RunResult | None = None,
         confidence: int | None = None,
         meanwhile: Callable[[], object] | None = None,
+        served: str | None = None,
     ) -> PredictionOutcome:
         """Judge a prediction against the program's real output, and record it.
 
         `result` is a run of the program made just before (to tell the learner how many lines
         it prints); without one the program is run now, and `meanwhile` (the front end's
         own preparation, see runner.run) is done while it runs. `confidence` is how sure the
-        learner said they were (1 to 3), when asked.
+        learner said they were (1 to 3), when asked. `served` is how the problem was served
+        ("review" or "mix"; None when the learner chose it), for the log.
         """
         if problem.kind.learner_writes_code:
             raise UsageError(
@@ -183,7 +185,9 @@ class Drill:
         with self.store.change() as state:
             seen_before = state.status(problem.slug).answer_seen
             state.record_prediction(problem.slug, prediction)
-            self._record(state, problem, verdict, python=python, confidence=confidence)
+            self._record(
+                state, problem, verdict, python=python, confidence=confidence, served=served
+            )
             following = self.catalog.next_open(problem.slug, state.is_solved)
         if verdict.passed and problem.variant is None:
             # A variant's files are not laid out: they would mix with the problem's own.
@@ -199,10 +203,15 @@ class Drill:
         )
 
     def attempt_file(
-        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+        self,
+        problem: Problem,
+        *,
+        limits: runner.Limits,
+        python: str | None = None,
+        served: str | None = None,
     ) -> FileOutcome:
         """Run the learner's file through every run of an implement problem, check its rules,
-        judge it, and record it."""
+        judge it, and record it (served: as for attempt_prediction)."""
         from importdrill.core import runnable
 
         if not problem.kind.learner_writes_code:
@@ -227,7 +236,7 @@ class Drill:
             problem, mine, python=python, limits=limits, expected=expected
         )
         with self.store.change() as state:
-            self._record(state, problem, evaluation.summary, python=python)
+            self._record(state, problem, evaluation.summary, python=python, served=served)
             following = self.catalog.next_open(problem.slug, state.is_solved)
         return FileOutcome(
             problem=problem,
@@ -244,6 +253,7 @@ class Drill:
         *,
         python: str | None,
         confidence: int | None = None,
+        served: str | None = None,
     ) -> None:
         # Recorded only once the run is over: Ctrl-C during it leaves the state as it was.
         if verdict.passed:
@@ -257,12 +267,16 @@ class Drill:
             python=interpreter_label(python),
             confidence=confidence,
             variant=problem.variant,
+            served=served,
         )
         state.current = problem.slug
 
-    def prediction_question(self, problem: Problem, result: runner.RunResult) -> PredictionQuestion:
+    def prediction_question(
+        self, problem: Problem, result: runner.RunResult, *, review: bool = False
+    ) -> PredictionQuestion:
         """What the inline prompt asks for problem, given its program's run (which tells how
-        many lines the answer has), with the learner's earlier predictions."""
+        many lines the answer has), with the learner's earlier predictions; none in a review
+        or a mixed session (review=True), which tests memory, not the up arrow."""
         from importdrill.core import judge
 
         lines = len(judge.split_lines(result.stdout)) if result.finished else None
@@ -275,7 +289,7 @@ class Drill:
             question = questions.question_text(problem) or ""
             has, noun = "The answer has", questions.answer_noun(problem)
             real = "the answer has"
-        entry = self.state().of(problem.slug)
+        entry = None if review else self.state().of(problem.slug)
         history = entry.predictions if entry else []
         return PredictionQuestion(question, has, noun, real, lines, history)
 
@@ -451,31 +465,52 @@ class Drill:
         return schedule.due(self.reviews(), now())
 
     def begin_review(self, problem: Problem) -> ReviewStart:
-        """Make problem current for a review; a solved implement problem gets a fresh starter
-        (an unsolved one, met in a mixed session, keeps the learner's work in progress)."""
+        """Make problem current for a review; a solved (or revealed) implement problem gets a
+        fresh starter, the earlier file moved out of the workspace into the trash (an
+        unsolved one, met in a mixed session, keeps the learner's work in progress)."""
         require_available(problem)
         with self.store.change() as state:
             state.current = problem.slug
-            solved = state.is_solved(problem.slug)
+            seen = state.status(problem.slug).answer_seen
             state.touch(problem.slug)
         if problem.kind is Kind.IMPLEMENT:
-            if solved:
+            if seen:
                 target, earlier = workspace.fresh_starter(problem)
                 return ReviewStart(problem, target, earlier)
             target, _ = workspace.ensure(problem)
             return ReviewStart(problem, target, None)
         return ReviewStart(problem, None, None)
 
+    def review_files(self, started: ReviewStart) -> tuple[str, str, str]:
+        """After a review's verdict: the file written in the review, the earlier one (kept in
+        the trash) and where that is kept."""
+        fresh = workspace.read(started.problem) or ""
+        earlier = started.earlier
+        if earlier is None:
+            return fresh, "", ""
+        try:
+            text = earlier.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        return fresh, text, str(earlier)
+
     def next_variant(self, problem: Problem) -> Problem:
-        """problem as it should be served again: a predict problem with variants comes as the
-        one after the variant last attempted (the problem as written counts as the first), so
-        a review tests understanding, not memory of an answer."""
+        """problem as it should be served again: a problem with variants comes as the first
+        variant the learner has not answered yet (the problem as written counts as the first),
+        and once every one is answered, as the one after the variant last attempted, so a
+        review tests understanding, not memory of an answer."""
         if not problem.variants:
             return problem
         order: list[str | None] = [None, *problem.variant_names]
         from importdrill.core.progress import Event
 
         attempts = [e for e in self.store.history(problem.slug) if e.event is Event.ATTEMPT]
+        answered = {e.variant for e in attempts}
+        if attempts:
+            # Answered before the log named variants: the problem as written.
+            fresh = [name for name in order if name not in answered]
+            if fresh:
+                return problem.with_variant(fresh[0])
         last = attempts[-1].variant if attempts else order[-1]
         position = order.index(last) if last in order else len(order) - 1
         return problem.with_variant(order[(position + 1) % len(order)])

@@ -162,17 +162,30 @@ def show_solution_revealed(shown: SolutionRevealed) -> None:
     )
 
 
+def show_earlier_file(fresh: str, earlier: str, kept: str) -> None:
+    """After a review's verdict: the learner's earlier file (kept in the trash) beside the one
+    written in the review."""
+    _side_by_side(earlier, fresh, left="your file in this review", right="your earlier file")
+    info(f"Your earlier file is kept at {kept}")
+
+
 def show_solution(shown: Solution) -> None:
     _side_by_side(shown.reference, shown.mine)
 
 
-def _side_by_side(solution: str, mine: str | None) -> None:
+def _side_by_side(
+    solution: str,
+    mine: str | None,
+    *,
+    left: str = "your solution",
+    right: str = "reference solution",
+) -> None:
     console = out()
-    reference = code_view(solution, title="reference solution")
+    reference = code_view(solution, title=right)
     if mine is None:
         console.print(reference)
         return
-    yours = code_view(mine, title="your solution")
+    yours = code_view(mine, title=left)
     if console.width >= SIDE_BY_SIDE_MIN_WIDTH * 1.4:
         table = Table.grid(expand=True, padding=(0, 1))
         table.add_column(ratio=1)
