@@ -183,3 +183,131 @@ def test_a_version_1_database_migrates_on_first_use_losing_nothing(cli, monkeypa
     assert history[1].confidence == 3 and history[1].seconds == 480.0
     # Migrated once: a second use finds version 2 and changes nothing.
     assert cli("status", "--json").exit_code == 0
+
+
+# --- variants of order and which-file problems --------------------------------------------
+
+ORDER = {
+    "slug": "pair-order",
+    "title": "Two modules",
+    "difficulty": "easy",
+    "kind": "order",
+    "order_of": "start",
+    "tags": ["packages"],
+    "prompt": "`main.py` imports `alpha`, and `alpha` imports `beta`.",
+    "code": "import alpha\n",
+    "files": {"alpha.py": "import beta\n", "beta.py": "X = 1\n"},
+    "expected_output": "alpha\nbeta\n",
+    "hints": ["Bodies run when imported.", "Nested imports run inside."],
+    "explanation": "An import runs the body at once.",
+    "variants": [
+        {
+            "name": "beta-first",
+            "replace": {
+                "import alpha\n": "import beta\nimport alpha\n",
+                "`main.py` imports": "`main.py` imports `beta`, then",
+            },
+        }
+    ],
+}
+WHICH = {
+    "slug": "pair-which",
+    "title": "Which tool",
+    "difficulty": "easy",
+    "kind": "which-file",
+    "names": ["drill_tool"],
+    "tags": ["sys.path"],
+    "prompt": "Two folders hold `drill_tool`; `first` goes on `sys.path` before `second`.",
+    "code": 'import sys\n\nsys.path[:0] = ["first", "second"]\n',
+    "files": {"first/drill_tool.py": "", "second/drill_tool.py": ""},
+    "expected_output": "first/drill_tool.py\n",
+    "hints": ["sys.path is searched in order.", "The first folder wins."],
+    "explanation": "The path finder walks sys.path in order.",
+    "variants": [{"name": "no-first", "files": {"first/drill_tool.py": None}}],
+}
+
+
+def write_pack(folder: Path, *problems: dict) -> Path:
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for data in problems:
+        (folder / f"{data['slug']}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return folder
+
+
+def test_verify_runs_variants_of_order_and_which_file_problems(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "pack", ORDER, WHICH)))
+    done = cli("verify", "pair-order", "pair-which", "--json")
+    data = json.loads(done.stdout)
+    assert done.exit_code == 0, data["failures"]
+    from importdrill.app.drill import Drill
+
+    drill = Drill()
+    order = drill.catalog.get("pair-order").with_variant("beta-first")
+    assert "imports `beta`, then `alpha`" in order.prompt
+    which = drill.catalog.get("pair-which").with_variant("no-first")
+    assert "first/drill_tool.py" not in which.files
+
+
+def test_verify_refuses_a_variant_that_only_renames(cli, monkeypatch, tmp_path):
+    renamed = {
+        **ORDER,
+        "variants": [{"name": "renamed", "replace": {"alpha": "gamma"}}],
+    }
+    which_renamed = {
+        **WHICH,
+        "variants": [{"name": "renamed", "replace": {"first": "primary"}}],
+    }
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "p", renamed, which_renamed)))
+    done = cli("verify", "pair-order", "pair-which", "--json")
+    assert done.exit_code == 1
+    failures = json.loads(done.stdout)["failures"]
+    assert {f["slug"] for f in failures} == {"pair-order", "pair-which"}
+    assert all("a rename tests nothing" in f["what"] for f in failures)
+
+
+def test_which_file_names_change_with_a_variant(tmp_path):
+    from importdrill.core import problems
+
+    data = {**WHICH, "variants": [{"name": "other", "replace": {"drill_tool": "drill_kit"}}]}
+    target = write_pack(tmp_path / "q", data) / "pair-which.yaml"
+    problem = problems.validate(problems.parse_yaml(target), target)
+    assert problem.with_variant("other").names == ("drill_kit",)
+
+
+def test_a_review_serves_a_variant_not_answered_yet(cli, monkeypatch, home, tmp_path):
+    from importdrill.app.drill import Drill
+    from importdrill.core import runner
+
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "pack", ORDER)))
+    problem = {
+        **ORDER,
+        "variants": [
+            *ORDER["variants"],
+            {"name": "no-beta-import", "files": {"alpha.py": "Y = 2\n"}},
+        ],
+    }
+    write_pack(tmp_path / "pack", problem)
+    assert cli("check", "pair-order", "--predict-file", "-", input="alpha\nbeta\n").exit_code == 0
+    drill = Drill()
+    pair = drill.catalog.get("pair-order")
+    limits = runner.Limits()
+    # Answered: as written, then the last variant (say, in a mixed session).
+    outcome = drill.attempt_prediction(
+        pair.with_variant("no-beta-import"), "alpha\n", limits=limits
+    )
+    assert outcome.passed
+    # Not the one after the last (the problem as written again): the one not answered yet.
+    assert drill.next_variant(pair).variant == "beta-first"
+    assert drill.attempt_prediction(
+        pair.with_variant("beta-first"), "beta\nalpha\n", limits=limits, served="review"
+    ).passed
+    # All answered: in turn again, the one after the last attempted.
+    assert drill.next_variant(pair).variant == "no-beta-import"
+    log = Store(home / "progress.db").history("pair-order")
+    assert [(e.variant, e.served) for e in log if e.event is Event.ATTEMPT] == [
+        (None, None),
+        ("no-beta-import", None),
+        ("beta-first", "review"),
+    ]
