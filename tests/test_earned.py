@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -187,7 +188,7 @@ def test_a_version_1_database_migrates_on_first_use_losing_nothing(cli, monkeypa
 
 # --- variants of order and which-file problems --------------------------------------------
 
-ORDER = {
+ORDER: dict[str, Any] = {
     "slug": "pair-order",
     "title": "Two modules",
     "difficulty": "easy",
@@ -210,7 +211,7 @@ ORDER = {
         }
     ],
 }
-WHICH = {
+WHICH: dict[str, Any] = {
     "slug": "pair-which",
     "title": "Which tool",
     "difficulty": "easy",
@@ -311,3 +312,103 @@ def test_a_review_serves_a_variant_not_answered_yet(cli, monkeypatch, home, tmp_
         ("no-beta-import", None),
         ("beta-first", "review"),
     ]
+
+
+# --- answers checked for form -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "answer", "says"),
+    [
+        ("pair-which", "builtin\n", "did you mean built-in?"),
+        ("pair-which", "./first/drill_tool.py\n", "without ./"),
+        ("pair-which", "first\n", "a folder is not an answer"),
+        ("pair-which", "Not Found\n", "did you mean not found?"),
+        ("pair-order", "alpha\nshop/__init__.py\n", "line 2: `shop/__init__.py`"),
+        ("pair-order", "alpha.py\nbeta\n", "not its file: alpha"),
+        ("pair-order", "alpha\njson\n", "`json`: it is none of this problem's modules"),
+        ("pair-order", "__main__\nalpha\n", "__main__ is never written"),
+    ],
+)
+def test_an_answer_of_no_possible_form_is_refused_and_not_recorded(
+    cli, monkeypatch, home, tmp_path, slug, answer, says
+):
+    from .helpers import snapshot
+
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "pack", ORDER, WHICH)))
+    cli("list")
+    before = snapshot(home)
+    done = cli("check", slug, "--predict-file", "-", input=answer)
+    assert done.exit_code == 2
+    assert says in done.stderr and "nothing was marked or recorded" in done.stderr
+    assert "Each line is" in done.stderr  # the forms allowed
+    assert snapshot(home) == before
+    # Nothing of the real answer is in the message.
+    real = {"pair-which": "first/drill_tool.py", "pair-order": "alpha\nbeta"}[slug]
+    assert real not in done.stderr.replace("./first/drill_tool.py", "")
+    data = json.loads(cli("check", slug, "--predict-file", "-", "--json", input=answer).stdout)
+    assert data["error"]["kind"] == "usage" and says in data["error"]["message"]
+
+
+def test_an_answer_of_a_possible_form_is_judged(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "pack", ORDER, WHICH)))
+    for slug, answer in [
+        ("pair-which", "second/drill_tool.py\n"),
+        ("pair-which", "<stdlib>/json/__init__.py\n"),
+        ("pair-which", "error: ImportError\n"),
+        ("pair-order", "beta\nalpha\n"),
+    ]:
+        assert cli("check", slug, "--predict-file", "-", input=answer).exit_code == 1, answer
+
+
+def test_an_origin_the_prompt_names_is_allowed(cli, monkeypatch, tmp_path):
+    custom = {
+        **WHICH,
+        "prompt": WHICH["prompt"] + " A finder may set the origin `drill-bundle`.",
+    }
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "pack", custom)))
+    done = cli("check", "pair-which", "--predict-file", "-", input="drill-bundle\n")
+    assert done.exit_code == 1  # judged (wrong), not refused
+    refused = cli("check", "pair-which", "--predict-file", "-", input="drill-other\n")
+    assert refused.exit_code == 2
+
+
+def test_every_built_in_answer_has_a_possible_form(monkeypatch):
+    from importdrill.app.drill import Drill
+    from importdrill.core.catalog import load_catalog
+    from importdrill.core.kinds import Kind
+
+    monkeypatch.delenv("IMPORTDRILL_PATH", raising=False)
+    monkeypatch.delenv("IMPORTDRILL_NO_BUILTINS", raising=False)
+    catalog = load_catalog()
+    checked = 0
+    for summary in catalog.summaries:
+        problem = catalog.get(summary.slug)
+        if problem.kind not in (Kind.ORDER, Kind.WHICH_FILE):
+            continue
+        for answer in [problem.expected_output, *(o for _, _, o in problem.output_by_python)]:
+            assert Drill.answer_form(problem, answer) is None, problem.slug
+            checked += 1
+    assert checked >= 20
+
+
+def test_at_the_prompt_a_refused_answer_goes_back_to_the_editor(monkeypatch, home, tmp_path):
+    from .helpers import answer_cursor_query, spawn
+
+    pack = write_pack(tmp_path / "pack", ORDER)
+    child = spawn(home, "start", "pair-order", IMPORTDRILL_PATH=str(pack))
+    answer_cursor_query(child)
+    child.expect("Esc Enter")
+    child.send("alpha\rbeta.py\x1b\r")
+    child.expect("not its file: beta")
+    child.expect("Each line is")
+    answer_cursor_query(child)
+    # Back in the editor with the lines kept: fix the second line and submit.
+    child.send("\x7f\x7f\x7f\x1b\r")
+    child.expect("How sure are you")
+    child.send("\r")
+    child.expect("pass")
+    child.expect(pexpect.EOF)
+    child.close()
+    history = Store(home / "progress.db").history("pair-order")
+    assert [e.verdict for e in history if e.event is Event.ATTEMPT] == ["pass"]

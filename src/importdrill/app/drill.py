@@ -165,6 +165,9 @@ class Drill:
                 "importdrill check, without a prediction"
             )
         check_prediction_size(prediction)
+        refused = self.answer_form(problem, prediction)
+        if refused is not None:
+            raise UsageError(refused)
         if result is None:
 
             def prepare() -> None:
@@ -270,6 +273,26 @@ class Drill:
             served=served,
         )
         state.current = problem.slug
+
+    @staticmethod
+    def answer_form(problem: Problem, answer: str) -> str | None:
+        """What is wrong with the form of an order or which-file answer (lines that are no
+        possible answer for problem), with the forms allowed; None when its form is fine.
+        Such an answer is not judged: nothing is marked or recorded, and it can be edited."""
+        if problem.kind not in (Kind.ORDER, Kind.WHICH_FILE):
+            return None
+        from importdrill.core import questions
+
+        found = questions.answer_form_problems(problem, answer)
+        if not found:
+            return None
+        return "\n".join(
+            [
+                "Not an answer this question takes, so nothing was marked or recorded:",
+                *found,
+                questions.allowed_forms(problem),
+            ]
+        )
 
     def prediction_question(
         self, problem: Problem, result: runner.RunResult, *, review: bool = False

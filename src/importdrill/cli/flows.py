@@ -94,6 +94,11 @@ def predict_in_terminal(
             text = prompt.ask_prediction(asked.history, default=text)
         except EOFError:
             raise UsageError("no prediction was given") from None
+        refused = drill.answer_form(problem, text)
+        if refused is not None:
+            # Not a possible answer: said, and back in the editor with the lines kept.
+            info(refused)
+            continue
         written = len(judge.split_lines(text))
         if asked.lines is None or written == asked.lines:
             break
