@@ -412,3 +412,84 @@ def test_at_the_prompt_a_refused_answer_goes_back_to_the_editor(monkeypatch, hom
     child.close()
     history = Store(home / "progress.db").history("pair-order")
     assert [e.verdict for e in history if e.event is Event.ATTEMPT] == ["pass"]
+
+
+# --- rules proven at run time ---------------------------------------------------------------
+
+RECORDER_DRIVER = """\
+import importlib
+
+calls = []
+real = importlib.import_module
+
+
+def recorder(name, package=None):
+    calls.append(name)
+    return real(name, package)
+
+
+importlib.import_module = recorder  # installed before the learner's file is imported
+
+from main import load
+
+print(load("email.mime").__name__)
+print("import_module called:", "email.mime" in calls)
+"""
+
+PROVEN = {
+    "slug": "proven-call",
+    "title": "Import by name, proven",
+    "difficulty": "easy",
+    "kind": "implement",
+    "tags": ["importlib"],
+    "prompt": "Make `load(name)` import a module by name with `importlib.import_module`.",
+    "code": 'def load(name):\n    raise NotImplementedError\n\n\nprint(load("json").__name__)\n',
+    "solution": (
+        "import importlib\n\n\ndef load(name):\n    return importlib.import_module(name)\n\n\n"
+        'if __name__ == "__main__":\n    print(load("json").__name__)\n'
+    ),
+    "expected_output": "json\n",
+    "runs": [
+        {"name": "python main.py"},
+        {"name": "with a name only the driver knows, watching the call", "driver": RECORDER_DRIVER},
+    ],
+    "rules": [
+        {
+            "must_call": "importlib.import_module",
+            "message": "import the module with importlib.import_module",
+        }
+    ],
+    "decoys": [
+        {
+            # The call is in the file (the static rule holds) but never happens.
+            "code": (
+                "import importlib\nimport sys\n\n\ndef load(name):\n    if False:\n"
+                "        importlib.import_module(name)\n    __import__(name)\n"
+                "    return sys.modules[name]\n\n\n"
+                'if __name__ == "__main__":\n    print(load("json").__name__)\n'
+            ),
+            "misconception": "the rule is met by naming the call, whether or not it runs",
+        }
+    ],
+    "hints": ["importlib has a function for this.", "It is called import_module."],
+    "explanation": "`importlib.import_module` imports by dotted name and returns the module.",
+}
+
+
+def test_a_must_call_rule_is_proven_at_run_time_by_a_driver_with_a_recorder(
+    cli, monkeypatch, home, tmp_path
+):
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(write_pack(tmp_path / "pack", PROVEN)))
+    # verify: the solution passes, and the decoy that names the call without making it fails.
+    done = cli("verify", "proven-call", "--json")
+    assert done.exit_code == 0, json.loads(done.stdout)["failures"]
+    # Through check: the decoy keeps the static rule but fails the recorded run.
+    cli("start", "proven-call", "--no-edit")
+    learner = home / "workspace" / "proven-call" / "main.py"
+    learner.write_text(PROVEN["decoys"][0]["code"], encoding="utf-8")
+    data = json.loads(cli("check", "--json").stdout)
+    assert not data["passed"]
+    assert [r["kept"] for r in data["rules"]] == [True]
+    assert [r["passed"] for r in data["runs"]] == [True, False]
+    assert "import_module called: True" in data["runs"][1]["expected"]
+    assert "import_module called: False" in data["runs"][1]["actual"]
