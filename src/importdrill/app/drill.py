@@ -325,8 +325,8 @@ class Drill:
         self.require_revealable(problem)
         if problem.kind.learner_writes_code:
             raise UsageError(
-                f"'{problem.slug}' is an implement problem: its reference solution is revealed "
-                "instead (reveal_solution)"
+                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
+                f"importdrill reveal {problem.slug} shows its reference solution"
             )
         result = self.run_program(problem, limits=limits, python=python)
         with self.store.change() as state:
