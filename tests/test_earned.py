@@ -436,7 +436,7 @@ print(load("email.mime").__name__)
 print("import_module called:", "email.mime" in calls)
 """
 
-PROVEN = {
+PROVEN: dict[str, Any] = {
     "slug": "proven-call",
     "title": "Import by name, proven",
     "difficulty": "easy",
