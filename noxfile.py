@@ -1,23 +1,49 @@
-"""Sessions: tests on each Python >= 3.11 found, lint, verify on every CPython 3.9-3.13 found."""
+"""Sessions: tests on each Python >= 3.11 found, lint, verify on every CPython 3.9-3.15 found."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent / "tools"))
+import debian_cpython
 
 nox.options.sessions = ["tests", "lint", "verify"]
 nox.options.reuse_existing_virtualenvs = True
 # With CI set, a missing interpreter is an error rather than a skipped session.
 nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 
-CLI_PYTHONS = ["3.11", "3.12", "3.13"]
-PROBLEM_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+CLI_PYTHONS = ["3.11", "3.12", "3.13", "3.14", "3.15"]
+PROBLEM_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
 # The tools and their versions, as pyproject.toml's dependency groups say: one set for all.
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
 LINT_DEPS = nox.project.dependency_groups(PYPROJECT, "lint")
+
+
+def _provide_new_pythons() -> str:
+    """Put Debian sid's CPython 3.14 and 3.15 on PATH where they are missing (README,
+    "Interpreters"): built once by tools/debian_cpython.py into the user's cache, then taken
+    from there. Returns why they could not be provided, or ""."""
+    missing = [v for v in debian_cpython.VERSIONS if shutil.which(f"python{v}") is None]
+    if not missing or os.environ.get("IMPORTDRILL_NO_PROVISION"):
+        return ""
+    try:
+        folder = debian_cpython.provision()
+    except (debian_cpython.ProvisionError, OSError) as error:
+        reason = f"cannot provide python{' and python'.join(missing)}: {error}"
+        print(f"nox: {reason}", file=sys.stderr)
+        return reason
+    # Last on PATH: only the missing versions are taken from there.
+    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), str(folder)])
+    return ""
+
+
+PROVISION_ERROR = _provide_new_pythons()
 
 
 @nox.session(python=CLI_PYTHONS)
@@ -39,14 +65,17 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def verify(session: nox.Session) -> None:
-    """Every problem true on every CPython found (3.9 to 3.13 here), in parallel."""
+    """Every problem true on every CPython found (3.9 to 3.15 here), in parallel."""
     session.install(".")
     found = []
     for version in PROBLEM_PYTHONS:
         path = shutil.which(f"python{version}")
         if path is None:
             if os.environ.get("CI"):
-                session.error(f"python{version} not found: verify needs every CPython 3.9-3.13")
+                why = f" ({PROVISION_ERROR})" if PROVISION_ERROR else ""
+                session.error(
+                    f"python{version} not found: verify needs every CPython 3.9-3.15{why}"
+                )
             session.warn(f"python{version} not found; skipped")
             continue
         found += ["--python", path]

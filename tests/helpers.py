@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,17 @@ DATA = Path(__file__).parent / "data"
 PACK = DATA / "pack"
 BROKEN = DATA / "broken"
 HOSTILE = DATA / "hostile"
+JSON_DOC = (Path(__file__).resolve().parent.parent / "docs" / "json.md").read_text(encoding="utf-8")
+
+
+def documented(heading: str) -> set[str]:
+    """The keys docs/json.md lists for the document under heading (backquotes optional)."""
+    if not heading.startswith("`"):
+        heading = f"`{heading}`"
+    section = JSON_DOC.split(f"## {heading}", 1)[1]
+    keys = re.search(r"^keys: (.*)$", section, re.M)
+    assert keys, heading
+    return {k.strip() for k in keys.group(1).split(",")}
 
 
 def mini_pack_env(home: Path, **extra: str) -> dict[str, str]:

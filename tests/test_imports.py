@@ -68,7 +68,10 @@ CHECK = BASE | {
     "importdrill.core.judge",
     "importdrill.core.problems",  # the one problem checked, whole
     "importdrill.core.runnable",
+    "importdrill.core.fsclean",  # a run folder removed however deep it is (issue 23)
     "importdrill.core.runner",
+    "importdrill.core.safepaths",  # every path checked where the run is laid out (issue 23)
+    "importdrill.core.shield",  # the seccomp filter and the process-count bound (issue 23)
     "importdrill.core.supervisor",  # a fork of importdrill runs the program
     "importdrill.core.workspace",
     "importdrill.prose",  # a pass shows the explanation

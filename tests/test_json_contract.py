@@ -9,21 +9,14 @@ from pathlib import Path
 import pytest
 
 from importdrill import cli as cli_module
-from importdrill.app import listing, results, verify
+from importdrill.app import listing, results, verify, why
 
-DOC = (Path(__file__).resolve().parent.parent / "docs" / "json.md").read_text(encoding="utf-8")
+from .helpers import JSON_DOC as DOC
+from .helpers import documented
+
 # Commands that hand the terminal to the learner (an editor, a prompt, a watch screen) or write
 # a file for an author; they report nothing a script would read.
 INTERACTIVE = {"start", "next", "watch", "new", "schema", "mix"}
-
-
-def documented(heading: str) -> set[str]:
-    if not heading.startswith("`"):
-        heading = f"`{heading}`"
-    section = DOC.split(f"## {heading}", 1)[1]
-    keys = re.search(r"^keys: (.*)$", section, re.M)
-    assert keys, heading
-    return {k.strip() for k in keys.group(1).split(",")}
 
 
 # Each use-case result that knows its JSON form, and the section of docs/json.md it follows.
@@ -44,6 +37,7 @@ DOCUMENT_OF = {
     results.Versions: "importdrill versions --json",
     results.Reviews: "importdrill review --list --json",
     results.Settings: "importdrill config --json",
+    why.WhyResult: "importdrill why --json",
 }
 
 
@@ -51,7 +45,7 @@ def result_types() -> set[type]:
     """Every class of the use cases' results that has a JSON form."""
     return {
         value
-        for module in (listing, results, verify)
+        for module in (listing, results, verify, why)
         for value in vars(module).values()
         if isinstance(value, type)
         and value.__module__ == module.__name__

@@ -389,10 +389,11 @@ IMPLEMENT = sorted(
 
 
 def test_every_builtin_implement_problem_has_decoys_and_runs(builtin: Catalog):
-    assert len(IMPLEMENT) == 18
+    assert len(IMPLEMENT) >= 24
     for slug in IMPLEMENT:
         problem = builtin.get(slug)
-        assert problem.decoys, slug
+        # Issue 20: a threat model of at least four plausible wrong solutions per problem.
+        assert len(problem.decoys) >= 4, slug
         assert all(len(d.misconception) > 20 for d in problem.decoys), slug
     shell = builtin.get("test-runs-from-shell")
     folders = {run.cwd for run in shell.runs}

@@ -79,7 +79,7 @@ def test_versions_needs_the_answer_seen_then_shows_each_interpreter(cli, mini_pa
 
 
 def test_a_version_dependent_problem_says_which_version_judges(cli):
-    shown = cli("start", "frozen-stdlib-modules")
+    shown = cli("start", "type-checking-cycle")
     assert shown.exit_code == 0
     assert f"Python {HERE[0]}.{HERE[1]} (the one running importdrill)" in " ".join(
         shown.stdout.split()

@@ -223,7 +223,12 @@ class Session:
 
     def first_look(self) -> None:
         """Show a newly watched problem: implement files are checked at once, as rustlings does."""
-        if self.problem.kind is Kind.IMPLEMENT or self.target.stat().st_size:
+        try:
+            # Not a regular file (a dangling link, a FIFO...): check, which says what it is.
+            waiting = self.target.stat().st_size == 0 and self.target.is_file()
+        except OSError:
+            waiting = False
+        if self.problem.kind is Kind.IMPLEMENT or not waiting:
             self.check()
         else:
             self.render()

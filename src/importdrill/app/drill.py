@@ -76,7 +76,7 @@ class Drill:
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = load_catalog()
+            self._catalog = load_catalog(strict=False)
         return self._catalog
 
     def state(self) -> State:

@@ -51,7 +51,7 @@ def listing(store: Store, *, tag: str | None = None, difficulty: str | None = No
     wanted = Difficulty.parse(difficulty) if difficulty is not None else None
     if difficulty is not None and wanted is None:
         raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
-    catalog = load_catalog()
+    catalog = load_catalog(strict=False)
     state = store.load(predictions=False)
     problems = [
         p

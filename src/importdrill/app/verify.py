@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from importdrill.app import versioned
 from importdrill.core import judge, runner
@@ -15,6 +15,9 @@ from importdrill.core.interpreters import Interpreter
 from importdrill.core.kinds import Kind
 from importdrill.core.problems import Problem, Run, Variant
 from importdrill.core.runnable import run_question
+
+if TYPE_CHECKING:
+    from importdrill.core.catalog import BrokenPack
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,12 @@ class Verified(NamedTuple):
     checked: int  # problem-interpreter pairs
     failures: list[Failure]
     skipped: list[tuple[str, str, str]]  # slug, interpreter label, reason
+    # Packs left out because a problem file of theirs is broken: any fails verify.
+    broken_packs: Sequence[BrokenPack] = ()
 
     @property
     def passed(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.broken_packs
 
     @property
     def exit_status(self) -> int:
@@ -60,7 +65,11 @@ class Verified(NamedTuple):
                 "problems": self.problems,
                 "runs": self.checked,
                 "interpreters": [
-                    {"command": p.command, "version": ".".join(map(str, p.version))}
+                    {
+                        "command": p.command,
+                        "version": ".".join(map(str, p.version)),
+                        "sys_version": p.full_version,
+                    }
                     for p in self.interpreters
                 ],
                 "failures": [
@@ -70,6 +79,9 @@ class Verified(NamedTuple):
                 "skipped": [
                     {"slug": slug, "python": label, "reason": reason}
                     for slug, label, reason in self.skipped
+                ],
+                "broken_packs": [
+                    {"pack": b.name, "path": b.path, "reason": b.reason} for b in self.broken_packs
                 ],
             }
         )
@@ -326,8 +338,11 @@ def verify_problems(
 
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs}: must be 1 or more")
-    catalog = load_catalog()
+    # A pack with a broken problem file is left out (the others are verified) and named.
+    catalog = load_catalog(strict=False)
     problems = [catalog.get(s) for s in slugs] if slugs else catalog.problems
     found = [interpreter(p) for p in (pythons or [sys.executable])]
     report = verify(problems, found, limits=limits, jobs=jobs)
-    return Verified(len(problems), found, report.checked, report.failures, report.skipped)
+    return Verified(
+        len(problems), found, report.checked, report.failures, report.skipped, catalog.broken
+    )

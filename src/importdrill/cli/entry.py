@@ -9,7 +9,8 @@ import signal
 import sys
 
 from importdrill.cli.group import group
-from importdrill.core.errors import Exit, Terminated
+from importdrill.cli.options import stdin_closed_at_start
+from importdrill.core.errors import DrillError, Exit, Terminated
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -23,8 +24,23 @@ def main() -> None:
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, _terminate)
+    stdin_closed_at_start()
+    if sys.stdout is None or sys.stderr is None:  # closed at start
+        from importdrill.views import streams
+
+        closed = streams.closed_at_start()
+        if closed is not None:
+            streams.last_word(f"standard {closed} is closed; importdrill has nowhere to write")
+            sys.exit(Exit.USAGE)
     try:
         group()()
+    except DrillError as exc:  # output that failed outside a command's reporting
+        from importdrill.views import streams
+
+        if not isinstance(exc, streams.OutputError):
+            raise
+        streams.last_word(str(exc))
+        sys.exit(Exit.USAGE)
     except Terminated as exc:  # pragma: no cover - between commands, e.g. while Typer parses
         sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - between commands, e.g. while Typer parses

@@ -1,5 +1,5 @@
 """The learning commands: list, status, path, start, next, hint, solution, reveal, explain,
-check, run, versions and reset."""
+check, run, versions, why and reset."""
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
@@ -25,10 +25,11 @@ from importdrill.cli.options import (
     read_prediction,
 )
 from importdrill.cli.reporting import command
-from importdrill.core.errors import UsageError
+from importdrill.core.errors import Exit, UsageError
 
 if TYPE_CHECKING:
     from importdrill.app.results import Outcome
+    from importdrill.app.why import WhyResult
 
 
 # --- list, status, path ---------------------------------------------------------------------
@@ -297,7 +298,7 @@ def versions(
     A predict problem's output is its answer: it is shown once the problem is solved or
     revealed.
 
-    Example: importdrill versions shadowed-stdlib-hint
+    Example: importdrill versions type-checking-cycle
     """
     from importdrill.views.problem import show_versions
 
@@ -305,6 +306,75 @@ def versions(
         limits = limits_from(timeout, DEFAULT_MEMORY_MIB)
         drill = done.drill
         done.show(drill.versions(drill.problem(slug), limits=limits, pythons=python), show_versions)
+
+
+# --- why ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def why(  # noqa: PLR0917 - Typer maps each option to a parameter
+    name: Annotated[
+        str, typer.Argument(help="The module, as in `import NAME` (pkg.sub too).", metavar="NAME")
+    ],
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "--python", metavar="PATH", help="Interpreter to ask (default: python3 on PATH)."
+        ),
+    ] = None,
+    script: Annotated[
+        str | None,
+        typer.Option("--script", metavar="FILE", help="As `python FILE` would import it."),
+    ] = None,
+    module: Annotated[
+        str | None,
+        typer.Option("-m", "--module", metavar="MODULE", help="As `python -m MODULE` would."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Let parent packages run to search pkg.sub.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Explain what `import NAME` finds in this folder, step by step, and why.
+
+    Asks your own interpreter (your PYTHONPATH, .pth files, user site), never runs NAME
+    itself, warns about the known traps, and names the problems that drill each step.
+    Exits 1 when NAME is not found.
+
+    Example: importdrill why requests --script app.py
+    """
+    from importdrill.app.why import explain_import
+    from importdrill.views.why import show_why
+
+    with command(as_json=as_json, store=False) as done:
+
+        def ask(allow: bool) -> "WhyResult":
+            return explain_import(name, python=python, script=script, module=module, allow=allow)
+
+        result = ask(yes)
+        stop = result.explanation.probe.stopped
+        if (
+            stop is not None
+            and stop.reason.value == "parent-would-run"
+            and not as_json
+            and options.interactive()
+        ):
+            show_why(result)
+            from importdrill import prompt
+
+            try:
+                again = prompt.confirm(f"Import {stop.parent} (runs {stop.origin}) and go on?")
+            except EOFError:
+                again = False
+            if not again:
+                done.status = Exit.FAILED
+                return
+            from importdrill.views.console import out
+
+            out().print()
+            result = ask(True)
+        done.show(result, show_why)
+        done.status = Exit.OK if result.found else Exit.FAILED
 
 
 # --- reset ---------------------------------------------------------------------------------

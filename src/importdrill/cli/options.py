@@ -3,6 +3,8 @@ a learner may ask for, reading a prediction, and asking in a terminal."""
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,7 +26,7 @@ def complete_slug(incomplete: str) -> list[str]:
     from importdrill.core.catalog import load_catalog
 
     try:
-        return [p.slug for p in load_catalog() if p.slug.startswith(incomplete)]
+        return [p.slug for p in load_catalog(strict=False) if p.slug.startswith(incomplete)]
     except DrillError:
         return []
 
@@ -72,6 +74,20 @@ def confirmed(question: str, refusal: str) -> bool:
         return False
 
 
+# Whether standard input was closed at start (it reads as empty, /dev/null, since).
+stdin_closed = False
+
+
+def stdin_closed_at_start() -> None:
+    """A standard input closed at start (Python makes it None) is given /dev/null, so that
+    nothing fails on it; a prediction from it is refused (see read_prediction)."""
+    global stdin_closed  # noqa: PLW0603 - once, at start
+    if sys.stdin is None:
+        stdin_closed = True
+        with contextlib.suppress(OSError):
+            sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the process
+
+
 def read_prediction(source: str) -> str:
     from importdrill.app.drill import PREDICTION_CAP_BYTES
 
@@ -79,6 +95,8 @@ def read_prediction(source: str) -> str:
     # file to the end.
     read_bytes = PREDICTION_CAP_BYTES + 1
     name = "standard input" if source == "-" else source
+    if source == "-" and (sys.stdin is None or stdin_closed):
+        raise UsageError("--predict-file -: standard input is closed (nothing was recorded)")
     try:
         if source == "-":
             data = sys.stdin.buffer.read(read_bytes)

@@ -2,6 +2,7 @@
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
+import contextlib
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,7 +18,7 @@ from importdrill.cli.options import (
     limits_from,
 )
 from importdrill.cli.reporting import command
-from importdrill.core.errors import Exit, UsageError
+from importdrill.core.errors import Exit, Terminated, UsageError
 
 if TYPE_CHECKING:
     from importdrill.app.drill import Drill
@@ -127,9 +128,11 @@ def session(
         show_session_step(what, number, len(problems))
         try:
             ok = practise(drill, problem, limits=limits, hide=hide)
-        except KeyboardInterrupt:
-            info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
-            return Exit.INTERRUPTED
+        except KeyboardInterrupt as exc:
+            # SIGTERM and SIGHUP (Terminated) end with their own status, as in every command.
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
+            return 128 + exc.signum if isinstance(exc, Terminated) else Exit.INTERRUPTED
         passed += ok
         if hide:
             show_unveiled(problem)

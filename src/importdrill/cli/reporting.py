@@ -4,6 +4,7 @@ status here, and nowhere else; notices are flushed whatever the exit path."""
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -61,6 +62,10 @@ def flush_notices(store: "Store | None") -> None:
 
     for message in take_notices():  # installed packs that were skipped
         notice(message)
+    # Run folders that could not be removed; none unless a run (or its sweep) was made.
+    fsclean = sys.modules.get("importdrill.core.fsclean")
+    while fsclean is not None and fsclean.notices:
+        notice(fsclean.notices.pop(0))
     if store is not None:
         for message in store.notices:
             notice(message)

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from importdrill.core import paths
 from importdrill.core.cache import CACHE_TAG, read_cache, write_cache
-from importdrill.core.errors import DuplicateSlugError, UnknownProblemError, UsageError
+from importdrill.core.errors import (
+    DuplicateSlugError,
+    ProblemFileError,
+    UnknownProblemError,
+    UsageError,
+)
 from importdrill.core.kinds import Difficulty, Kind
 from importdrill.core.summary import BUILTIN_PACK, Summary
 
@@ -93,7 +98,8 @@ def take_notices() -> list[str]:
 def _scan_entry_points() -> tuple[list[Pack], list[str]]:
     """The installed packs, and a message for each one that cannot be used."""
     from importlib.metadata import entry_points  # only when packs are listed
-    from importlib.util import find_spec
+
+    from importdrill.core import packscan
 
     found: list[Pack] = []
     broken: list[str] = []
@@ -103,18 +109,20 @@ def _scan_entry_points() -> tuple[list[Pack], list[str]]:
         return [], [f"installed packs were not looked for: {type(exc).__name__}: {exc}"]
     for ep in declared:
         name = f"the installed pack '{ep.name}' (entry point {ENTRY_POINT_GROUP}: {ep.value})"
-        try:
-            # Finding a submodule imports its parent package, which runs the pack's code: it
-            # may raise anything, SystemExit included, and must not take importdrill with it.
-            spec = find_spec(ep.value)
-        except (Exception, SystemExit) as exc:
-            broken.append(f"{name} is skipped: importing it failed ({type(exc).__name__}: {exc})")
+        # Finding a submodule imports its parent package, which runs the pack's code: it may
+        # print, raise anything (SystemExit, KeyboardInterrupt), call os._exit or hang, so it
+        # is done in a child interpreter (packscan), and none of it reaches importdrill.
+        spec = packscan.locate(ep.value)
+        printed = f"; it printed: {spec.printed}" if spec.printed else ""
+        if spec.error is not None:
+            broken.append(f"{name} is skipped: {spec.error}{printed}")
             continue
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        if not locations:
-            broken.append(f"{name} is skipped: it is not an importable package folder")
+        if not spec.locations:
+            broken.append(f"{name} is skipped: it is not an importable package folder{printed}")
             continue
-        found.append(Pack(ep.name, Path(locations[0])))
+        if printed:
+            broken.append(f"{name} printed while it was imported: {spec.printed}")
+        found.append(Pack(ep.name, Path(spec.locations[0])))
     return found, broken
 
 
@@ -175,6 +183,8 @@ class Catalog:
             summaries, key=lambda s: (rank[s.difficulty], s.order, s.slug)
         )
         self._load = load
+        # Packs left out because a problem file of theirs is broken (see load_catalog).
+        self.broken: list[BrokenPack] = []
         self._by_slug: dict[str, Summary] = {}
         for summary in self.summaries:
             other = self._by_slug.get(summary.slug)
@@ -272,8 +282,24 @@ def _from_index(entry: object, stamp: tuple[int, int], path: str, pack: str) -> 
         return None
 
 
-def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> Catalog:
-    """Load every problem of every pack, validated; raise on the first broken file."""
+class BrokenPack(NamedTuple):
+    """A pack left out of the catalogue: the problem file that broke it, and why."""
+
+    name: str
+    path: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"the problems of the pack '{self.name}' are unavailable: {self.reason}"
+
+
+def load_catalog(
+    packs: list[Pack] | None = None, *, use_cache: bool = True, strict: bool = True
+) -> Catalog:
+    """Load every problem of every pack, validated. strict: raise on the first broken file;
+    otherwise a pack with a broken file is left out whole (its problems are unavailable),
+    named in `catalog.broken` and in a notice, and every other pack works."""
     cached = read_cache(_index_path()) if use_cache else None
     if not isinstance(cached, dict):
         cached = {}
@@ -281,42 +307,81 @@ def load_catalog(packs: list[Pack] | None = None, *, use_cache: bool = True) -> 
     fresh: dict[str, Any] = {}
     items: list[Problem | Summary] = []
     stamps: dict[str, tuple[int, int]] = {}
+    broken: list[BrokenPack] = []
     for pack in packs if packs is not None else all_packs():
-        # Paths as text, joined by hand: a Path per file costs a catalogue of a thousand more
-        # than the rest of its loading. (A Path is made only for a file to parse.)
-        prefix = os.path.join(pack.folder, "")
-        for name in _problem_names(pack.folder):
-            key = prefix + name
-            stat = os.stat(key)
-            stamp = (stat.st_size, stat.st_mtime_ns)
-            entry = cached.get(key)
-            summary = _from_index(entry, stamp, key, pack.name)
-            if summary is not None:
-                items.append(summary)
-            else:
-                from importdrill.core.problems import parse_yaml, validate
-
-                path = Path(key)
-                data = parse_yaml(path)
-                problem = validate(data, path, pack.name)
-                summary = problem.summary
-                items.append(problem)
-                if use_cache:
-                    write_cache(_data_path(summary.slug), (key, stamp, data))
-                entry = (
-                    *stamp,
-                    summary.slug,
-                    summary.title,
-                    summary.difficulty.value,
-                    summary.kind.value,
-                    summary.tags,
-                    summary.order,
-                    summary.hint_count,
-                    summary.requires_python,
-                )
-            stamps[summary.slug] = stamp
-            fresh[key] = entry
+        pack_items: list[Problem | Summary] = []
+        pack_fresh: dict[str, Any] = {}
+        pack_stamps: dict[str, tuple[int, int]] = {}
+        try:
+            _load_pack(
+                pack,
+                cached=cached,
+                use_cache=use_cache,
+                items=pack_items,
+                fresh=pack_fresh,
+                stamps=pack_stamps,
+            )
+        except ProblemFileError as exc:
+            if strict or isinstance(exc, DuplicateSlugError):
+                raise
+            gone = BrokenPack(pack.name, str(getattr(exc, "path", pack.folder)), str(exc))
+            broken.append(gone)
+            _notices.append(gone.message)
+            continue
+        items += pack_items
+        fresh.update(pack_fresh)
+        stamps.update(pack_stamps)
     catalog = Catalog(items, load=lambda s: _load_full(s, stamps[s.slug]))
+    catalog.broken = broken
     if use_cache and fresh != cached:
         write_cache(_index_path(), fresh)
     return catalog
+
+
+def _load_pack(
+    pack: Pack,
+    *,
+    cached: dict[str, Any],
+    use_cache: bool,
+    items: list[Problem | Summary],
+    fresh: dict[str, Any],
+    stamps: dict[str, tuple[int, int]],
+) -> None:
+    """One pack's problems into items (and its index entries into fresh)."""
+    # Paths as text, joined by hand: a Path per file costs a catalogue of a thousand more
+    # than the rest of its loading. (A Path is made only for a file to parse.)
+    prefix = os.path.join(pack.folder, "")
+    for name in _problem_names(pack.folder):
+        key = prefix + name
+        try:
+            stat = os.stat(key)
+        except OSError as exc:
+            raise ProblemFileError(f"{key}: cannot be read: {exc.strerror or exc}") from None
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        entry = cached.get(key)
+        summary = _from_index(entry, stamp, key, pack.name)
+        if summary is not None:
+            items.append(summary)
+        else:
+            from importdrill.core.problems import parse_yaml, validate
+
+            path = Path(key)
+            data = parse_yaml(path)
+            problem = validate(data, path, pack.name)
+            summary = problem.summary
+            items.append(problem)
+            if use_cache:
+                write_cache(_data_path(summary.slug), (key, stamp, data))
+            entry = (
+                *stamp,
+                summary.slug,
+                summary.title,
+                summary.difficulty.value,
+                summary.kind.value,
+                summary.tags,
+                summary.order,
+                summary.hint_count,
+                summary.requires_python,
+            )
+        stamps[summary.slug] = stamp
+        fresh[key] = entry

@@ -4,7 +4,6 @@ one is an error naming it), and finding every `python3.N` on PATH."""
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 
 from importdrill.core.errors import InterpreterError
@@ -16,6 +15,7 @@ class Interpreter:
 
     command: str
     version: tuple[int, int]
+    full_version: str = ""  # sys.version, for the record: builds of one 3.N differ
 
     @property
     def label(self) -> str:
@@ -25,33 +25,36 @@ class Interpreter:
 # A Python answers its version in a few hundredths of a second; one that takes longer than
 # this is hung or is not a Python, and waiting longer helps nobody.
 PROBE_TIMEOUT_S = 10.0
-_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+)")
+_PROBE_ANSWER = re.compile(r"importdrill-probe (\d+) (\d+) ?(.*)")
+_PROBE = (
+    "import sys; print('importdrill-probe %d %d' % sys.version_info[:2],"
+    " ' '.join(sys.version.split()))"
+)
 
 
 def interpreter(command: str) -> Interpreter:
     """Ask an interpreter its version; a missing or broken one is a usage error naming it."""
-    try:
-        done = subprocess.run(
-            [command, "-c", "import sys; print('importdrill-probe %d %d' % sys.version_info[:2])"],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+    from importdrill.core import runner
+
+    # Supervised like any run (a fork supervisor, its deadline, its limits): a fake interpreter
+    # that backgrounds a process, or leaves with setsid, leaves nothing behind.
+    probe = runner.Program(code=_PROBE + "\n")
+    done = runner.run(probe, python=command, limits=runner.Limits(timeout_s=PROBE_TIMEOUT_S))
+    if done.timed_out:
         raise InterpreterError(
             command, f"it did not answer its version within {PROBE_TIMEOUT_S:.0f} s"
-        ) from None
-    except OSError as exc:
-        raise InterpreterError(command, f"cannot run it ({exc.strerror or exc})") from None
+        )
+    if done.returncode is None and not done.output_limit:
+        reason = done.stderr.removeprefix(f"could not start {command}: ")
+        raise InterpreterError(command, f"cannot run it ({reason})")
     # The whole answer must be the probe's line: /bin/echo, say, prints its arguments back.
-    answer = _PROBE_ANSWER.fullmatch(done.stdout.decode("utf-8", "replace").strip())
+    answer = _PROBE_ANSWER.fullmatch(done.stdout.strip())
     if done.returncode != 0 or answer is None:
         raise InterpreterError(command, "it did not answer like a Python interpreter")
     major, minor = int(answer.group(1)), int(answer.group(2))
     if (major, minor) < (3, 9):
         raise InterpreterError(command, f"Python {major}.{minor} is older than 3.9")
-    return Interpreter(command, (major, minor))
+    return Interpreter(command, (major, minor), answer.group(3))
 
 
 SUPPORTED_MINORS = range(9, 20)

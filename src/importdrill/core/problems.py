@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from importdrill.core import safepaths
 from importdrill.core.errors import ProblemFileError
 from importdrill.core.kinds import DIFFICULTIES, KINDS, Difficulty, Kind
 from importdrill.core.summary import BUILTIN_PACK, Summary, unavailable_reason
@@ -224,6 +225,10 @@ class Problem(NamedTuple):
                 files.pop(rel, None)
             else:
                 files[rel] = content
+        for rel in [swap(self.main), *files]:
+            reason = safepaths.problem(rel)
+            if reason is not None:  # the loader refuses such a variant; this is a backstop
+                raise ProblemFileError(f"{self.source}: variant {name}: {reason}")
         return self._replace(
             prompt=swap(self.prompt),
             code=swap(self.code),
@@ -319,20 +324,11 @@ def _is_str(value: Any, *, allow_empty: bool = False) -> bool:
 
 
 def _check_relpath(path: Path, key: str, rel: Any) -> str:
-    if not isinstance(rel, str) or not rel.strip():
-        raise _schema_error(path, key, f"{rel!r} is not a relative POSIX path")
     # Checked on the text as written, as the run writes it: '.', '' and '..' name no file.
-    parts = rel.split("/")
-    if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in parts):
-        raise _schema_error(
-            path,
-            key,
-            f"{rel!r} must be a relative POSIX path of a file inside the run folder "
-            "(no '.', '..', empty or absolute parts)",
-        )
-    if any(char in rel for char in "\0\n\r"):
-        raise _schema_error(path, key, f"{rel!r} holds a character no file name can")
-    return rel
+    reason = safepaths.problem(rel)
+    if reason is not None:
+        raise _schema_error(path, key, reason)
+    return str(rel)
 
 
 def _check_tree(path: Path, key: str, names: list[str]) -> None:
@@ -510,6 +506,50 @@ def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str
                 raise _schema_error(
                     path, "variants", f"{name}: the content of {rel!r} must be text or null"
                 )
+        _check_variant_tree(path, name, replace=replace, changed=changed, main=main, files=files)
+
+
+def _check_variant_tree(
+    path: Path,
+    name: str,
+    *,
+    replace: dict[str, str],
+    changed: dict[str, Any],
+    main: str,
+    files: dict[str, str],
+) -> None:
+    """The paths as the variant leaves them: replace may rename the main file and support
+    files, and every path it makes must still name a file inside the run folder."""
+
+    def swap(text: str) -> str:
+        for old, new in replace.items():
+            text = text.replace(old, new)
+        return text
+
+    where = f"{name}: once replaced,"
+    new_main = swap(main)
+    reason = safepaths.problem(new_main)
+    if reason is not None:
+        raise _schema_error(path, "variants", f"{where} the main file {reason}")
+    if not new_main.endswith(".py"):
+        raise _schema_error(path, "variants", f"{where} the main file {new_main!r} must end in .py")
+    tree = {swap(rel) for rel in files}
+    if len(tree) < len(files):
+        raise _schema_error(path, "variants", f"{where} two support files have one path")
+    for rel in tree:
+        reason = safepaths.problem(rel)
+        if reason is not None:
+            raise _schema_error(path, "variants", f"{where} {reason}")
+    for rel, content in changed.items():
+        if content is None:
+            tree.discard(rel)
+        else:
+            tree.add(rel)
+    if new_main in tree:
+        raise _schema_error(
+            path, "variants", f"{where} the main file {new_main!r} is also a support file"
+        )
+    _check_tree(path, "variants", [new_main, *tree])
 
 
 def _check_question(path: Path, data: dict[str, Any]) -> None:

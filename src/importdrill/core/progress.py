@@ -215,10 +215,10 @@ class ProblemState:
             else Status.STARTED,
             hints_revealed=_non_negative(data.get("hints_revealed")),
             attempts=_non_negative(data.get("attempts")),
-            predictions=[p for p in predictions if isinstance(p, str)]
+            predictions=[p for p in predictions if _storable(p)][-MAX_PREDICTIONS:]
             if isinstance(predictions, list)
             else [],
-            solved_at=data.get("solved_at") if isinstance(data.get("solved_at"), str) else None,
+            solved_at=_moment(data.get("solved_at")),
         )
 
     def row(self, slug: str) -> tuple[object, ...]:
@@ -235,8 +235,44 @@ class ProblemState:
         )
 
 
+# A count past this came from no importdrill (SQLite itself stops at 2**63): it is dropped.
+MAX_COUNT = 1 << 31
+
+
 def _non_negative(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_COUNT
+    return value if ok else 0
+
+
+def _storable(value: Any) -> bool:
+    """Whether value is text the database can hold (JSON may carry lone surrogates)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _parses(value: Any) -> bool:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _moment(value: Any) -> str | None:
+    """A time as the log writes it, from text that parses as one; None for anything else."""
+    if not _storable(value):
+        return None
+    try:
+        return stamp(parse_time(value))
+    except (ValueError, OverflowError):
+        return None
 
 
 @dataclass
@@ -348,10 +384,11 @@ class State:
             raise ValueError("not an importdrill progress file")  # noqa: TRY004 - caught as bad data
         current = data.get("current")
         return cls(
-            current=current if isinstance(current, str) else None,
+            current=current if _storable(current) and current else None,
             problems={
-                str(slug): ProblemState.from_json(entry)
+                slug: ProblemState.from_json(entry)
                 for slug, entry in data.get("problems", {}).items()
+                if _storable(slug) and slug.strip()
             },
         )
 
@@ -445,7 +482,9 @@ class Store:
                 served=r[10],
             )
             for r in rows
-            if r[2] in Event.__members__.values()
+            # An entry whose time does not parse (an older migration wrote what state.json
+            # said) would crash every view of the log: it is left out.
+            if r[2] in Event.__members__.values() and _parses(r[0])
         ]
 
     # --- opening ----------------------------------------------------------------------------

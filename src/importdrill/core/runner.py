@@ -9,7 +9,6 @@ import os
 import selectors
 import shutil
 import signal
-import stat
 import sys
 import tempfile
 import threading
@@ -18,8 +17,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from . import supervisor
-from .errors import RunFolderError
+from . import fsclean, safepaths, supervisor
+from .errors import ProblemFileError, RunFolderError
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MEMORY_BYTES = 1 << 30
@@ -104,25 +103,22 @@ def _write_tree(root: Path, program: Program) -> None:
     entries = dict(program.files or {})
     entries[program.main] = program.code
     for rel, content in entries.items():
-        target = root.joinpath(*PurePosixPath(rel).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-
-
-def _force_remove(func: Callable[[str], object], path: str, _exc: object) -> None:
-    # The learner's code may have made files or folders read-only; make them writable and retry.
-    with contextlib.suppress(OSError):
-        os.chmod(os.path.dirname(path), stat.S_IRWXU)
-        os.chmod(path, stat.S_IRWXU)
-        func(path)
+        try:
+            target = safepaths.inside(root, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target = safepaths.inside(root, rel)  # the folders made on the way hold no link
+        except safepaths.UnsafePathError as exc:
+            raise ProblemFileError(f"a file of the program cannot be laid out: {exc}") from None
+        # O_NOFOLLOW: a file of the tree is never written through a link.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
 
 
 def remove_tree(root: Path) -> None:
-    """Delete a run folder whatever the learner's code did to its permissions."""
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(root, onexc=_force_remove)
-    else:  # pragma: no cover - the CLI also runs on 3.11
-        shutil.rmtree(root, onerror=_force_remove)
+    """Delete a run folder whatever the learner's code did to it (its permissions, its depth:
+    thousands of levels, deeper than PATH_MAX); OSError if some of it cannot be removed."""
+    fsclean.remove_tree(root)
 
 
 # Each run folder names its owner (pid and start time), so that a folder left by an
@@ -175,8 +171,9 @@ def remove_stale_run_folders() -> list[Path]:
     if _swept:
         return removed
     _swept = True
-    temp = Path(tempfile.gettempdir())
     try:
+        # gettempdir() itself fails (FileNotFoundError) when no candidate folder is writable.
+        temp = Path(tempfile.gettempdir())
         entries = list(os.scandir(temp))
     except OSError:
         return removed
@@ -193,10 +190,31 @@ def remove_stale_run_folders() -> list[Path]:
             continue
         folder = Path(entry.path)
         if _owner_gone(folder):
-            with contextlib.suppress(OSError):
+            try:
                 remove_tree(folder)
+            except OSError as exc:
+                _set_aside(folder, exc)
             removed.append(folder)
     return removed
+
+
+# A run folder that cannot be removed is renamed with this prefix, so that it is reported
+# once and no later sweep tries it again.
+STUCK_PREFIX = "importdrill-unremovable-"
+
+
+def _set_aside(folder: Path, exc: OSError) -> None:
+    """Report a run folder that cannot be removed, once: it is renamed out of the sweep's way
+    (and left alone if even that fails: a later sweep fails on it quietly again)."""
+    aside = folder.with_name(STUCK_PREFIX + folder.name[len(RUN_DIR_PREFIX) :])
+    try:
+        folder.rename(aside)
+    except OSError:
+        return
+    fsclean.notices.append(
+        f"a run folder left by an earlier check could not be removed ({exc.strerror or exc}); "
+        f"it was moved to {aside}: remove it by hand"
+    )
 
 
 @contextlib.contextmanager
@@ -207,12 +225,22 @@ def run_folder() -> Iterator[Path]:
         root = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
         (root / OWNER_FILE).write_text(_owner_line(), encoding="utf-8")
     except OSError as exc:
-        raise RunFolderError(tempfile.gettempdir(), exc) from None
+        raise RunFolderError(_temp_named(), exc) from None
     try:
         yield root
     finally:
-        with contextlib.suppress(OSError):
+        try:
             remove_tree(root)
+        except OSError as exc:
+            _set_aside(root, exc)
+
+
+def _temp_named() -> str:
+    """The temporary folder, as a message names it (gettempdir fails when there is none)."""
+    try:
+        return tempfile.gettempdir()
+    except OSError:
+        return os.environ.get("TMPDIR") or "the temporary folder (TMPDIR, /tmp, /var/tmp)"
 
 
 def program_command(python: str, program: Program, run_dir: Path | None = None) -> list[str]:
@@ -401,15 +429,35 @@ def _run_in(
         run_dir=str(root),
         stdin=program.stdin is not None,
     )
+    result = _supervised(launch, python, root, limits, meanwhile=meanwhile, stdin=program.stdin)
+    if program.cwd != ".":
+        # From another folder the script's path runs through it (`.../elsewhere/../run/`):
+        # tracebacks show the path relative to the run folder, as for every other run.
+        folder = workdir(root, program)
+        detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
+        result = result._replace(stderr=result.stderr.replace(detour, ""))
+    return result
+
+
+def _supervised(
+    launch: supervisor.Launch,
+    python: str,
+    root: Path,
+    limits: Limits,
+    *,
+    meanwhile: Callable[[], object] | None,
+    stdin: str | None,
+) -> RunResult:
+    """Start launch under a supervisor, collect what it does, and leave nothing running."""
     supervisor.become_subreaper()
     start = time.monotonic()
     with _live_lock:
         before = supervisor.children(os.getpid())
         proc = supervisor.start(launch)
         _live.add(proc)
-    if proc.stdin is not None:
+    if proc.stdin is not None and stdin is not None:
         # A thread, so that a program that prints before it reads cannot block the writer.
-        threading.Thread(target=_feed, args=(proc.stdin, program.stdin), daemon=True).start()
+        threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
     try:
         with _pausable() as pauses:
             if meanwhile is not None:
@@ -419,14 +467,7 @@ def _run_in(
             except supervisor.StartError as exc:
                 reason = f"could not start {python}: {exc}"
                 return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
-            result = _collect(proc, root, limits, start, pauses)
-        if program.cwd != ".":
-            # From another folder the script's path runs through it (`.../elsewhere/../run/`):
-            # tracebacks show the path relative to the run folder, as for every other run.
-            folder = workdir(root, program)
-            detour = os.path.join(folder, os.path.relpath(root, folder)) + os.sep
-            result = result._replace(stderr=result.stderr.replace(detour, ""))
-        return result
+            return _collect(proc, root, limits, start, pauses)
     finally:
         with _live_lock:
             _live.discard(proc)
@@ -454,6 +495,29 @@ def _left_uncollected() -> Iterator[None]:
         gc.unfreeze()
 
 
+# A wait between two looks at a run is at most 0.05 s; a gap this long means importdrill was
+# stopped (SIGSTOP, which no handler sees), and the time is not the program's.
+STALL_S = 0.5
+
+
+class _Stall:
+    """Notices importdrill having been stopped outright between two looks at a run, and adds
+    the time to the pauses (as Ctrl-Z's handler adds its own)."""
+
+    def __init__(self, pauses: list[float]) -> None:
+        self.pauses = pauses
+        self.last = time.monotonic()
+        self.known = sum(pauses)
+
+    def check(self) -> None:
+        now = time.monotonic()
+        gap = now - self.last - (sum(self.pauses) - self.known)
+        if gap > STALL_S:
+            self.pauses.append(gap)
+        self.last = now
+        self.known = sum(self.pauses)
+
+
 def _collect(
     proc: supervisor.Supervisor, root: Path, limits: Limits, start: float, pauses: list[float]
 ) -> RunResult:
@@ -468,14 +532,19 @@ def _collect(
         selector.register(fd, selectors.EVENT_READ, name)
     open_streams = 2
     exited_at: float | None = None
+    stall = _Stall(pauses)
     with selector:
         while open_streams:
+            stall.check()  # importdrill stopped outright (SIGSTOP): that time is not run time
             now = time.monotonic() - sum(pauses)  # time spent stopped (Ctrl-Z) is not run time
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
                 # Grandchildren that still hold the pipes must not keep the run alive.
                 supervisor.kill_group(proc.pid)
-            limit_at = deadline if exited_at is None else min(deadline, exited_at + DRAIN_GRACE_S)
+            # Once the program has exited, what it wrote is read to the end (for a moment,
+            # its grandchildren's too), whatever the deadline: a program that ended in time
+            # while importdrill was stopped is judged by all of its output.
+            limit_at = deadline if exited_at is None else exited_at + DRAIN_GRACE_S
             if now >= limit_at:
                 if exited_at is None:
                     timed_out = True
@@ -500,6 +569,7 @@ def _collect(
     if not timed_out and not over and exited_at is None:
         # Both streams are closed but the program works on: it still has until the deadline.
         while proc.poll() is None:
+            stall.check()
             now = time.monotonic() - sum(pauses)
             if now >= deadline:
                 timed_out = True
@@ -524,3 +594,47 @@ def _collect(
         output_cap=caps[over] if over else 0,
         memory_limit=not timed_out and not over and _is_memory_error(stderr, returncode),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Probe mode: a program of importdrill's own, run in the learner's world rather than a
+# clean one (`importdrill why` asks the learner's interpreter how it would import a name).
+
+
+def probe(
+    python: str,
+    argv: list[str],
+    *,
+    cwd: Path,
+    limits: Limits | None = None,
+) -> RunResult:
+    """Run `python ARGV` under the limits and supervision of a check, but in cwd (the learner's
+    current folder) and with the learner's own environment: PYTHONPATH, HOME and the user
+    site stay (no -E -s), so that the interpreter starts as the learner's own would.
+
+    The run still gets a throwaway folder of its own, which the supervisor removes if
+    importdrill dies, and nothing it starts outlives it.
+    """
+    limits = limits or Limits()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE_ENV_PREFIXES)}
+    if limits.memory_bytes > 0:
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # see _child_env
+    with run_folder() as parent:
+        root = parent / "run"
+        try:
+            root.mkdir()
+        except OSError as exc:
+            raise RunFolderError(str(parent.parent), exc) from None
+        launch = supervisor.Launch(
+            argv=[shutil.which(python) or python, *argv],
+            cwd=str(cwd),
+            env=env,
+            memory_bytes=max(limits.memory_bytes, 0),
+            file_bytes=limits.file_bytes,
+            cpu_s=math.ceil(limits.timeout_s) + 2,
+            timeout_s=limits.timeout_s,
+            run_dir=str(root),
+            stdin=False,
+        )
+        with _left_uncollected():
+            return _supervised(launch, python, root, limits, meanwhile=None, stdin=None)

@@ -32,12 +32,13 @@ import contextlib
 import gc
 import os
 import select
-import shutil
 import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple, NoReturn
+
+from importdrill.core import fsclean, shield
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PR_SET_CHILD_SUBREAPER = 36
@@ -140,6 +141,7 @@ def start(launch: Launch) -> Supervisor:
     supervisor starts the program, and learns whether it could from `started()`."""
     _stdio_open()
     prctl = _prctl()  # loaded here: the fork must not import
+    _shielded()
     has_children_lists()  # asked here, once, rather than in every fork
     stdin_r, stdin_w = _pipe() if launch.stdin else (-1, -1)
     stdout_r, stdout_w = _pipe()
@@ -171,6 +173,19 @@ def start(launch: Launch) -> Supervisor:
         _close_start(supervisor)
         raise
     return supervisor
+
+
+_shield: shield.Shield | None = None
+
+
+def _shielded() -> shield.Shield:
+    """The shield, prepared once (ctypes loaded, the pids hierarchy found) before any fork;
+    importdrill itself is made non-dumpable then (the supervisor inherits it)."""
+    global _shield  # noqa: PLW0603 - once per process
+    if _shield is None:
+        _shield = shield.Shield()
+        _shield.not_dumpable()
+    return _shield
 
 
 def _close_start(supervisor: Supervisor) -> None:
@@ -265,11 +280,15 @@ def _supervise(
     fds: tuple[int, int, int, int],
 ) -> NoReturn:  # pragma: no cover - runs in the fork; tests/test_lifetime.py holds it
     me = os.getpid()
+    box: list[str] = []  # the program's pids cgroup, when there is one
 
     def leave(code: int) -> NoReturn:
         kill_descendants(me)
+        for folder in box:
+            _empty_box(folder)
         if os.getppid() != parent:
-            shutil.rmtree(os.path.dirname(launch.run_dir), ignore_errors=True)
+            with contextlib.suppress(OSError):
+                fsclean.remove_tree(os.path.dirname(launch.run_dir))
         os._exit(code)
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -289,13 +308,19 @@ def _supervise(
             _cap(resource.RLIMIT_CORE, 0)
         if os.getppid() != parent:  # importdrill died before the parent-death signal was set
             leave(1)
+        if _shield is not None and _shield.pids_root is not None:
+            with contextlib.suppress(OSError):
+                folder = f"{_shield.pids_root}/importdrill-{me}"
+                os.mkdir(folder)
+                box.append(folder)
+                _write(f"{folder}/pids.max", str(shield.PROCESS_CAP))
         try:
             child = os.fork()
         except OSError as exc:  # too many processes, say: importdrill reports why
             os.write(fds[3], f"could not fork: {exc.strerror or exc}".encode())
             leave(1)
         if child == 0:
-            _exec_program(launch, prctl, fds)
+            _exec_program(launch, prctl, fds, box[0] if box else None, parent)
         for fd in fds:
             if fd >= 0:
                 os.close(fd)
@@ -322,11 +347,44 @@ def _keep_only(fds: tuple[int, ...]) -> None:  # pragma: no cover - runs in the 
                 os.close(fd)
 
 
+def _write(path: str, text: str) -> None:  # pragma: no cover - runs in the fork
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def _empty_box(folder: str) -> None:  # pragma: no cover - runs in the fork
+    """Kill whatever is left in the program's pids cgroup, and remove it."""
+    for _ in range(50):
+        try:
+            with open(f"{folder}/cgroup.procs", "rb") as handle:
+                pids = [int(p) for p in handle.read().split()]
+        except (OSError, ValueError):
+            return
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        _reap()
+        time.sleep(0.01)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+
+
 def _exec_program(
-    launch: Launch, prctl: Callable[[int, int], bool], fds: tuple[int, int, int, int]
+    launch: Launch,
+    prctl: Callable[[int, int], bool],
+    fds: tuple[int, int, int, int],
+    box: str | None,
+    importdrill: int,
 ) -> NoReturn:  # pragma: no cover - runs in the fork's fork, until exec()
     stdin, stdout, stderr, failed = fds
     try:
+        if box is not None:  # the process-count bound: every process it starts is counted
+            _write(f"{box}/cgroup.procs", str(os.getpid()))
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_DFL)
@@ -343,7 +401,16 @@ def _exec_program(
                 _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
                 if hard == resource.RLIM_INFINITY or hard > launch.cpu_s:
                     resource.setrlimit(resource.RLIMIT_CPU, (launch.cpu_s, launch.cpu_s + 1))
+            # Tasks (processes and threads) of this user: a fork bomb ends at a count.
+            # Hard as well as soft: the program may not raise it again.
+            with contextlib.suppress(ValueError, OSError):
+                tasks = shield.tasks_now() + shield.PROCESS_CAP
+                _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+                if hard == resource.RLIM_INFINITY or hard > tasks:
+                    resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
         os.chdir(launch.cwd)
+        if _shield is not None:  # last: no signal from here on reaches importdrill
+            _shield.seal(shield.protected(importdrill, os.getppid()))
         os.execve(launch.argv[0], list(launch.argv), dict(launch.env))  # noqa: S606 - no shell wanted
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from importdrill.core import paths
-from importdrill.core.errors import StateError, WorkspaceFileError
+from importdrill.core.errors import ProblemFileError, StateError, WorkspaceFileError
 
 if TYPE_CHECKING:
     from importdrill.core.problems import Problem
@@ -29,7 +29,13 @@ def folder(problem: Problem) -> Path:
 
 
 def _at(problem: Problem, rel: str) -> Path:
-    return folder(problem).joinpath(*PurePosixPath(rel).parts)
+    from importdrill.core import safepaths  # not for status, which lays out no file
+
+    try:
+        # Links the learner made among the workspace's folders are theirs to make.
+        return safepaths.inside(folder(problem), rel, resolve=False)
+    except safepaths.UnsafePathError as exc:
+        raise ProblemFileError(f"{problem.source}: a file cannot be laid out: {exc}") from None
 
 
 def file_for(problem: Problem) -> Path:
@@ -109,6 +115,8 @@ def changed_support(problem: Problem) -> list[str]:
 
 
 def _read(target: Path) -> str:
+    from importdrill.core import boundedread  # only when a file is read: not for status
+
     if target.is_symlink() and not target.exists():
         raise WorkspaceFileError(
             target,
@@ -116,7 +124,9 @@ def _read(target: Path) -> str:
             "or start afresh with importdrill reset",
         )
     try:
-        return target.read_text(encoding="utf-8")
+        return boundedread.read_bytes(target).decode("utf-8")
+    except boundedread.UnreadableFile as exc:
+        raise WorkspaceFileError(target, str(exc)) from None
     except UnicodeDecodeError as exc:
         raise WorkspaceFileError(
             target, f"it is not UTF-8 text (byte {exc.start}); save it as UTF-8"
@@ -157,7 +167,10 @@ def ensure_prediction(problem: Problem) -> Path:
     target = prediction_file(problem)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch(exist_ok=True)
+        # O_EXCL: never through a link (touch would create a dangling link's target).
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except FileExistsError:
+        pass
     except OSError as exc:
         raise StateError(f"cannot create {target}: {exc.strerror}") from None
     return target

@@ -40,6 +40,23 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_picture, text)
 
 
+def _pictures_not_deletions() -> None:
+    """Rich deletes BEL, BS, VT, FF and CR from every Text it makes (they would move the
+    cursor), before any view or render hook could see them: a program's `\r` or `\a`
+    vanished and panel borders went out of line. Its table of what to delete becomes a
+    table of what to show instead, the same pictures `visible` uses, so that every Text,
+    in every view, shows them."""
+    from rich import control
+
+    table: Any = getattr(control, "_CONTROL_STRIP_TRANSLATE", None)
+    if isinstance(table, dict):
+        for code in list(table):
+            table[code] = chr(0x2400 + code)
+
+
+_pictures_not_deletions()
+
+
 class _Shown:
     """A renderable whose text segments have their control characters made visible."""
 
@@ -87,6 +104,14 @@ class QuietPipe:
                 self._stream.write(text)
             except BrokenPipeError:
                 self._reader_gone()
+            except UnicodeEncodeError as exc:
+                from importdrill.views import streams
+
+                raise streams.encode_failure("output", exc) from None
+            except (OSError, ValueError) as exc:
+                from importdrill.views import streams
+
+                raise streams.write_failure("output", exc) from None
         return len(text)
 
     def flush(self) -> None:
@@ -166,11 +191,21 @@ def code_view(code: str, *, title: str | None = None, lexer: str = "python") -> 
 
 def error(message: str) -> None:
     # soft_wrap: a long path in a message must stay whole, to be copied or grepped.
-    err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    try:
+        err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    except (OSError, ValueError, AttributeError):  # UnicodeEncodeError is a ValueError
+        from importdrill.views import streams
+
+        streams.last_word(visible(message))
 
 
 def notice(message: str) -> None:
-    err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+    try:
+        err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+    except (OSError, ValueError, AttributeError):
+        from importdrill.views import streams
+
+        streams.last_word("note: " + visible(message))
 
 
 def info(message: str) -> None:

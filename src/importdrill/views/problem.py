@@ -202,6 +202,8 @@ def show_versions(versions: Versions) -> None:
     problem, runs = versions
     from rich.panel import Panel
 
+    from importdrill.views.verdict import shown_block  # cut and cleaned as every run's output
+
     console = out()
     if not runs:
         info("No interpreter that can run this problem was found (python3.9 ... on PATH).")
@@ -221,7 +223,7 @@ def show_versions(versions: Versions) -> None:
             title += "  (differs from what the problem states!)"
         console.print(
             Panel(
-                Text(output or "(nothing)"),
+                Text(shown_block(output) or "(nothing)"),
                 title=_title(title),
                 title_align="left",
                 border_style="red" if wrong else "cyan",

@@ -73,6 +73,15 @@ def shown_line(line: str) -> str:
     return visible(line)
 
 
+def shown_block(text: str) -> str:
+    """A program's output as a view shows it in one block: its first DIFF_LINES_SHOWN lines,
+    each cut at LINE_CHARS_SHOWN characters, controls visible, and what was left out."""
+    lines, more = shown_lines(text)
+    if more:
+        lines.append(f"… ({_lines(more)} more not shown)")
+    return "\n".join(lines)
+
+
 def shown_lines(text: str) -> tuple[list[str], int]:
     """The lines of text a view shows, and how many more it leaves out."""
     lines = text.split("\n") if text else []
@@ -433,10 +442,10 @@ def _show_run_failure(verdict: judge.Verdict, result: RunResult) -> None:
             console.print(Text("Only whitespace differs (· is a space, → a tab):", style="yellow"))
         console.print(diff_view(verdict, labels, console.width))
     elif not verdict.passed and verdict.actual and verdict.verdict != "error":
-        console.print(Text(verdict.actual))
+        console.print(Text(shown_block(verdict.actual)))
     if result.output_limit:
         shown = result.stdout if result.output_limit == "stdout" else result.stderr
-        head = "\n".join(shown.splitlines()[:10])
+        head = "\n".join(shown_line(line) for line in shown.splitlines()[:10])
         console.print(
             Panel(
                 Text(head),
@@ -468,7 +477,7 @@ def show_revealed(revealed: Revealed) -> None:
 
         console.print(
             Panel(
-                Text("\n".join(real)),
+                Text(shown_block("\n".join(real))),
                 title=_title(_real(problem)),
                 title_align="left",
                 border_style="magenta",
@@ -477,7 +486,8 @@ def show_revealed(revealed: Revealed) -> None:
     else:
         from importdrill.core import judge
 
-        mine = judge.split_lines(revealed.last_prediction)
+        mine, _ = shown_lines("\n".join(judge.split_lines(revealed.last_prediction)))
+        real, _ = shown_lines("\n".join(real))
         console.print(side_by_side(mine, real, ("your last prediction", _real(problem))))
     show_tree(revealed.tree)
     _show_stderr(revealed.result)
@@ -504,15 +514,15 @@ def show_workspace_run(run: WorkspaceRun) -> None:
         soft_wrap=True,
     )
     if result.stdout:
-        console.print(Text(result.stdout.rstrip("\n")), soft_wrap=True)
+        console.print(Text(shown_block(result.stdout.rstrip("\n"))), soft_wrap=True)
     if result.stderr:
-        err().print(Text(result.stderr.rstrip("\n")), soft_wrap=True)
+        err().print(Text(shown_block(result.stderr.rstrip("\n"))), soft_wrap=True)
     if run.answer is not None:
         from rich.panel import Panel
 
         console.print(
             Panel(
-                Text(run.answer or "(nothing)"),
+                Text(shown_block(run.answer) or "(nothing)"),
                 title=_title("the answer this run recorded"),
                 title_align="left",
                 border_style="cyan",
@@ -539,7 +549,7 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
             soft_wrap=True,
         )
         if detail.strip():
-            console.print(Text(detail.rstrip()), style="dim")
+            console.print(Text(shown_block(detail.rstrip())), style="dim")
 
 
 def show_explained(explained: Explanation) -> None:
@@ -547,13 +557,22 @@ def show_explained(explained: Explanation) -> None:
 
 
 def show_verified(verified: Verified) -> None:
-    """verify's report: what was skipped, each failure, and a line that sums it up."""
+    """verify's report: each interpreter's full sys.version (builds of one 3.N differ, and
+    sid's builds move on), what was skipped, each failure, and a line that sums it up."""
+    for python in verified.interpreters:
+        info(f"{python.label}: {python.full_version}")
     for slug, label, reason in verified.skipped:
         info(f"skipped {slug} on {label}: it {reason}")
     if verified.failures:
         show_verify_failures((f.slug, f.python, f.what, f.detail) for f in verified.failures)
         bad = sorted({f.slug for f in verified.failures})
         error(f"{len(bad)} of {verified.problems} problems failed: {', '.join(bad)}")
+        for gone in verified.broken_packs:
+            error(f"the pack {gone.name} could not be loaded: {gone.reason}")
+        return
+    if verified.broken_packs:
+        names = ", ".join(f"{b.name} ({b.reason})" for b in verified.broken_packs)
+        error(f"{plural(len(verified.broken_packs), 'pack')} could not be loaded: {names}")
         return
     labels = ", ".join(p.label for p in verified.interpreters)
     which = f"All {verified.problems} problems" if verified.problems > 1 else "The problem"
