@@ -1,7 +1,9 @@
 """Make the README's screenshots from real runs, with Rich's SVG export (nox -s screenshots).
 
 Each screenshot runs importdrill in-process against a throwaway IMPORTDRILL_HOME, with the
-output console recording, and saves what it printed as docs/<name>.svg.
+output console recording, and saves what it printed as docs/<name>.svg. The problem shown is
+the docs' own (docs/example-pack/), so that no screenshot gives away a problem of the
+curriculum.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 HERE = Path(__file__).parent
+EXAMPLE_PACK = HERE / "example-pack"
+EXAMPLE = "example-names-and-cache"
 WIDTH = 100
 
 
@@ -42,7 +46,9 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
     with tempfile.TemporaryDirectory() as home:
         os.environ["IMPORTDRILL_HOME"] = home
-        os.environ.pop("IMPORTDRILL_PATH", None)
+        os.environ["IMPORTDRILL_PATH"] = str(EXAMPLE_PACK)
+        # The checks see the docs' problem alone (a pass names what is next); the list all.
+        os.environ["IMPORTDRILL_NO_BUILTINS"] = "1"
         os.environ.pop("NO_COLOR", None)
         # A learner who guesses first (every line True), then gets it right. The miss comes
         # first: once a problem is solved, a wrong prediction is shown beside the answer.
@@ -51,21 +57,22 @@ def main() -> None:
             "check-fail",
             "importdrill check",
             "check",
-            "sys-modules-cache",
+            EXAMPLE,
             "--predict-file",
             "-",
-            stdin="\n".join("True" for _ in truth("sys-modules-cache").splitlines()),
+            stdin="\n".join("True" for _ in truth(EXAMPLE).splitlines()),
         )
         shoot(
             out,
             "check-pass",
             "importdrill check",
             "check",
-            "sys-modules-cache",
+            EXAMPLE,
             "--predict-file",
             "-",
-            stdin=truth("sys-modules-cache"),
+            stdin=truth(EXAMPLE),
         )
+        os.environ.pop("IMPORTDRILL_NO_BUILTINS")
         shoot(out, "list", "importdrill list", "list", "--difficulty", "easy")
 
 

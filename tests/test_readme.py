@@ -143,7 +143,28 @@ def test_screenshots_are_made_from_real_runs(tmp_path: Path):
         assert svg.startswith("<svg")
     assert "wrong&#160;prediction" in (tmp_path / "check-fail.svg").read_text(encoding="utf-8")
     assert "✓&#160;pass" in (tmp_path / "check-pass.svg").read_text(encoding="utf-8")
-    assert "sys-modules-cache" in (tmp_path / "list.svg").read_text(encoding="utf-8")
+    # The docs' own problem, not one of the curriculum.
+    for name in ("list", "check-fail", "check-pass"):
+        svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
+        assert "example-names-and-cache" in svg, name
+    for name in ("check-fail", "check-pass"):  # the list shows titles only
+        assert "sys-modules-cache" not in (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
+
+
+def test_the_docs_spoil_no_problem_of_the_curriculum(cli, monkeypatch):
+    """The README's session uses the docs' own problem, which is no built-in, and is true."""
+    import json
+
+    session = README.split("## A short session", 1)[1].split("\n## ", 1)[0]
+    builtins = load_catalog([Pack(BUILTIN_PACK, paths.builtin_problems())], use_cache=False)
+    shown = set(re.findall(r"importdrill (?:start|check|hint|reveal) ([a-z0-9-]+)", session))
+    assert shown == {"example-names-and-cache"}
+    assert not any(p.slug in session for p in builtins)
+    example = ROOT / "docs" / "example-pack"
+    monkeypatch.setenv("IMPORTDRILL_PATH", str(example))
+    monkeypatch.setenv("IMPORTDRILL_NO_BUILTINS", "1")
+    done = cli("verify", "example-names-and-cache", "--json")
+    assert done.exit_code == 0 and json.loads(done.stdout)["passed"]
 
 
 def test_cli_option_defaults_match_the_runner():

@@ -162,21 +162,29 @@ def test_a_wrong_review_given_as_certain_is_called_out(cli, monkeypatch, home: P
     assert review["due"].startswith("2026-03-21")  # Again: back the next day
 
 
-def test_review_of_an_implement_problem_starts_afresh_beside_the_earlier_file(
+def test_review_of_an_implement_problem_starts_afresh_earlier_file_out_of_the_workspace(
     cli, monkeypatch, home: Path
 ):
     learner = solve_implement(cli, monkeypatch, home)
     child = spawn(home, "review", IMPORTDRILL_NOW=LATER)
     child.expect("Review 1 of 1")
-    child.expect("your earlier file is kept beside it")
+    child.expect("set aside until this review's verdict")
     answer_cursor_query(child)
     child.expect("press Enter to check")
-    earlier = learner.with_name("main.earlier-1.py")
-    assert earlier.read_text(encoding="utf-8") == SOLUTION
+    # Nothing of the earlier solution is left in the workspace: the starter alone.
+    folder = learner.parent
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["main.py"]
     assert learner.read_text(encoding="utf-8") != SOLUTION  # the starter again
-    learner.write_text(SOLUTION, encoding="utf-8")
+    kept = list((home / "workspace" / ".trash").rglob("main.py"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == SOLUTION
+    before_verdict = child.logfile_read.getvalue()
+    assert "import_module(name)" not in before_verdict
+    learner.write_text(SOLUTION.replace("return", "return  "), encoding="utf-8")
     child.send("\r")
     child.expect("pass")
+    # After the verdict: the earlier file beside the one written in the review.
+    child.expect("your earlier file")
+    child.expect(str(kept[0].parent.name))
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

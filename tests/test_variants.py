@@ -70,9 +70,9 @@ def test_bad_variants_are_named(variants, message, tmp_path: Path):
     assert message in str(caught.value)
 
 
-def test_only_predict_problems_have_variants(tmp_path: Path):
+def test_implement_problems_have_no_variants(tmp_path: Path):
     data = {**SHADOW, "kind": "implement", "solution": SHADOW["code"]}
-    with pytest.raises(ProblemFileError, match="only predict problems have variants"):
+    with pytest.raises(ProblemFileError, match="only predict, order and which-file problems"):
         load(data, tmp_path)
 
 
@@ -136,4 +136,4 @@ def test_at_least_fifteen_built_in_predict_problems_have_variants(monkeypatch, h
     catalog = load_catalog([Pack("built-in", paths.builtin_problems())])
     varied = [p for p in catalog.problems if p.variants]
     assert len(varied) >= 15
-    assert all(p.kind is Kind.PREDICT for p in varied)
+    assert all(p.kind is not Kind.IMPLEMENT for p in varied)

@@ -27,6 +27,7 @@ from importdrill.app.results import (
     ReviewStart,
     Settings,
     Solution,
+    SolutionRevealed,
     VersionRun,
     Versions,
     WorkspaceRun,
@@ -148,13 +149,15 @@ class Drill:
         result: runner.RunResult | None = None,
         confidence: int | None = None,
         meanwhile: Callable[[], object] | None = None,
+        served: str | None = None,
     ) -> PredictionOutcome:
         """Judge a prediction against the program's real output, and record it.
 
         `result` is a run of the program made just before (to tell the learner how many lines
         it prints); without one the program is run now, and `meanwhile` (the front end's
         own preparation, see runner.run) is done while it runs. `confidence` is how sure the
-        learner said they were (1 to 3), when asked.
+        learner said they were (1 to 3), when asked. `served` is how the problem was served
+        ("review" or "mix"; None when the learner chose it), for the log.
         """
         if problem.kind.learner_writes_code:
             raise UsageError(
@@ -162,6 +165,9 @@ class Drill:
                 "importdrill check, without a prediction"
             )
         check_prediction_size(prediction)
+        refused = self.answer_form(problem, prediction)
+        if refused is not None:
+            raise UsageError(refused)
         if result is None:
 
             def prepare() -> None:
@@ -182,7 +188,9 @@ class Drill:
         with self.store.change() as state:
             seen_before = state.status(problem.slug).answer_seen
             state.record_prediction(problem.slug, prediction)
-            self._record(state, problem, verdict, python=python, confidence=confidence)
+            self._record(
+                state, problem, verdict, python=python, confidence=confidence, served=served
+            )
             following = self.catalog.next_open(problem.slug, state.is_solved)
         if verdict.passed and problem.variant is None:
             # A variant's files are not laid out: they would mix with the problem's own.
@@ -198,10 +206,15 @@ class Drill:
         )
 
     def attempt_file(
-        self, problem: Problem, *, limits: runner.Limits, python: str | None = None
+        self,
+        problem: Problem,
+        *,
+        limits: runner.Limits,
+        python: str | None = None,
+        served: str | None = None,
     ) -> FileOutcome:
         """Run the learner's file through every run of an implement problem, check its rules,
-        judge it, and record it."""
+        judge it, and record it (served: as for attempt_prediction)."""
         from importdrill.core import runnable
 
         if not problem.kind.learner_writes_code:
@@ -226,7 +239,7 @@ class Drill:
             problem, mine, python=python, limits=limits, expected=expected
         )
         with self.store.change() as state:
-            self._record(state, problem, evaluation.summary, python=python)
+            self._record(state, problem, evaluation.summary, python=python, served=served)
             following = self.catalog.next_open(problem.slug, state.is_solved)
         return FileOutcome(
             problem=problem,
@@ -243,6 +256,7 @@ class Drill:
         *,
         python: str | None,
         confidence: int | None = None,
+        served: str | None = None,
     ) -> None:
         # Recorded only once the run is over: Ctrl-C during it leaves the state as it was.
         if verdict.passed:
@@ -256,12 +270,36 @@ class Drill:
             python=interpreter_label(python),
             confidence=confidence,
             variant=problem.variant,
+            served=served,
         )
         state.current = problem.slug
 
-    def prediction_question(self, problem: Problem, result: runner.RunResult) -> PredictionQuestion:
+    @staticmethod
+    def answer_form(problem: Problem, answer: str) -> str | None:
+        """What is wrong with the form of an order or which-file answer (lines that are no
+        possible answer for problem), with the forms allowed; None when its form is fine.
+        Such an answer is not judged: nothing is marked or recorded, and it can be edited."""
+        if problem.kind not in (Kind.ORDER, Kind.WHICH_FILE):
+            return None
+        from importdrill.core import questions
+
+        found = questions.answer_form_problems(problem, answer)
+        if not found:
+            return None
+        return "\n".join(
+            [
+                "Not an answer this question takes, so nothing was marked or recorded:",
+                *found,
+                questions.allowed_forms(problem),
+            ]
+        )
+
+    def prediction_question(
+        self, problem: Problem, result: runner.RunResult, *, review: bool = False
+    ) -> PredictionQuestion:
         """What the inline prompt asks for problem, given its program's run (which tells how
-        many lines the answer has), with the learner's earlier predictions."""
+        many lines the answer has), with the learner's earlier predictions; none in a review
+        or a mixed session (review=True), which tests memory, not the up arrow."""
         from importdrill.core import judge
 
         lines = len(judge.split_lines(result.stdout)) if result.finished else None
@@ -274,7 +312,7 @@ class Drill:
             question = questions.question_text(problem) or ""
             has, noun = "The answer has", questions.answer_noun(problem)
             real = "the answer has"
-        entry = self.state().of(problem.slug)
+        entry = None if review else self.state().of(problem.slug)
         history = entry.predictions if entry else []
         return PredictionQuestion(question, has, noun, real, lines, history)
 
@@ -285,6 +323,11 @@ class Drill:
     ) -> Revealed:
         """Give up on a prediction: the real output, the learner's last prediction, recorded."""
         self.require_revealable(problem)
+        if problem.kind.learner_writes_code:
+            raise UsageError(
+                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
+                f"importdrill reveal {problem.slug} shows its reference solution"
+            )
         result = self.run_program(problem, limits=limits, python=python)
         with self.store.change() as state:
             entry = state.of(problem.slug)
@@ -297,25 +340,33 @@ class Drill:
         return Revealed(problem, judge.normalise(result.stdout), last, result, folder)
 
     def require_revealable(self, problem: Problem) -> None:
-        """Refuse, before anything is asked, to reveal a problem that has no output to reveal."""
-        if problem.kind.learner_writes_code:
-            raise UsageError(
-                f"'{problem.slug}' is an implement problem: there is no output to reveal; "
-                f"importdrill hint {problem.slug} helps, and importdrill solution shows the "
-                "reference once it passes"
-            )
+        """Refuse, before anything is asked, to reveal a problem that cannot be revealed here."""
+        require_available(problem)
+
+    def reveal_solution(self, problem: Problem) -> SolutionRevealed:
+        """Give up on an implement problem: the reference solution beside the learner's file,
+        the problem marked revealed (a solved one stays solved) and scheduled like any reveal."""
+        if not problem.kind.learner_writes_code:
+            raise UsageError(f"'{problem.slug}' asks you to predict: importdrill reveal shows it")
+        with self.store.change() as state:
+            state.record_reveal(problem.slug)
+            state.current = problem.slug
+        mine = workspace.read(problem)
+        target = workspace.file_for(problem) if mine is not None else None
+        return SolutionRevealed(problem, problem.solution or "", mine, target)
 
     def explain(self, problem: Problem) -> Explanation:
         """The explanation, once the problem is solved (or, for a prediction, revealed)."""
         status = self.status(problem)
         predicts = not problem.kind.learner_writes_code
-        if status is Status.SOLVED or (status is Status.REVEALED and predicts):
+        if status.answer_seen:
             return Explanation(problem)
         how = (
             f"a right prediction (importdrill check {problem.slug}) or giving up on it "
             f"(importdrill reveal {problem.slug})"
             if predicts
-            else f"your file passes (importdrill check {problem.slug})"
+            else f"your file passes (importdrill check {problem.slug}) or you give up on it "
+            f"(importdrill reveal {problem.slug})"
         )
         raise NotEarnedError(problem.slug, "the explanation", how)
 
@@ -437,31 +488,52 @@ class Drill:
         return schedule.due(self.reviews(), now())
 
     def begin_review(self, problem: Problem) -> ReviewStart:
-        """Make problem current for a review; a solved implement problem gets a fresh starter
-        (an unsolved one, met in a mixed session, keeps the learner's work in progress)."""
+        """Make problem current for a review; a solved (or revealed) implement problem gets a
+        fresh starter, the earlier file moved out of the workspace into the trash (an
+        unsolved one, met in a mixed session, keeps the learner's work in progress)."""
         require_available(problem)
         with self.store.change() as state:
             state.current = problem.slug
-            solved = state.is_solved(problem.slug)
+            seen = state.status(problem.slug).answer_seen
             state.touch(problem.slug)
         if problem.kind is Kind.IMPLEMENT:
-            if solved:
+            if seen:
                 target, earlier = workspace.fresh_starter(problem)
                 return ReviewStart(problem, target, earlier)
             target, _ = workspace.ensure(problem)
             return ReviewStart(problem, target, None)
         return ReviewStart(problem, None, None)
 
+    def review_files(self, started: ReviewStart) -> tuple[str, str, str]:
+        """After a review's verdict: the file written in the review, the earlier one (kept in
+        the trash) and where that is kept."""
+        fresh = workspace.read(started.problem) or ""
+        earlier = started.earlier
+        if earlier is None:
+            return fresh, "", ""
+        try:
+            text = earlier.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        return fresh, text, str(earlier)
+
     def next_variant(self, problem: Problem) -> Problem:
-        """problem as it should be served again: a predict problem with variants comes as the
-        one after the variant last attempted (the problem as written counts as the first), so
-        a review tests understanding, not memory of an answer."""
+        """problem as it should be served again: a problem with variants comes as the first
+        variant the learner has not answered yet (the problem as written counts as the first),
+        and once every one is answered, as the one after the variant last attempted, so a
+        review tests understanding, not memory of an answer."""
         if not problem.variants:
             return problem
         order: list[str | None] = [None, *problem.variant_names]
         from importdrill.core.progress import Event
 
         attempts = [e for e in self.store.history(problem.slug) if e.event is Event.ATTEMPT]
+        answered = {e.variant for e in attempts}
+        if attempts:
+            # Answered before the log named variants: the problem as written.
+            fresh = [name for name in order if name not in answered]
+            if fresh:
+                return problem.with_variant(fresh[0])
         last = attempts[-1].variant if attempts else order[-1]
         position = order.index(last) if last in order else len(order) - 1
         return problem.with_variant(order[(position + 1) % len(order)])

@@ -193,6 +193,27 @@ class Revealed(NamedTuple):
         )
 
 
+class SolutionRevealed(NamedTuple):
+    """An implement problem the learner gave up on: the reference solution beside their file
+    (None: no file), the problem now revealed (not solved)."""
+
+    problem: Problem
+    reference: str
+    mine: str | None
+    learner_file: Path | None
+
+    def to_json(self) -> dict[str, object]:
+        return versioned(
+            {
+                "slug": self.problem.slug,
+                "status": Status.REVEALED.value,
+                "solution": self.reference,
+                "yours": self.mine,
+                "explanation": self.problem.explanation,
+            }
+        )
+
+
 class Explanation(NamedTuple):
     """A problem's explanation, earned by a pass or a reveal."""
 

@@ -13,7 +13,7 @@ from importdrill.core import judge, runner
 from importdrill.core.errors import Exit, UsageError
 from importdrill.core.interpreters import Interpreter
 from importdrill.core.kinds import Kind
-from importdrill.core.problems import Problem, Run
+from importdrill.core.problems import Problem, Run, Variant
 from importdrill.core.runnable import run_question
 
 if TYPE_CHECKING:
@@ -180,7 +180,8 @@ def _check_variants(
     problem: Problem, python: Interpreter, limits: runner.Limits, base: str
 ) -> tuple[list[Failure], dict[str, str]]:
     """Run each variant twice: it must run cleanly, print the same both times, and print
-    something other than the problem as written (a variant changes the answer)."""
+    something other than the problem as written (a variant changes the answer), nor merely
+    that answer with the variant's own replacements applied (a rename tests nothing)."""
     failures: list[Failure] = []
     outputs: dict[str, str] = {}
     for name in problem.variant_names:
@@ -205,11 +206,21 @@ def _check_variants(
                 "change the answer"
             )
             detail = first
+        elif first == judge.normalise(variant_of(problem, name).swap(base)):
+            what = (
+                f"variant {name}'s answer is the problem's answer with the same replacements "
+                "applied: a rename tests nothing, a variant must change what happens"
+            )
+            detail = first
         if what is not None:
             failures.append(Failure(problem.slug, python.label, what, detail))
         else:
             outputs[name] = first
     return failures, outputs
+
+
+def variant_of(problem: Problem, name: str) -> Variant:
+    return next(v for v in problem.variants if v.name == name)
 
 
 def _check_one(

@@ -64,10 +64,16 @@ def workspace_folder(problem: "Problem") -> str:
 
 
 def predict_in_terminal(
-    drill: "Drill", problem: "Problem", *, limits: "Limits", python: str | None
+    drill: "Drill",
+    problem: "Problem",
+    *,
+    limits: "Limits",
+    python: str | None,
+    served: str | None = None,
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
-    (unless turned off) how sure the learner is."""
+    (unless turned off) how sure the learner is. served: "review" or "mix" (no earlier
+    predictions in the prompt's history), None when the learner chose the problem."""
     from importdrill import prompt
     from importdrill.core import judge
     from importdrill.core.progress import Confidence
@@ -77,7 +83,7 @@ def predict_in_terminal(
 
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
-    asked = drill.prediction_question(problem, result)
+    asked = drill.prediction_question(problem, result, review=served is not None)
     if asked.lines is not None:
         info(f"{asked.question} {asked.has} {plural(asked.lines, asked.noun)}. Type them below.")
     else:
@@ -88,6 +94,11 @@ def predict_in_terminal(
             text = prompt.ask_prediction(asked.history, default=text)
         except EOFError:
             raise UsageError("no prediction was given") from None
+        refused = drill.answer_form(problem, text)
+        if refused is not None:
+            # Not a possible answer: said, and back in the editor with the lines kept.
+            info(refused)
+            continue
         written = len(judge.split_lines(text))
         if asked.lines is None or written == asked.lines:
             break
@@ -104,7 +115,13 @@ def predict_in_terminal(
         given = prompt.ask_confidence(CONFIDENCE_QUESTION)
         confidence = None if given is None else Confidence(given)
     outcome = drill.attempt_prediction(
-        problem, text, limits=limits, python=python, result=result, confidence=confidence
+        problem,
+        text,
+        limits=limits,
+        python=python,
+        result=result,
+        confidence=confidence,
+        served=served,
     )
     show_outcome(outcome)
     if not outcome.passed and confidence is Confidence.CERTAIN:

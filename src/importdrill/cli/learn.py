@@ -155,9 +155,10 @@ def reveal(
     python: PythonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Give up on a prediction: show the real output beside your last one, and why.
+    """Give up: the real output beside your last prediction, or an implement problem's
+    reference solution beside your file, and why.
 
-    The problem becomes "revealed", not solved; a right prediction later still solves it.
+    The problem becomes "revealed", not solved; a right answer later still solves it.
 
     Example: importdrill reveal sys-modules-cache --yes
     """
@@ -171,9 +172,15 @@ def reveal(
         refusal = f"reveal shows the answer to '{problem.slug}': add --yes to confirm"
         if not yes and as_json:
             raise UsageError(refusal)
-        question = f"Show the answer to {problem.slug}? It will count as revealed, not solved."
+        what = "reference solution" if problem.kind.learner_writes_code else "answer"
+        question = f"Show the {what} to {problem.slug}? It will count as revealed, not solved."
         if not yes and not confirmed(question, refusal):
             info("Nothing was revealed.")
+            return
+        if problem.kind.learner_writes_code:
+            from importdrill.views.problem import show_solution_revealed
+
+            done.show(drill.reveal_solution(problem), show_solution_revealed)
             return
         limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
         done.show(drill.reveal(problem, limits=limits, python=python), show_revealed)

@@ -60,7 +60,8 @@ def review(
 
     A solved or revealed problem comes back for review after a while, sooner when it went
     badly: the schedule (FSRS) is set by what happened, never by asking. A prediction is
-    asked again; an implement problem gets a fresh starter beside your earlier file.
+    asked again (a variant you have not answered, where there is one); an implement problem
+    gets a fresh starter, your earlier file set aside until the verdict.
 
     Example: importdrill review --list --json
     """
@@ -146,22 +147,28 @@ def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool
     from importdrill.views.problem import show_problem
     from importdrill.views.verdict import show_outcome
 
+    served = "mix" if hide else "review"
     started = drill.begin_review(problem)
     if started.learner_file is None:
         problem = drill.next_variant(problem)
         show_problem(problem, hidden=hide)
-        return predict_in_terminal(drill, problem, limits=limits, python=None) == Exit.OK
+        status = predict_in_terminal(drill, problem, limits=limits, python=None, served=served)
+        return status == Exit.OK
     show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
     if started.earlier is not None:
-        info(f"A fresh starter; your earlier file is kept beside it: {started.earlier}")
+        info("A fresh starter: your earlier file is set aside until this review's verdict.")
     while True:
         try:
             prompt.wait_for_enter("Edit it, then press Enter to check (Ctrl-C: stop) ")
         except EOFError:
             return False
-        outcome = drill.attempt_file(problem, limits=limits)
+        outcome = drill.attempt_file(problem, limits=limits, served=served)
         show_outcome(outcome)
         if outcome.passed:
+            if started.earlier is not None:
+                from importdrill.views.problem import show_earlier_file
+
+                show_earlier_file(*drill.review_files(started))
             return True
 
 

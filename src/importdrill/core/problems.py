@@ -56,10 +56,11 @@ FIELDS: dict[str, tuple[bool, str]] = {
     ),
     "variants": (
         False,
-        "a list of variants (predict only), each a mapping of name (lowercase words joined by "
-        "'-'), replace (a mapping of text in the prompt, the program, its support files and "
-        "their paths to the text that replaces it) and files (a mapping of a relative path to "
-        "new content, or null to remove the file); a variant needs no stated output: it is run",
+        "a list of variants (predict, order and which-file), each a mapping of name "
+        "(lowercase words joined by '-'), replace (a mapping of text in the prompt, the "
+        "program, its support files, their paths and which-file names to the text that "
+        "replaces it) and files (a mapping of a relative path to new content, or null to "
+        "remove the file); a variant needs no stated output: it is run",
     ),
     "order_of": (
         False,
@@ -142,11 +143,17 @@ class Rule(NamedTuple):
 
 
 class Variant(NamedTuple):
-    """A named change to a predict problem's program: text replaced, files added or removed."""
+    """A named change to a question's program: text replaced, files added or removed."""
 
     name: str
     replace: tuple[tuple[str, str], ...] = ()
     files: tuple[tuple[str, str | None], ...] = ()
+
+    def swap(self, text: str) -> str:
+        """text with this variant's replacements applied, in order."""
+        for old, new in self.replace:
+            text = text.replace(old, new)
+        return text
 
 
 class Problem(NamedTuple):
@@ -211,11 +218,7 @@ class Problem(NamedTuple):
         if found is None:
             raise KeyError(name)
 
-        def swap(text: str) -> str:
-            for old, new in found.replace:
-                text = text.replace(old, new)
-            return text
-
+        swap = found.swap
         files = {swap(rel): swap(content) for rel, content in self.files.items()}
         for rel, content in found.files:
             if content is None:
@@ -231,6 +234,7 @@ class Problem(NamedTuple):
             code=swap(self.code),
             files=files,
             main=swap(self.main),
+            names=tuple(swap(n) for n in self.names),
             expected_output="",
             output_by_python=(),
             variant=name,
@@ -450,12 +454,15 @@ def validate(data: Any, path: Path, pack: str = BUILTIN_PACK) -> Problem:
 
 def _check_variants(data: dict[str, Any], path: Path, main: str, files: dict[str, str]) -> None:
     variants = data["variants"]
-    if data["kind"] != Kind.PREDICT:
-        raise _schema_error(path, "variants", "only predict problems have variants")
+    if data["kind"] == Kind.IMPLEMENT:
+        raise _schema_error(
+            path, "variants", "only predict, order and which-file problems have variants"
+        )
     if not isinstance(variants, list) or not variants:
         raise _schema_error(path, "variants", "must be a non-empty list of variants")
     seen: set[str] = set()
-    text = "\n".join([data["prompt"], data["code"], main, *files, *files.values()])
+    names = [str(n) for n in data.get("names") or ()]
+    text = "\n".join([data["prompt"], data["code"], main, *files, *files.values(), *names])
     for number, variant in enumerate(variants, 1):
         where = f"variant {number}"
         if not isinstance(variant, dict):

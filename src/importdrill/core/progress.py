@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 # The database's layout, in PRAGMA user_version. A database with a higher number was written
-# by a newer importdrill and is refused rather than misread.
-SCHEMA_VERSION = 1
+# by a newer importdrill and is refused rather than misread. 2 added the log's `served` column
+# (how an attempt was served: "review", "mix", or null when the learner chose the problem);
+# a database of version 1 is migrated on first use (MIGRATIONS), losing nothing.
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 10.0
 LOCK_TIMEOUT_S = 10.0
 LOCK_POLL_S = 0.02
@@ -55,13 +57,18 @@ CREATE TABLE IF NOT EXISTS log (
     seconds REAL,
     python TEXT,
     confidence INTEGER,
-    variant TEXT
+    variant TEXT,
+    served TEXT
 );
 CREATE INDEX IF NOT EXISTS log_slug ON log (slug, id);
-CREATE VIEW IF NOT EXISTS attempts AS
-    SELECT id, at, slug, kind, verdict, hints, seconds, python, confidence, variant
+DROP VIEW IF EXISTS attempts;
+CREATE VIEW attempts AS
+    SELECT id, at, slug, kind, verdict, hints, seconds, python, confidence, variant, served
     FROM log WHERE event = 'attempt';
 """
+# What each version adds to the one before it, run before SCHEMA (whose CREATE ... IF NOT
+# EXISTS leaves an older table as it was): the key is the version migrated from.
+MIGRATIONS = {1: ("ALTER TABLE log ADD COLUMN served TEXT",)}
 LOG_COLUMNS = (
     "at",
     "slug",
@@ -73,6 +80,7 @@ LOG_COLUMNS = (
     "python",
     "confidence",
     "variant",
+    "served",
 )
 
 
@@ -164,6 +172,8 @@ class LogEntry(NamedTuple):
     python: str | None = None
     confidence: int | None = None
     variant: str | None = None
+    # How the attempt was served: "review", "mix", or None (the learner chose the problem).
+    served: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -333,6 +343,7 @@ class State:
         python: str | None = None,
         confidence: int | None = None,
         variant: str | None = None,
+        served: str | None = None,
     ) -> None:
         """Append an attempt to the log, with the hints revealed so far and the time since
         the problem was started."""
@@ -351,6 +362,7 @@ class State:
             python=python,
             confidence=confidence,
             variant=variant,
+            served=served,
         )
 
     def forget(self, slug: str) -> None:
@@ -467,6 +479,7 @@ class Store:
                 python=r[7],
                 confidence=r[8],
                 variant=r[9],
+                served=r[10],
             )
             for r in rows
             # An entry whose time does not parse (an older migration wrote what state.json
@@ -565,12 +578,19 @@ class Store:
         looks again under it; the first creates, the others find the work done.
         """
         with self._locked():
-            if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
                 return
             # WAL lets readers go on while one process writes; it is a property of the file.
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("BEGIN IMMEDIATE")
             try:
+                # A database an older importdrill made: each step from its version on, in
+                # the same transaction as the rest (a kill leaves the old version whole).
+                if version:
+                    for step in range(version, SCHEMA_VERSION):
+                        for statement in MIGRATIONS[step]:
+                            db.execute(statement)
                 # One statement at a time: executescript() would commit half-way.
                 for statement in SCHEMA.split(";"):
                     if statement.strip():

@@ -363,3 +363,116 @@ def question_text(problem: Problem) -> str | None:
 
 def answer_noun(problem: Problem) -> str:
     return {Kind.ORDER: "module", Kind.WHICH_FILE: "line"}.get(problem.kind, "line")
+
+
+# --- the form of an answer -----------------------------------------------------------------
+
+_FIXED = (BUILT_IN, FROZEN, NAMESPACE, NOT_FOUND)
+_ERROR = re.compile(r"error: [A-Za-z_][A-Za-z0-9_.]*")
+_PLACE = re.compile(r"<(stdlib|site-packages|elsewhere)>/\S.*")
+_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.lower())
+
+
+def _path_problem(line: str) -> str | None:
+    """Why line is no path from the run folder as the probe writes one (None: it is one)."""
+    if "\\" in line:
+        return "paths are written with /"
+    if line.startswith("/"):
+        return "paths are written from the run folder, not from /"
+    parts = line.split("/")
+    if parts[0] == ".":
+        return "paths are written from the run folder without ./ (pkg/mod.py)"
+    if any(part in ("", ".", "..") for part in parts):
+        return "paths are written from the run folder, with no ./, ../ or //"
+    if "." not in parts[-1].strip("."):
+        return "a path names a file (pkg/mod.py); a folder is not an answer"
+    return None
+
+
+def _which_file_problem(line: str, extra: frozenset[str]) -> str | None:
+    if line in _FIXED or line in extra or _ERROR.fullmatch(line) or _PLACE.fullmatch(line):
+        return None
+    for word in _FIXED:
+        if _loose(line) == _loose(word):
+            return f"did you mean {word}?"
+    if line.startswith("<"):
+        return "the places are written <stdlib>/..., <site-packages>/... or <elsewhere>/FILE"
+    if _loose(line).startswith("error"):
+        return "an exception is written error: ExceptionName"
+    if " " in line and "/" not in line:
+        return "it is no path, and none of built-in, frozen, namespace, not found"
+    return _path_problem(line)
+
+
+def _order_problem(line: str, names: frozenset[str]) -> str | None:
+    if line in names:
+        return None
+    if line == "__main__":
+        return "__main__ is never written"
+    if "/" in line or line.endswith(".py"):
+        path = PurePosixPath(line.removeprefix("./"))
+        parts = list(path.with_suffix("").parts if path.suffix == ".py" else path.parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        dotted = ".".join(parts)
+        if dotted in names:
+            return f"write a module's dotted name, not its file: {dotted}"
+        return "write a module's dotted name (pkg.mod), not a file"
+    return "it is none of this problem's modules"
+
+
+def answer_form_problems(problem: Problem, answer: str) -> list[str]:
+    """Each line of an order or which-file answer that is no possible answer for problem,
+    as "line N: `TEXT`: why"; empty when every line has a possible form (or for other kinds).
+
+    Only the forms are checked, never the answer: what is allowed comes from the question
+    text, the files shown and the origins the prompt names, so nothing is given away.
+    """
+    if problem.kind not in (Kind.ORDER, Kind.WHICH_FILE):
+        return []
+    from importdrill.core import judge
+
+    names = module_names(problem)
+    # Origins a problem's own finder sets are named in its prompt, in `code` spans that no
+    # module name could be (`drill-bundle`, `<bundle>`): a span like `first` names a folder.
+    extra = frozenset(
+        span.strip()
+        for span in _SPAN.findall(problem.prompt)
+        if not all(part.isidentifier() for part in span.strip().split("."))
+    )
+    found = []
+    for number, raw in enumerate(judge.split_lines(answer), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if problem.kind is Kind.ORDER:
+            why = _order_problem(line, names)
+        else:
+            why = _which_file_problem(line, extra)
+        if why is not None:
+            found.append(f"line {number}: `{line}`: {why}")
+    return found
+
+
+def allowed_forms(problem: Problem) -> str:
+    """The forms an answer line may take, from what the learner is already shown."""
+    if problem.kind is Kind.ORDER:
+        names = module_names(problem)
+        main = PurePosixPath(problem.main).with_suffix("")
+        own = ".".join(p for p in main.parts if p != "__init__")
+        # The longest name of each file: a tail of it counts too (a folder on sys.path).
+        full = sorted(n for n in names if not any(o != n and o.endswith("." + n) for o in names))
+        shown = ", ".join(n for n in full if n != own) or "(none besides the main file)"
+        return (
+            "Each line is one of the problem's own modules by its dotted name (a tail of it "
+            f"for a folder put on sys.path); the files shown make these: {shown}."
+        )
+    return (
+        "Each line is a path from the run folder (pkg/mod.py, no ./), <stdlib>/..., "
+        f"<site-packages>/..., <elsewhere>/FILE, {BUILT_IN}, {FROZEN}, {NAMESPACE}, "
+        f"{NOT_FOUND}, error: ExceptionName, or an origin the prompt names."
+    )

@@ -205,18 +205,21 @@ def trash(problem: Problem) -> Path | None:
 
 
 def fresh_starter(problem: Problem) -> tuple[Path, Path | None]:
-    """For a review: the learner's file made afresh from the starter, their earlier file kept
-    beside it (main.earlier-1.py, ...). Returns both paths (None when there was none)."""
+    """For a review: the learner's file made afresh from the starter, their earlier file moved
+    out of the workspace into the trash (workspace/.trash/SLUG-review-TIME/), so that the
+    review tests memory. Returns both paths (None when there was none)."""
     target, created = ensure(problem)
     if created:
         return target, None
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    kept = paths.trash() / f"{problem.slug}-review-{stamp}"
     number = 1
-    while True:
-        earlier = target.with_name(f"{target.stem}.earlier-{number}{target.suffix}")
-        if not earlier.exists() and not earlier.is_symlink():
-            break
+    while kept.exists():
         number += 1
+        kept = paths.trash() / f"{problem.slug}-review-{stamp}-{number}"
+    earlier = kept / problem.main
     try:
+        earlier.parent.mkdir(parents=True, exist_ok=True)
         target.replace(earlier)
     except OSError as exc:
         raise StateError(f"cannot move {target} to {earlier}: {exc.strerror}") from None

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         LearnerFile,
         ResetDone,
         Solution,
+        SolutionRevealed,
         VersionRun,
         Versions,
     )
@@ -133,16 +134,58 @@ def show_hint(hint: HintShown) -> None:
             border_style="yellow",
         )
     )
+    if hint.number == len(problem.hints) and problem.kind.learner_writes_code:
+        info(
+            "That was the last hint. Still stuck? importdrill reveal "
+            f"{problem.slug} shows the reference solution beside your file (it counts as "
+            "revealed, not solved)."
+        )
+
+
+def show_solution_revealed(shown: SolutionRevealed) -> None:
+    """An implement problem given up on: the reference beside the learner's file, and why."""
+    problem = shown.problem
+    _side_by_side(shown.reference, shown.mine)
+    from rich.panel import Panel
+
+    out().print(
+        Panel(
+            markdown(problem.explanation),
+            title=_title("why"),
+            title_align="left",
+            border_style="blue",
+        )
+    )
+    info(
+        f"{problem.slug} now counts as revealed, not solved; it comes back for review soon. "
+        f"A passing check later still solves it: importdrill check {problem.slug}"
+    )
+
+
+def show_earlier_file(fresh: str, earlier: str, kept: str) -> None:
+    """After a review's verdict: the learner's earlier file (kept in the trash) beside the one
+    written in the review."""
+    _side_by_side(earlier, fresh, left="your file in this review", right="your earlier file")
+    info(f"Your earlier file is kept at {kept}")
 
 
 def show_solution(shown: Solution) -> None:
-    solution, mine = shown.reference, shown.mine
+    _side_by_side(shown.reference, shown.mine)
+
+
+def _side_by_side(
+    solution: str,
+    mine: str | None,
+    *,
+    left: str = "your solution",
+    right: str = "reference solution",
+) -> None:
     console = out()
-    reference = code_view(solution, title="reference solution")
+    reference = code_view(solution, title=right)
     if mine is None:
         console.print(reference)
         return
-    yours = code_view(mine, title="your solution")
+    yours = code_view(mine, title=left)
     if console.width >= SIDE_BY_SIDE_MIN_WIDTH * 1.4:
         table = Table.grid(expand=True, padding=(0, 1))
         table.add_column(ratio=1)
