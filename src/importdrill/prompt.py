@@ -5,14 +5,75 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-TOOLBAR = (
-    " Enter: new line · Esc Enter or Alt+Enter: submit · ↑↓: earlier predictions · Ctrl-C: cancel "
+# The key bar, longest first: the first that fits the terminal's width is shown, so it is
+# never cut mid-word ("↑↓: earl").
+TOOLBARS = (
+    " Enter: new line · Esc Enter, Alt+Enter or Ctrl-D on an empty line: submit"
+    " · ↑↓: earlier predictions · Ctrl-C: cancel ",
+    " Enter: new line · Esc Enter or Ctrl-D on an empty line: submit · ↑↓: history"
+    " · Ctrl-C: cancel ",
+    " Esc Enter or Ctrl-D on an empty line: submit · ↑↓: history · Ctrl-C: cancel ",
+    " Esc Enter / Ctrl-D on empty line: submit · Ctrl-C: cancel ",
+    " Esc Enter: submit · Ctrl-C: cancel ",
+    " Esc Enter: submit ",
 )
+TOOLBAR = TOOLBARS[0]
+
+
+def fitting(choices: Sequence[str], width: int) -> str:
+    """The first (longest) of choices that fits width columns; the last one else."""
+    from prompt_toolkit.utils import get_cwidth
+
+    for choice in choices:
+        if get_cwidth(choice) < width:  # the last column left free: no wrap, no scroll
+            return choice
+    return choices[-1]
+
+
+def _toolbar() -> str:
+    from prompt_toolkit.application import get_app
+
+    return fitting(TOOLBARS, get_app().output.get_size().columns)
+
+
+def _answer_keys() -> Any:
+    """Esc then Enter submits however long the pause between them (after half a second
+    prompt-toolkit takes the Esc as a key of its own, and Enter would make a new line); Ctrl-D
+    on an empty line submits, as it ends the input of `cat`."""
+    from prompt_toolkit.filters import in_paste_mode
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys as Key
+
+    keys = KeyBindings()
+
+    @keys.add("escape")
+    def _escape(event: Any) -> None:
+        pass  # remembered as the previous key: the Enter after it submits
+
+    @keys.add("enter")
+    def _enter(event: Any) -> None:
+        before = event.previous_key_sequence
+        if before and before[-1].key == Key.Escape:
+            event.current_buffer.validate_and_handle()
+        else:
+            event.current_buffer.newline(copy_margin=not in_paste_mode())
+
+    @keys.add("c-d")
+    def _end(event: Any) -> None:
+        buffer = event.current_buffer
+        if buffer.document.current_line.strip():
+            buffer.delete()  # as Emacs: delete the character under the cursor
+            return
+        if buffer.document.is_cursor_at_the_end and buffer.text.endswith("\n"):
+            buffer.text = buffer.text[:-1]  # the empty line ended the answer; not part of it
+        buffer.validate_and_handle()
+
+    return keys
 
 
 def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
     """Ask for a multi-line prediction (starting from default, to edit one the learner chose
-    not to submit); raise KeyboardInterrupt or EOFError when cancelled."""
+    not to submit); raise KeyboardInterrupt when cancelled."""
     from prompt_toolkit import PromptSession  # heavy, only when prompting
     from prompt_toolkit.history import InMemoryHistory
 
@@ -22,7 +83,8 @@ def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
     session: PromptSession[str] = PromptSession(
         multiline=True,
         history=past,
-        bottom_toolbar=TOOLBAR,
+        bottom_toolbar=_toolbar,
+        key_bindings=_answer_keys(),
         prompt_continuation=lambda width, _line, _wrap: "... ".rjust(width),
     )
     return session.prompt(">>> ", default=default)

@@ -26,7 +26,7 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
         show_problem(problem)
         if options.interactive():
             limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
-            return predict_in_terminal(drill, problem, limits=limits, python=None)
+            return predict_in_terminal(drill, problem, limits=limits, python=None, shown=True)
         info("Write what it prints to a file and run: importdrill check --predict-file FILE")
         return Exit.OK
     target = begun.learner_file
@@ -64,12 +64,19 @@ def workspace_folder(problem: "Problem") -> str:
 
 
 def predict_in_terminal(
-    drill: "Drill", problem: "Problem", *, limits: "Limits", python: str | None
+    drill: "Drill",
+    problem: "Problem",
+    *,
+    limits: "Limits",
+    python: str | None,
+    shown: bool = False,
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
-    (unless turned off) how sure the learner is."""
+    (unless turned off) how sure the learner is. shown: the problem was just shown, with what
+    to write (an order or which-file problem's long statement is not repeated)."""
     from importdrill import prompt
     from importdrill.core import judge
+    from importdrill.core.kinds import Kind
     from importdrill.core.progress import Confidence
     from importdrill.views.console import info, plural
     from importdrill.views.practice import show_sure_but_wrong
@@ -78,10 +85,12 @@ def predict_in_terminal(
     # The program runs first, so the learner can be told how many lines it prints.
     result = drill.run_program(problem, limits=limits, python=python)
     asked = drill.prediction_question(problem, result)
+    question = "" if shown and problem.kind is not Kind.PREDICT else f"{asked.question} "
     if asked.lines is not None:
-        info(f"{asked.question} {asked.has} {plural(asked.lines, asked.noun)}. Type them below.")
+        info(f"{question}{asked.has} {plural(asked.lines, asked.noun)}. Type them below.")
     else:
-        info(f"{asked.question} Type your prediction below.")
+        what = "prediction" if problem.kind is Kind.PREDICT else "answer"
+        info(f"{question}Type your {what} below.")
     text = ""
     while True:
         try:

@@ -147,7 +147,9 @@ def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool
     if started.learner_file is None:
         problem = drill.next_variant(problem)
         show_problem(problem, hidden=hide)
-        return predict_in_terminal(drill, problem, limits=limits, python=None) == Exit.OK
+        return (
+            predict_in_terminal(drill, problem, limits=limits, python=None, shown=True) == Exit.OK
+        )
     show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
     if started.earlier is not None:
         info(f"A fresh starter; your earlier file is kept beside it: {started.earlier}")

@@ -164,17 +164,26 @@ def code_view(code: str, *, title: str | None = None, lexer: str = "python") -> 
 # --- messages -----------------------------------------------------------------------------
 
 
+def say(console: Console, text: Text) -> None:
+    """A message, wrapped at words on a terminal (a word longer than the line, a path, stays
+    whole rather than folded); one line each in a pipe or a file, to be grepped."""
+    if console.is_terminal:
+        text.overflow = "ignore"
+        console.print(text)
+    else:
+        console.print(text, soft_wrap=True)
+
+
 def error(message: str) -> None:
-    # soft_wrap: a long path in a message must stay whole, to be copied or grepped.
-    err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    say(err(), Text.assemble(("error: ", "bold red"), message))
 
 
 def notice(message: str) -> None:
-    err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+    say(err(), Text.assemble(("note: ", "bold yellow"), message))
 
 
 def info(message: str) -> None:
-    out().print(message, markup=False, soft_wrap=True)
+    say(out(), Text(message))
 
 
 def plain(text: str) -> None:

@@ -72,18 +72,30 @@ def show_problem(
     from rich.panel import Panel
 
     console = out()
-    heading = (
-        Text.assemble(("A problem", "bold"), (f"  {problem.kind}", "dim"))
-        if hidden
-        else Text.assemble(
+    body = markdown(problem.prompt)
+    if hidden:
+        heading = Text.assemble(("A problem", "bold"), (f"  {problem.kind}", "dim"))
+    else:
+        heading = Text.assemble(
             (problem.title, "bold"),
             "  ",
             difficulty_text(problem.difficulty),
             (f"  {problem.kind}", "dim"),
             (f"  {problem.slug}", "dim"),
         )
-    )
-    console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
+        # A narrow terminal cuts a title at its end: the slug (what every command takes) goes
+        # first, and the title moves into the panel, where it wraps at words.
+        if heading.cell_len > console.width - 6:
+            from rich.console import Group
+
+            heading = Text.assemble(
+                (problem.slug, "bold"),
+                "  ",
+                difficulty_text(problem.difficulty),
+                (f"  {problem.kind}", "dim"),
+            )
+            body = Group(Text(problem.title, style="bold"), Text(""), body)
+    console.print(Panel(body, title=heading, title_align="left"))
     from importdrill.core.problems import RunMode
 
     if problem.is_multi_file or problem.run is RunMode.MODULE:

@@ -21,6 +21,7 @@ from importdrill.views.console import (
     notice,
     out,
     plural,
+    say,
     visible,
 )
 
@@ -533,11 +534,8 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
     """(slug, interpreter, what failed, detail) for each failure."""
     console = out()
     for slug, python, what, detail in failures:
-        # soft_wrap: the line names an interpreter's path, to be copied whole.
-        console.print(
-            Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"),
-            soft_wrap=True,
-        )
+        # The line names an interpreter's path, kept whole (say wraps at words only).
+        say(console, Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"))
         if detail.strip():
             console.print(Text(detail.rstrip()), style="dim")
 

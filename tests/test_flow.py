@@ -1,0 +1,161 @@
+"""A learner's session through the CLI, in a real pseudo-terminal where the terminal is the
+point (issue 22): messages wrapped at words at any width, the keys that submit, `show`.
+
+Nothing here depends on where a terminal wraps a line: each test asserts on words with the
+whitespace normalised, and that no line the program wrote is wider than the terminal (so the
+terminal itself never broke one, mid-word or not)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .helpers import answer_cursor_query, mini_pack_env, saved_state
+
+WIDTHS = (40, 60, 100, 200)
+
+# CSI and OSC sequences, and the single-character escapes prompt-toolkit sends.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
+)
+
+
+def spawn_at(home: Path, columns: int, *args: str, builtins: bool = False, **env: str):
+    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS=str(columns), LINES="40", **env)
+    if builtins:
+        del full["IMPORTDRILL_NO_BUILTINS"]
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "importdrill", *args],
+        env=full,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, columns),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def lines_written(raw: str) -> list[str]:
+    """What the program wrote, line by line, its escape sequences taken out."""
+    text = _ESCAPES.sub("", raw)
+    return [line.split("\r")[-1] for line in re.split(r"\r?\n", text)]
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_fits(raw: str, columns: int) -> None:
+    too_wide = [line for line in lines_written(raw) if len(line) > columns]
+    assert not too_wide, f"lines wider than {columns} columns: {too_wide}"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_order_problem_says_what_to_write_once_wrapped_at_words(home: Path, columns: int):
+    child = spawn_at(home, columns, "start", "order-circular-finish", builtins=True)
+    child.expect(r"Type\s+them\s+below")
+    before = child.before
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    shown = words(" ".join(lines_written(before)))
+    # Stated once (the inline prompt does not repeat it), and whole.
+    assert shown.count("one name a line") == 1
+    assert "Answer: the problem's own modules, one name a line (dotted: pkg.mod)" in shown
+    # The panel's title keeps the slug, whatever else gives way.
+    assert "order-circular-finish" in shown
+    assert_fits(before, columns)
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_an_error_wraps_at_words(home: Path, columns: int):
+    child = spawn_at(home, columns, "list", "--tag", "nonsense", builtins=True)
+    child.expect(pexpect.EOF)
+    child.close()
+    raw = child.logfile_read.getvalue()
+    assert child.exitstatus == 2
+    assert "no problem has it; tags are:" in words(" ".join(lines_written(raw)))
+    assert "sys.modules" in raw
+    assert_fits(raw, columns)
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_run_refusal_wraps_at_words(home: Path, columns: int):
+    child = spawn_at(home, columns, "run", "mini-predict")
+    child.expect(pexpect.EOF)
+    raw = child.logfile_read.getvalue()
+    assert "would show the answer you are asked to predict" in words(" ".join(lines_written(raw)))
+    assert_fits(raw, columns)
+
+
+def test_key_bar_fits_at_60_columns(home: Path):
+    child = spawn_at(home, 60, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.expect("Ctrl-C: cancel")
+    shown = _ESCAPES.sub("", child.logfile_read.getvalue())
+    assert "Esc Enter / Ctrl-D on empty line: submit" in shown
+    assert "earl" not in shown  # never cut mid-word
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+
+
+def test_esc_then_enter_submits_however_long_the_pause(home: Path):
+    child = spawn_at(
+        home,
+        100,
+        "check",
+        "mini-predict",
+    )
+    answer_cursor_query(child)
+    child.send("True\r")
+    child.send("done")
+    child.send("\x1b")
+    time.sleep(1.5)  # well past prompt-toolkit's half second for an Esc alone
+    child.send("\r")
+    _confidence_or_verdict(child)
+    child.expect(pexpect.EOF)
+    assert saved_state(home)["problems"]["mini-predict"]["predictions"] == ["True\ndone"]
+
+
+def test_ctrl_d_on_an_empty_line_submits(home: Path):
+    child = spawn_at(home, 100, "check", "mini-predict")
+    answer_cursor_query(child)
+    child.send("True\r")
+    child.send("done\r")
+    child.sendcontrol("d")
+    _confidence_or_verdict(child)
+    child.expect(pexpect.EOF)
+    assert saved_state(home)["problems"]["mini-predict"]["predictions"] == ["True\ndone"]
+
+
+def _confidence_or_verdict(child: pexpect.spawn) -> None:
+    if child.expect(["How sure are you", "pass"]) == 0:
+        child.send("\r")
+        child.expect("pass")
+
+
+def test_python_dash_m_works_from_a_folder_holding_json_py(home: Path, tmp_path: Path):
+    import subprocess
+
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "json.py").write_text("raise SystemExit('the local json.py was imported')\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "importdrill", "list"],
+        cwd=folder,
+        env=mini_pack_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "mini-predict" in done.stdout
+    assert os.path.exists(folder / "json.py")
