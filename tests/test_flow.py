@@ -159,3 +159,68 @@ def test_python_dash_m_works_from_a_folder_holding_json_py(home: Path, tmp_path:
     assert done.returncode == 0, done.stderr
     assert "mini-predict" in done.stdout
     assert os.path.exists(folder / "json.py")
+
+
+def test_show_prints_the_problem_again_without_its_answer(home: Path, cli, mini_pack):
+    result = cli("show", "mini-predict")
+    assert result.exit_code == 0, result.stderr
+    assert "What does this print?" in result.stdout
+    assert 'print("json" in sys.modules)' in result.stdout
+    assert "True" not in result.stdout  # the expected output is never shown
+    # Without a slug: the current problem.
+    cli("start", "mini-implement", "--no-edit")
+    again = cli("show")
+    assert again.exit_code == 0
+    assert "mini-implement" in again.stdout
+    assert "Your file:" in again.stdout
+
+
+def test_show_without_a_current_problem_says_what_to_do(home: Path, cli, mini_pack):
+    result = cli("show")
+    assert result.exit_code == 2
+    assert "no problem has been started yet" in result.stderr
+
+
+def test_the_workspace_holds_the_prompt(home: Path, cli, mini_pack):
+    cli("start", "mini-implement", "--no-edit")
+    prompt = home / "workspace" / "mini-implement" / "PROMPT.md"
+    assert "mini-implement" in prompt.read_text()
+    cli("start", "mini-predict")  # not a terminal: the path to predict is printed
+    text = (home / "workspace" / "mini-predict" / "PROMPT.md").read_text()
+    assert "What does this print?" in text
+    assert "True\ndone" not in text
+    # A reset keeps nothing that only held the prompt.
+    assert cli("reset", "mini-predict", "--yes").exit_code == 0
+    assert not (home / "workspace" / "mini-predict").exists()
+
+
+@pytest.mark.parametrize("columns", (40, 60))
+def test_code_panels_wrap_with_a_continuation_mark(home: Path, columns: int):
+    child = spawn_at(home, columns, "show", "order-circular-finish", builtins=True)
+    child.expect(pexpect.EOF)
+    raw = child.logfile_read.getvalue()
+    assert "↪" in raw
+    shown = " ".join(lines_written(raw))
+    assert "models.validators.check" in shown  # a name is never split
+    assert "order-circular-finish" in shown  # the title keeps the slug
+    assert_fits(raw, columns)
+
+
+def test_restarting_a_solved_problem_says_it_is_practice(home: Path, cli, mini_pack):
+    from .helpers import SOLUTION
+
+    cli("start", "mini-implement", "--no-edit")
+    (home / "workspace" / "mini-implement").joinpath(
+        *_main_of("mini-implement").split("/")
+    ).write_text(SOLUTION)
+    assert cli("check", "mini-implement").exit_code == 0
+    again = cli("start", "mini-implement", "--no-edit")
+    assert "this is practice" in again.stdout
+
+
+def _main_of(slug: str) -> str:
+    import yaml
+
+    from .helpers import PACK
+
+    return yaml.safe_load((PACK / f"{slug}.yaml").read_text()).get("main", "main.py")

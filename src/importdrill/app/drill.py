@@ -21,6 +21,7 @@ from importdrill.app.results import (
     Practice,
     PredictionOutcome,
     PredictionQuestion,
+    ProblemShown,
     ResetDone,
     Revealed,
     Reviews,
@@ -112,12 +113,25 @@ class Drill:
             state.current = problem.slug
             state.touch(problem.slug)
             seen = state.status(problem.slug).answer_seen
+            solved = state.is_solved(problem.slug)
         if problem.kind is Kind.IMPLEMENT:
             target, created = workspace.ensure(problem)
-            return Begun(problem, target, created)
+            return Begun(problem, target, created, solved)
         if seen:
             workspace.lay_out_program(problem)
-        return Begun(problem, None, False)
+        else:
+            workspace.write_prompt(problem)
+        return Begun(problem, None, False, solved)
+
+    def shown(self, problem: Problem) -> ProblemShown:
+        """problem as `show` prints it again: never its answer; nothing is made or recorded."""
+        from importdrill.core import questions
+
+        mine = None
+        if problem.kind is Kind.IMPLEMENT:
+            target = workspace.file_for(problem)
+            mine = target if target.exists() else None
+        return ProblemShown(problem, questions.question_text(problem), mine)
 
     # --- attempts -----------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     from importdrill.views.problem import show_problem
 
     begun = drill.begin(problem)
+    if begun.solved:
+        info(f"You have solved {problem.slug} already: this is practice (nothing is lost).")
     if begun.learner_file is None:
         show_problem(problem)
         if options.interactive():

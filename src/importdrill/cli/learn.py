@@ -1,4 +1,4 @@
-"""The learning commands: list, status, path, start, next, hint, solution, reveal, explain,
+"""The learning commands: list, status, path, start, show, next, hint, solution, reveal, explain,
 check, run, versions and reset."""
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
@@ -98,6 +98,19 @@ def start(
     """
     with command() as done:
         done.status = begin(done.drill, done.drill.catalog.get(slug), edit=not no_edit)
+
+
+@app.command()
+def show(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
+    """Show a problem again: its prompt, files and program (never the answer).
+
+    Example: importdrill show
+    """
+    from importdrill.views.problem import show_again
+
+    with command(as_json=as_json) as done:
+        drill = done.drill
+        done.show(drill.shown(drill.problem(slug)), show_again)
 
 
 @app.command("next")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from importdrill.app.results import (
         HintShown,
         LearnerFile,
+        ProblemShown,
         ResetDone,
         Solution,
         VersionRun,
@@ -128,6 +129,11 @@ def show_problem(
             )
     elif learner_file:
         console.print(Text.assemble(("Your file: ", "bold"), learner_file))
+
+
+def show_again(shown: ProblemShown) -> None:
+    mine = shown.learner_file
+    show_problem(shown.problem, learner_file=None if mine is None else str(mine))
 
 
 def show_hint(hint: HintShown) -> None:
