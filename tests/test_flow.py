@@ -224,3 +224,69 @@ def _main_of(slug: str) -> str:
     from .helpers import PACK
 
     return yaml.safe_load((PACK / f"{slug}.yaml").read_text()).get("main", "main.py")
+
+
+def test_check_json_in_a_terminal_says_exactly_how_to_give_the_prediction(home: Path):
+    import json
+
+    child = spawn_at(home, 100, "check", "mini-predict", "--json")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    document = json.loads(child.logfile_read.getvalue().replace("\r\n", "\n"))
+    message = document["error"]["message"]
+    assert "importdrill check mini-predict --json --predict-file -" in message
+    assert "in a terminal" not in message
+
+
+def test_an_order_answer_is_not_called_output(home: Path, cli):
+    wrong = cli("check", "order-circular-finish", "--predict-file", "-", input="a\nb\nc\n")
+    assert wrong.exit_code == 1
+    assert "wrong answer" in wrong.stdout
+    assert "the answer differs" in wrong.stdout
+    assert "output differs" not in wrong.stdout
+    started = cli("start", "order-circular-finish")  # not a terminal
+    assert "Write what it prints" not in started.stdout
+    assert "your answer, as said above" in started.stdout
+
+
+def test_run_refusal_after_a_wrong_try_says_get_it_right(home: Path, cli, mini_pack):
+    before = cli("run", "mini-predict")
+    assert "predict it first" in before.stderr
+    cli("check", "mini-predict", "--predict-file", "-", input="nope\n")
+    after = cli("run", "mini-predict")
+    assert after.exit_code == 2
+    assert "get it right first" in after.stderr
+    assert "predict it first" not in after.stderr
+
+
+def test_the_whitespace_legend_shows_what_it_promises(home: Path, cli, mini_pack):
+    wrong = cli("check", "mini-predict", "--predict-file", "-", input="True\ndo ne\n")
+    assert "Only whitespace differs (· is a space, → a tab)" in wrong.stdout
+    assert "do·ne" in wrong.stdout
+
+
+def test_check_after_reset_lays_out_the_starter_again(home: Path, cli, mini_pack):
+    cli("start", "mini-implement", "--no-edit")
+    assert cli("reset", "mini-implement", "--yes").exit_code == 0
+    checked = cli("check", "mini-implement")
+    assert "not started" not in checked.stderr
+    assert checked.exit_code == 1  # the starter is checked, and fails
+    assert (home / "workspace" / "mini-implement").is_dir()
+    assert saved_state(home)["problems"]["mini-implement"]["status"] == "started"
+
+
+def test_run_and_check_inside_a_workspace_folder_use_its_problem(
+    home: Path, cli, mini_pack, monkeypatch: pytest.MonkeyPatch
+):
+    cli("start", "mini-implement", "--no-edit")
+    cli("hint", "mini-predict")  # another problem, made current
+    cli("start", "mini-predict")
+    inside = home / "workspace" / "mini-implement"
+    monkeypatch.chdir(inside)
+    ran = cli("run")
+    assert "mini-implement" in ran.stdout + ran.stderr
+    checked = cli("check", "--json")
+    import json
+
+    assert json.loads(checked.stdout)["slug"] == "mini-implement"

@@ -85,7 +85,10 @@ class Drill:
     # --- finding problems ---------------------------------------------------------------
 
     def problem(self, slug: str | None) -> Problem:
-        """The named problem, or the current one when slug is None."""
+        """The named problem; when slug is None, the one whose workspace folder the learner
+        is in (workspace/SLUG/...), else the current one."""
+        if slug is None:
+            slug = workspace.slug_here(self.catalog.__contains__)
         if slug is None:
             slug = self.state().current
             if slug is None:
@@ -372,7 +375,8 @@ class Drill:
 
         if not problem.kind.learner_writes_code:
             if not self.status(problem).answer_seen:
-                raise SpoilerError(problem.slug)
+                entry = self.state().of(problem.slug)
+                raise SpoilerError(problem.slug, tried=bool(entry and entry.predictions))
             folder = workspace.lay_out_program(problem)
         else:
             workspace.ensure(problem)

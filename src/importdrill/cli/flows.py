@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
     from importdrill import editor
+    from importdrill.core.kinds import Kind
     from importdrill.views.console import info
     from importdrill.views.problem import show_problem
 
@@ -29,7 +30,8 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
         if options.interactive():
             limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
             return predict_in_terminal(drill, problem, limits=limits, python=None, shown=True)
-        info("Write what it prints to a file and run: importdrill check --predict-file FILE")
+        what = "what it prints" if problem.kind is Kind.PREDICT else "your answer, as said above,"
+        info(f"Write {what} to a file and run: importdrill check --predict-file FILE")
         return Exit.OK
     target = begun.learner_file
     show_problem(problem, learner_file=str(target))

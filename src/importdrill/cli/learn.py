@@ -226,6 +226,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
 
     Example: importdrill check --predict-file prediction.txt
     """
+    from importdrill.views.console import notice
     from importdrill.views.verdict import prepare_verdict, show_outcome
 
     with command(as_json=as_json) as done:
@@ -238,6 +239,11 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
                     f"--predict-file: '{problem.slug}' is an implement problem; "
                     "edit your file instead"
                 )
+            # As run and path do: a file never made, or moved aside by a reset, is laid out
+            # from the starter (and said so) and checked; the attempt makes it started.
+            laid_out = drill.learner_file(problem)
+            if laid_out.created and not as_json:
+                notice(f"created {laid_out.path} from the problem's starter")
             outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
         elif predict_file is not None:
             outcome = drill.attempt_prediction(
@@ -250,6 +256,13 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
         elif options.interactive() and not as_json:
             done.status = predict_in_terminal(drill, problem, limits=limits, python=python)
             return
+        elif as_json:
+            # The inline prompt would share stdout with the JSON document: a file it is.
+            raise UsageError(
+                f"'{problem.slug}' asks you to predict its output: with --json, give the "
+                f"prediction with --predict-file FILE, or type it and end with Ctrl-D: "
+                f"importdrill check {problem.slug} --json --predict-file -"
+            )
         else:
             raise UsageError(
                 f"'{problem.slug}' asks you to predict its output: give the prediction "

@@ -19,6 +19,8 @@ from importdrill.core.errors import StateError, WorkspaceFileError
 from importdrill.core.kinds import Kind
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from importdrill.core.problems import Problem
 
 PREDICTION_FILE = "prediction.txt"
@@ -30,6 +32,19 @@ PROMPT_FILE = "PROMPT.md"
 def folder(problem: Problem) -> Path:
     """The problem's workspace folder."""
     return paths.workspace() / problem.slug
+
+
+def slug_here(known: Callable[[str], bool]) -> str | None:
+    """The slug of the workspace folder the current directory is in (workspace/SLUG or below
+    it), if known says it is a problem's; else None."""
+    try:
+        here = Path.cwd().resolve()
+        rel = here.relative_to(paths.workspace().resolve())
+    except (OSError, ValueError):
+        return None
+    if not rel.parts or rel.parts[0].startswith("."):
+        return None  # the workspace itself, or its trash
+    return rel.parts[0] if known(rel.parts[0]) else None
 
 
 def _at(problem: Problem, rel: str) -> Path:

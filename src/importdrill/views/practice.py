@@ -88,8 +88,9 @@ def show_unveiled(problem: Problem) -> None:
 def show_sure_but_wrong() -> None:
     out().print(
         Text(
-            "You were certain, and it was wrong: that is the mistake most worth fixing, so "
-            "it comes back for review as soon as a problem you had forgotten would.",
+            "You were certain, and it was wrong: that is the mistake most worth fixing. It "
+            "is not solved yet: try it again. Even once it is right, it comes back for review "
+            "soon, as a problem you had forgotten would.",
             style="yellow",
         )
     )

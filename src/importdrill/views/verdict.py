@@ -187,14 +187,19 @@ def _verdict_line(
     problem: Problem, verdict: judge.Verdict, result: RunResult, duration: float | None = None
 ) -> None:
     label, style = VERDICT_STYLE[verdict.verdict]
+    detail = verdict.detail
     if not problem.kind.learner_writes_code and verdict.verdict == "wrong-output":
         label = "✗ wrong prediction"
+        if problem.kind is not Kind.PREDICT:
+            # The answer is not the output: an order or which-file answer differs as itself.
+            label = "✗ wrong answer"
+            detail = detail.replace("the output differs", "the answer differs")
     out().print(
         Text.assemble(
             (label, style),
             "  ",
             (problem.slug, "bold"),
-            (f"  {verdict.detail}", "dim"),
+            (f"  {detail}", "dim"),
             (f"  ({result.duration_s if duration is None else duration:.2f} s)", "dim"),
         )
     )
@@ -269,7 +274,9 @@ def _lines(count: int) -> str:
     return plural(count, "line")
 
 
-def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> RenderableType:
+def marks_view(
+    marks: judge.PredictionMarks, *, printed: bool = True, whitespace: bool = False
+) -> RenderableType:
     """The learner's own lines, each marked; never a line of the real output. printed: the
     answer is what the program prints (else: an answer the run recorded)."""
     text = Text()
@@ -280,7 +287,10 @@ def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> Rendera
             text.append("✓ ", style="bold green")
         else:
             text.append("✗ ", style="bold red")
-        text.append(shown_line(line.text) + "\n", style="" if line.right else "red")
+        mine = shown_line(line.text)
+        if whitespace:  # as the legend above them says: · a space, → a tab
+            mine = visible_whitespace(mine)
+        text.append(mine + "\n", style="" if line.right else "red")
     if len(marks.lines) > DIFF_LINES_SHOWN:
         text.append(
             f"... {len(marks.lines) - DIFF_LINES_SHOWN:,} more lines of yours not shown ...\n",
@@ -326,7 +336,13 @@ def show_prediction(outcome: PredictionOutcome, *, watching: bool = False) -> No
         else:
             if verdict.whitespace_only:
                 console.print(Text("Only whitespace differs (· is a space, → a tab):", "yellow"))
-            console.print(marks_view(outcome.marks, printed=problem.kind is Kind.PREDICT))
+            console.print(
+                marks_view(
+                    outcome.marks,
+                    printed=problem.kind is Kind.PREDICT,
+                    whitespace=verdict.whitespace_only,
+                )
+            )
     else:
         # The program itself did not run to the end (a timeout, a bad interpreter): that says
         # nothing about the prediction, and its error output is what the learner needs.
