@@ -290,3 +290,77 @@ def test_run_and_check_inside_a_workspace_folder_use_its_problem(
     import json
 
     assert json.loads(checked.stdout)["slug"] == "mini-implement"
+
+
+# --- reviews and mix ----------------------------------------------------------------------
+
+DAY0 = "2026-03-01T09:00:00+00:00"
+LATER = "2026-03-20T09:00:00+00:00"  # every first review is due by then
+
+
+def _solved_then_due(cli, monkeypatch, home: Path) -> Path:
+    from .helpers import SOLUTION
+
+    monkeypatch.setenv("IMPORTDRILL_NOW", DAY0)
+    cli("start", "mini-implement", "--no-edit")
+    learner = home / "workspace" / "mini-implement" / "main.py"
+    learner.write_text(SOLUTION, encoding="utf-8")
+    assert cli("check", "mini-implement").exit_code == 0
+    assert cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n").exit_code == 0
+    monkeypatch.delenv("IMPORTDRILL_NOW")
+    return learner
+
+
+def test_review_opens_the_editor_and_checks_when_it_closes(
+    cli, mini_pack, monkeypatch, home: Path, tmp_path: Path
+):
+    from .helpers import SOLUTION
+
+    learner = _solved_then_due(cli, monkeypatch, home)
+    solution = tmp_path / "solution.py"
+    solution.write_text(SOLUTION, encoding="utf-8")
+    fake = tmp_path / "fake-editor"
+    fake.write_text(f'#!/bin/sh\ncp {solution} "$1"\n')
+    fake.chmod(0o755)
+    assert cli("config", "confidence", "off").exit_code == 0
+    child = spawn_at(home, 100, "review", IMPORTDRILL_NOW=LATER, EDITOR=str(fake))
+    child.expect("Review 1 of 2")
+    answer_cursor_query(child)
+    child.expect("s: skip")
+    child.send("\r")  # the editor opens (this one writes the solution), and it is checked
+    child.expect("pass")
+    child.expect("Review 2 of 2")
+    child.expect(r"Type\s+them\s+below")
+    answer_cursor_query(child)
+    child.send("False\rdone\x1b\r")
+    child.expect("wrong prediction")
+    child.expect("Done: 1 of 2 problems right")
+    child.expect(pexpect.EOF)
+    shown = words(" ".join(lines_written(child.logfile_read.getvalue())))
+    # Nothing in the session tells the learner to type a command.
+    assert "importdrill next" not in shown
+    assert "Try again: importdrill check" not in shown
+    assert learner.read_text(encoding="utf-8") == SOLUTION
+
+
+def test_a_skipped_review_records_no_attempt(cli, mini_pack, monkeypatch, home: Path):
+    from .helpers import snapshot
+
+    _solved_then_due(cli, monkeypatch, home)
+    assert cli("config", "confidence", "off").exit_code == 0
+    child = spawn_at(home, 100, "review", IMPORTDRILL_NOW=LATER)
+    child.expect("Review 1 of 2")
+    answer_cursor_query(child)
+    child.expect("s: skip")
+    before = snapshot(home)
+    child.send("s")
+    child.expect("Skipped: nothing recorded")
+    assert [e.event for e in snapshot(home)[1]] == [e.event for e in before[1]]
+    child.expect("Review 2 of 2")
+    answer_cursor_query(child)
+    child.send("True\rdone\x1b\r")
+    child.expect("pass")
+    child.expect(r"Done: 1 of 1 problem right \(1 skipped\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

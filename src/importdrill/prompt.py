@@ -97,6 +97,30 @@ def wait_for_enter(message: str) -> None:
     prompt(message)
 
 
+def choose(message: str, keys: Sequence[str]) -> str:
+    """One key of keys ("enter" among them, or letters), without Enter after a letter; raise
+    KeyboardInterrupt on Ctrl-C, EOFError on Ctrl-D."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    def bind(key: str) -> None:
+        @bindings.add(key)
+        def _(event: Any) -> None:
+            event.app.exit(result=key)
+
+    for key in keys:
+        bind(key)
+
+    @bindings.add("<any>")
+    def _ignore(event: Any) -> None:
+        pass  # any other key: the question stands
+
+    session: PromptSession[str] = PromptSession(key_bindings=bindings)
+    return session.prompt(message)
+
+
 def confirm(question: str) -> bool:
     """A yes/no question, defaulting to no."""
     from prompt_toolkit.shortcuts import confirm as pt_confirm

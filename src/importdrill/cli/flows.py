@@ -74,9 +74,11 @@ def predict_in_terminal(
     limits: "Limits",
     python: str | None,
     shown: bool = False,
+    in_session: bool = False,
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
-    (unless turned off) how sure the learner is. shown: the problem was just shown, with what
+    (unless turned off) how sure the learner is. in_session: part of a review or mix.
+    shown: the problem was just shown, with what
     to write (an order or which-file problem's long statement is not repeated)."""
     from importdrill import prompt
     from importdrill.core import judge
@@ -119,7 +121,8 @@ def predict_in_terminal(
     outcome = drill.attempt_prediction(
         problem, text, limits=limits, python=python, result=result, confidence=confidence
     )
-    show_outcome(outcome)
+    # In a review or mix session, what comes next is the session's to say, not a command's.
+    show_outcome(outcome, watching=in_session)
     if not outcome.passed and confidence is Confidence.CERTAIN:
         show_sure_but_wrong()
     return outcome.exit_status
