@@ -364,3 +364,13 @@ def test_a_skipped_review_records_no_attempt(cli, mini_pack, monkeypatch, home: 
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_review_list_says_how_overdue_with_plain_column_names(cli, mini_pack, monkeypatch, home):
+    _solved_then_due(cli, monkeypatch, home)
+    monkeypatch.setenv("IMPORTDRILL_NOW", "2026-06-01T09:00:00+00:00")
+    listed = cli("review", "--list")
+    assert listed.exit_code == 0
+    text = words(listed.stdout)
+    assert "next review" in text and "times reviewed" in text
+    assert re.search(r"due now \(overdue \d+ (weeks|months)\)", text), text
