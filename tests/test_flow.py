@@ -374,3 +374,23 @@ def test_review_list_says_how_overdue_with_plain_column_names(cli, mini_pack, mo
     text = words(listed.stdout)
     assert "next review" in text and "times reviewed" in text
     assert re.search(r"due now \(overdue \d+ (weeks|months)\)", text), text
+
+
+def test_versions_says_what_it_skipped_and_one_interpreter(
+    cli, mini_pack, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # PATH: this Python as python3.N, and a python3.M that is not a Python at all.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    here = f"python3.{sys.version_info[1]}"
+    (bin_dir / here).symlink_to(sys.executable)
+    broken = "python3.9" if sys.version_info[1] != 9 else "python3.10"
+    (bin_dir / broken).write_text("#!/bin/sh\necho nope\n")
+    (bin_dir / broken).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    cli("check", "mini-predict", "--predict-file", "-", input="True\ndone\n")
+    shown = cli("versions", "mini-predict")
+    assert shown.exit_code == 0, shown.stderr
+    text = words(shown.stdout)
+    assert f"Skipped {bin_dir / broken}: it did not answer like a Python interpreter" in text
+    assert "one interpreter found" in text

@@ -403,11 +403,17 @@ class Drill:
 
         if not problem.kind.learner_writes_code and not self.status(problem).answer_seen:
             raise SpoilerError(problem.slug)
-        found = [interpreters.interpreter(p) for p in pythons] if pythons else interpreters.found()
+        skipped: list[tuple[str, str]] = []
+        if pythons:
+            found = [interpreters.interpreter(p) for p in pythons]
+        else:
+            found, skipped = interpreters.search()
         code = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
         found_runs: list[VersionRun] = []
         for python in found:
-            if problem.unavailable_reason(python.version):
+            reason = problem.unavailable_reason(python.version)
+            if reason:
+                skipped.append((python.command, reason))
                 continue
             if problem.kind is Kind.IMPLEMENT:
                 result = runner.run(
@@ -426,7 +432,7 @@ class Drill:
                     result=result,
                 )
             )
-        return Versions(problem, found_runs)
+        return Versions(problem, found_runs, tuple(skipped))
 
     # --- reviews, mixed sessions, settings -------------------------------------------------
 

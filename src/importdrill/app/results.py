@@ -334,11 +334,15 @@ class Versions(NamedTuple):
 
     problem: Problem
     runs: list[VersionRun]
+    # The interpreters passed over, each with why (broken, a version already found, too old
+    # or too new for the problem).
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return versioned(
             {
                 "slug": self.problem.slug,
+                "skipped": [{"python": p, "why": why} for p, why in self.skipped],
                 "runs": [
                     {
                         "python": r.python,

@@ -174,17 +174,28 @@ def show_solution(shown: Solution) -> None:
 
 def show_versions(versions: Versions) -> None:
     """Each interpreter's output, grouped where they agree."""
-    problem, runs = versions
+    problem, runs, skipped = versions
     from rich.panel import Panel
 
     console = out()
+    for python, why in skipped:
+        info(f"Skipped {python}: {why}.")
     if not runs:
         info("No interpreter that can run this problem was found (python3.9 ... on PATH).")
         return
     groups: dict[str, list[VersionRun]] = {}
     for run in runs:
         groups.setdefault(run.output, []).append(run)
-    if len(groups) == 1:
+    if len(runs) == 1:
+        only = runs[0]
+        console.print(
+            Text(
+                f"{problem.slug}: one interpreter found (Python {only.version[0]}."
+                f"{only.version[1]}); install another python3.N to compare.",
+                "bold",
+            )
+        )
+    elif len(groups) == 1:
         console.print(Text(f"{problem.slug}: the same output on every version found.", "bold"))
     else:
         console.print(Text(f"{problem.slug}: the output differs between versions.", "bold"))
