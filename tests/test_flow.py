@@ -394,3 +394,24 @@ def test_versions_says_what_it_skipped_and_one_interpreter(
     text = words(shown.stdout)
     assert f"Skipped {bin_dir / broken}: it did not answer like a Python interpreter" in text
     assert "one interpreter found" in text
+
+
+@pytest.mark.parametrize("columns", (60, 160))
+def test_solution_is_a_diff_of_yours_against_the_reference(
+    home: Path, columns: int, cli, mini_pack
+):
+    from .helpers import SOLUTION
+
+    cli("start", "mini-implement", "--no-edit")
+    mine = SOLUTION.replace("def load(name):", "def load(name):  # mine")
+    (home / "workspace" / "mini-implement" / "main.py").write_text(mine)
+    assert cli("check").exit_code == 0
+    child = spawn_at(home, columns, "solution")
+    child.expect(pexpect.EOF)
+    raw = child.logfile_read.getvalue()
+    shown = words(" ".join(lines_written(raw)))
+    assert "- def load(name): # mine" in shown
+    assert "+ def load(name):" in shown
+    # A shared line: once on each side, or once in a unified diff.
+    assert shown.count("return importlib.import_module(name)") == (2 if columns >= 100 else 1)
+    assert_fits(raw, columns)

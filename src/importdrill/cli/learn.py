@@ -149,7 +149,7 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
-    """Show the reference solution of an implement problem beside yours, once it passes.
+    """Show a diff of your file against the reference solution, once it passes.
 
     Example: importdrill solution load-from-file
     """

@@ -154,22 +154,60 @@ def show_hint(hint: HintShown) -> None:
 
 
 def show_solution(shown: Solution) -> None:
+    """The reference solution; once the learner has one, a diff of theirs against it (side by
+    side where the width allows), not two listings to compare by eye."""
     solution, mine = shown.reference, shown.mine
     console = out()
-    reference = code_view(solution, title="reference solution")
     if mine is None:
-        console.print(reference)
+        console.print(code_view(solution, title="reference solution"))
         return
-    yours = code_view(mine, title="your solution")
-    if console.width >= SIDE_BY_SIDE_MIN_WIDTH * 1.4:
-        table = Table.grid(expand=True, padding=(0, 1))
-        table.add_column(ratio=1)
-        table.add_column(ratio=1)
-        table.add_row(yours, reference)
-        console.print(table)
-    else:
-        console.print(yours)
-        console.print(reference)
+    if mine.strip() == solution.strip():
+        console.print(code_view(solution, title="reference solution: your solution is the same"))
+        return
+    console.print(solution_diff(mine, solution, console.width))
+
+
+def solution_diff(mine: str, reference: str, width: int) -> RenderableType:
+    """Your file against the reference: - yours only, + the reference's only, the rest
+    shared; side by side (yours left) at SIDE_BY_SIDE_MIN_WIDTH columns and more."""
+    import difflib
+
+    from rich.panel import Panel
+
+    from importdrill.views.console import visible
+
+    ours, theirs = mine.rstrip("\n").split("\n"), reference.rstrip("\n").split("\n")
+    matcher = difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False)
+    title = _title("your solution (-) against the reference (+)")
+    if width >= SIDE_BY_SIDE_MIN_WIDTH:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
+        table.add_column("yours", ratio=1, overflow="fold")
+        table.add_column("reference", ratio=1, overflow="fold")
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            left, right = ours[i1:i2], theirs[j1:j2]
+            for row in range(max(len(left), len(right))):
+                a = visible(left[row]) if row < len(left) else ""
+                b = visible(right[row]) if row < len(right) else ""
+                if tag == "equal":
+                    table.add_row(Text(a, style="dim"), Text(b, style="dim"))
+                else:
+                    table.add_row(
+                        Text(("- " + a) if row < len(left) else "", style="red"),
+                        Text(("+ " + b) if row < len(right) else "", style="green"),
+                    )
+        return Panel(table, title=title, title_align="left", border_style="dim")
+    text = Text()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for line in ours[i1:i2]:
+                text.append("  " + visible(line) + "\n", style="dim")
+            continue
+        for line in ours[i1:i2]:
+            text.append("- " + visible(line) + "\n", style="red")
+        for line in theirs[j1:j2]:
+            text.append("+ " + visible(line) + "\n", style="green")
+    text.rstrip()
+    return Panel(text, title=title, title_align="left", border_style="dim")
 
 
 def show_versions(versions: Versions) -> None:
