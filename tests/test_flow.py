@@ -415,3 +415,28 @@ def test_solution_is_a_diff_of_yours_against_the_reference(
     # A shared line: once on each side, or once in a unified diff.
     assert shown.count("return importlib.import_module(name)") == (2 if columns >= 100 else 1)
     assert_fits(raw, columns)
+
+
+# --- watch --------------------------------------------------------------------------------
+
+
+def test_watch_keeps_the_hint_names_keys_and_starts_from_the_last_prediction(
+    home: Path, tmp_path: Path
+):
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("False\ndone\n")
+    spawn_at(home, 100, "check", "mini-predict", "--predict-file", str(wrong)).expect(pexpect.EOF)
+    child = spawn_at(home, 100, "watch")
+    child.expect("holds your last prediction")
+    prediction = home / "workspace" / "mini-predict" / "prediction.txt"
+    assert prediction.read_text() == "False\ndone\n"
+    child.send("h")
+    child.expect("hint 1 of 2")
+    child.send("e")  # refused, in the keys' words; the hint stays on screen below
+    child.expect(r"e explains once this problem passes \(v reveals it\)")
+    child.expect("hint 1 of 2")
+    child.expect("q quit")  # the key bar again, last
+    child.send("q")
+    child.expect(pexpect.EOF)
+    shown = words(" ".join(lines_written(child.logfile_read.getvalue())))
+    assert "importdrill reveal" not in shown.split("watch", 1)[-1]

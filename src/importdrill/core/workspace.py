@@ -191,16 +191,14 @@ def prediction_file(problem: Problem) -> Path:
     return folder(problem) / PREDICTION_FILE
 
 
-def ensure_prediction(problem: Problem) -> Path:
-    """Create an empty prediction file unless one exists; return its path."""
+def ensure_prediction(problem: Problem, initial: str = "") -> tuple[Path, bool]:
+    """Create the prediction file, holding initial, unless one exists; return its path and
+    whether it was made holding initial (not empty)."""
     target = prediction_file(problem)
     write_prompt(problem)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch(exist_ok=True)
-    except OSError as exc:
-        raise StateError(f"cannot create {target}: {exc.strerror}") from None
-    return target
+    if target.exists():
+        return target, False
+    return target, _create(target, initial) and bool(initial)
 
 
 def read_prediction(problem: Problem) -> str:

@@ -50,4 +50,9 @@ def show_watch(
         show_outcome(outcome, watching=True)
     if extra:
         say(console, Text(extra, style="yellow"))
-    console.print(Text(keys, style="bold cyan"))
+    show_keys(keys)
+
+
+def show_keys(keys: str) -> None:
+    """Watch mode's key bar: last on the screen, again after what scrolled it away."""
+    say(out(), Text(keys, style="bold cyan"))
