@@ -440,3 +440,46 @@ def test_watch_keeps_the_hint_names_keys_and_starts_from_the_last_prediction(
     child.expect(pexpect.EOF)
     shown = words(" ".join(lines_written(child.logfile_read.getvalue())))
     assert "importdrill reveal" not in shown.split("watch", 1)[-1]
+
+
+# --- the spinner --------------------------------------------------------------------------
+
+
+def _mine(home: Path, code: str) -> None:
+    spawn_at(home, 100, "start", "mini-implement", "--no-edit").expect(pexpect.EOF)
+    (home / "workspace" / "mini-implement" / "main.py").write_text(code)
+
+
+def test_a_long_check_shows_a_spinner_with_the_run_and_seconds(home: Path):
+    _mine(home, "import time\ntime.sleep(1.5)\nprint('json')\n")
+    child = spawn_at(home, 100, "check")
+    child.expect(r"running main\.py\s+\d+\.\d s")
+    child.expect("✗|✓")
+    child.expect(pexpect.EOF)
+    raw = child.logfile_read.getvalue()
+    assert "\r\x1b[K" in raw  # wiped before the verdict
+
+
+def test_a_quick_check_shows_no_spinner(home: Path, tmp_path: Path):
+    from .helpers import SOLUTION
+
+    _mine(home, SOLUTION)
+    child = spawn_at(home, 100, "check")
+    child.expect("pass")
+    child.expect(pexpect.EOF)
+    assert "running main.py" not in child.logfile_read.getvalue()
+    # Nor outside a terminal, however long.
+    import subprocess
+
+    (home / "workspace" / "mini-implement" / "main.py").write_text(
+        "import time\ntime.sleep(0.8)\nprint('json')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "importdrill", "check"],
+        env=mini_pack_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "running" not in done.stderr + done.stdout

@@ -3,6 +3,8 @@ the inline prediction), a prediction typed at the prompt, and showing an outcome
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from importdrill.cli import options
@@ -61,6 +63,27 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     return Exit.OK
 
 
+@contextlib.contextmanager
+def spinning() -> Iterator[None]:
+    """A spinner for the runs inside the block that take longer than half a second; on a
+    terminal only (in a pipe or a file it would be noise)."""
+    from importdrill.views.console import err
+
+    console = err()
+    if not console.is_terminal:
+        yield
+        return
+    from importdrill.core import runner
+    from importdrill.views.spinner import Spinner
+
+    spinner = Spinner(console.file, console.width)
+    with runner.ticking(spinner):
+        try:
+            yield
+        finally:
+            spinner.close()
+
+
 def workspace_folder(problem: "Problem") -> str:
     from importdrill.core import workspace
 
@@ -89,7 +112,8 @@ def predict_in_terminal(
     from importdrill.views.verdict import show_outcome
 
     # The program runs first, so the learner can be told how many lines it prints.
-    result = drill.run_program(problem, limits=limits, python=python)
+    with spinning():
+        result = drill.run_program(problem, limits=limits, python=python)
     asked = drill.prediction_question(problem, result)
     question = "" if shown and problem.kind is not Kind.PREDICT else f"{asked.question} "
     if asked.lines is not None:

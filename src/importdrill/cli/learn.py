@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from importdrill.cli import options
-from importdrill.cli.flows import begin, predict_in_terminal
+from importdrill.cli.flows import begin, predict_in_terminal, spinning
 from importdrill.cli.group import app
 from importdrill.cli.options import (
     DEFAULT_MEMORY_MIB,
@@ -244,15 +244,18 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
             laid_out = drill.learner_file(problem)
             if laid_out.created and not as_json:
                 notice(f"created {laid_out.path} from the problem's starter")
-            outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
+            with spinning():
+                outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
         elif predict_file is not None:
-            outcome = drill.attempt_prediction(
-                problem,
-                read_prediction(predict_file),
-                limits=limits,
-                python=python,
-                meanwhile=None if as_json else lambda: prepare_verdict(problem),
-            )
+            prediction = read_prediction(predict_file)
+            with spinning():
+                outcome = drill.attempt_prediction(
+                    problem,
+                    prediction,
+                    limits=limits,
+                    python=python,
+                    meanwhile=None if as_json else lambda: prepare_verdict(problem),
+                )
         elif options.interactive() and not as_json:
             done.status = predict_in_terminal(drill, problem, limits=limits, python=python)
             return
@@ -292,7 +295,8 @@ def run(
     with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
         drill = done.drill
-        ran = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
+        with spinning():
+            ran = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
         done.status = done.show(ran, show_workspace_run).exit_status
 
 

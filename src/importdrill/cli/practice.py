@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from importdrill.cli import options
-from importdrill.cli.flows import predict_in_terminal
+from importdrill.cli.flows import predict_in_terminal, spinning
 from importdrill.cli.group import app
 from importdrill.cli.options import (
     DEFAULT_MEMORY_MIB,
@@ -182,7 +182,8 @@ def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool
         if command:
             editor.open_file(command, started.learner_file)
         first = False
-        outcome = drill.attempt_file(problem, limits=limits)
+        with spinning():
+            outcome = drill.attempt_file(problem, limits=limits)
         show_outcome(outcome, watching=True)
         if outcome.passed:
             return True

@@ -355,6 +355,30 @@ def _is_memory_error(stderr: str, returncode: int | None) -> bool:
     )
 
 
+# What the loop that waits for a run calls as it waits (every 50 ms at most): the program's
+# name and the seconds it has run, time stopped (Ctrl-Z) not counted. A view's spinner, set by
+# `ticking`; drawn by that loop, never by a thread (one alive across the supervisor's fork is
+# unsafe).
+_tick: Callable[[str, float], object] | None = None
+
+
+@contextlib.contextmanager
+def ticking(tick: Callable[[str, float], object]) -> Iterator[None]:
+    """Call tick while waiting for each run inside the block."""
+    global _tick  # noqa: PLW0603 - one waiting loop at a time in a process that shows one
+    before, _tick = _tick, tick
+    try:
+        yield
+    finally:
+        _tick = before
+
+
+def program_name(program: Program) -> str:
+    """How a run is named while it runs: what `python` is given, with its arguments."""
+    name = f"-m {program.module}" if program.module else (program.entry or program.main)
+    return " ".join([name, *program.args])
+
+
 def run(
     program: Program,
     *,
@@ -419,7 +443,7 @@ def _run_in(
             except supervisor.StartError as exc:
                 reason = f"could not start {python}: {exc}"
                 return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
-            result = _collect(proc, root, limits, start, pauses)
+            result = _collect(proc, root, limits, start, pauses, label=program_name(program))
         if program.cwd != ".":
             # From another folder the script's path runs through it (`.../elsewhere/../run/`):
             # tracebacks show the path relative to the run folder, as for every other run.
@@ -455,7 +479,13 @@ def _left_uncollected() -> Iterator[None]:
 
 
 def _collect(
-    proc: supervisor.Supervisor, root: Path, limits: Limits, start: float, pauses: list[float]
+    proc: supervisor.Supervisor,
+    root: Path,
+    limits: Limits,
+    start: float,
+    pauses: list[float],
+    *,
+    label: str = "",
 ) -> RunResult:
     caps = {"stdout": limits.stdout_bytes, "stderr": limits.stderr_bytes}
     buffers = {"stdout": bytearray(), "stderr": bytearray()}
@@ -471,6 +501,8 @@ def _collect(
     with selector:
         while open_streams:
             now = time.monotonic() - sum(pauses)  # time spent stopped (Ctrl-Z) is not run time
+            if _tick is not None:
+                _tick(label, now - start)
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
                 # Grandchildren that still hold the pipes must not keep the run alive.
@@ -501,6 +533,8 @@ def _collect(
         # Both streams are closed but the program works on: it still has until the deadline.
         while proc.poll() is None:
             now = time.monotonic() - sum(pauses)
+            if _tick is not None:
+                _tick(label, now - start)
             if now >= deadline:
                 timed_out = True
                 break
