@@ -483,3 +483,17 @@ def test_a_quick_check_shows_no_spinner(home: Path, tmp_path: Path):
         check=False,
     )
     assert "running" not in done.stderr + done.stdout
+
+
+def test_ctrl_s_skips_a_prediction_in_mix_and_nothing_is_started(cli, mini_pack, home: Path):
+    assert cli("config", "confidence", "off").exit_code == 0
+    child = spawn_at(home, 100, "mix", "--tag", "sys.modules", "--count", "1")
+    child.expect("Problem 1 of 1")
+    answer_cursor_query(child)
+    child.expect("Ctrl-S: skip")
+    child.sendcontrol("s")
+    child.expect("Skipped: nothing recorded")
+    child.expect(pexpect.EOF)
+    shown = words(" ".join(lines_written(child.logfile_read.getvalue())))
+    assert "A tiny predict problem" not in shown  # a skipped problem stays unnamed
+    assert saved_state(home)["problems"].get("mini-predict") is None  # not started

@@ -30,13 +30,26 @@ def fitting(choices: Sequence[str], width: int) -> str:
     return choices[-1]
 
 
-def _toolbar() -> str:
-    from prompt_toolkit.application import get_app
-
-    return fitting(TOOLBARS, get_app().output.get_size().columns)
+SKIP = " · Ctrl-S: skip "
 
 
-def _answer_keys() -> Any:
+class Skipped(Exception):
+    """The learner skipped the question (Ctrl-S, in a review or mix session)."""
+
+
+def _toolbar(skippable: bool = False) -> Any:
+    def shown() -> str:
+        from prompt_toolkit.application import get_app
+
+        choices: tuple[str, ...] = TOOLBARS
+        if skippable:
+            choices = tuple(t.rstrip() + SKIP for t in TOOLBARS)
+        return fitting(choices, get_app().output.get_size().columns)
+
+    return shown
+
+
+def _answer_keys(skippable: bool = False) -> Any:
     """Esc then Enter submits however long the pause between them (after half a second
     prompt-toolkit takes the Esc as a key of its own, and Enter would make a new line); Ctrl-D
     on an empty line submits, as it ends the input of `cat`."""
@@ -68,12 +81,21 @@ def _answer_keys() -> Any:
             buffer.text = buffer.text[:-1]  # the empty line ended the answer; not part of it
         buffer.validate_and_handle()
 
+    if skippable:
+
+        @keys.add("c-s", eager=True)
+        def _skip(event: Any) -> None:
+            event.app.exit(exception=Skipped())
+
     return keys
 
 
-def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
+def ask_prediction(
+    history: Sequence[str] = (), default: str = "", *, skippable: bool = False
+) -> str:
     """Ask for a multi-line prediction (starting from default, to edit one the learner chose
-    not to submit); raise KeyboardInterrupt when cancelled."""
+    not to submit); raise KeyboardInterrupt when cancelled, Skipped when skippable and
+    skipped."""
     from prompt_toolkit import PromptSession  # heavy, only when prompting
     from prompt_toolkit.history import InMemoryHistory
 
@@ -83,8 +105,8 @@ def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
     session: PromptSession[str] = PromptSession(
         multiline=True,
         history=past,
-        bottom_toolbar=_toolbar,
-        key_bindings=_answer_keys(),
+        bottom_toolbar=_toolbar(skippable),
+        key_bindings=_answer_keys(skippable),
         prompt_continuation=lambda width, _line, _wrap: "... ".rjust(width),
     )
     return session.prompt(">>> ", default=default)

@@ -467,7 +467,8 @@ class Drill:
         with self.store.change() as state:
             state.current = problem.slug
             solved = state.is_solved(problem.slug)
-            state.touch(problem.slug)
+            # Not touched: a problem only shown (or skipped) in a session is not started; the
+            # attempt, if one comes, records that.
         if problem.kind is Kind.IMPLEMENT:
             if solved:
                 target, earlier = workspace.fresh_starter(problem)

@@ -124,7 +124,8 @@ def predict_in_terminal(
     text = ""
     while True:
         try:
-            text = prompt.ask_prediction(asked.history, default=text)
+            # In a session, Ctrl-S skips (prompt.Skipped, up to the session: nothing recorded).
+            text = prompt.ask_prediction(asked.history, default=text, skippable=in_session)
         except EOFError:
             raise UsageError("no prediction was given") from None
         written = len(judge.split_lines(text))

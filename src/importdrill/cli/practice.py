@@ -157,9 +157,12 @@ def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool
     if started.learner_file is None:
         problem = drill.next_variant(problem)
         show_problem(problem, hidden=hide)
-        checked = predict_in_terminal(
-            drill, problem, limits=limits, python=None, shown=True, in_session=True
-        )
+        try:
+            checked = predict_in_terminal(
+                drill, problem, limits=limits, python=None, shown=True, in_session=True
+            )
+        except prompt.Skipped:
+            return None
         return checked == Exit.OK
     show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
     if started.earlier is not None:
