@@ -275,7 +275,11 @@ def _lines(count: int) -> str:
 
 
 def marks_view(
-    marks: judge.PredictionMarks, *, printed: bool = True, whitespace: bool = False
+    marks: judge.PredictionMarks,
+    *,
+    printed: bool = True,
+    whitespace: bool = False,
+    noun: str = "line",
 ) -> RenderableType:
     """The learner's own lines, each marked; never a line of the real output. printed: the
     answer is what the program prints (else: an answer the run recorded)."""
@@ -301,7 +305,7 @@ def marks_view(
             (
                 f"The program prints {_lines(marks.missing)} more than you wrote.\n"
                 if printed
-                else f"The answer has {_lines(marks.missing)} more than you wrote.\n"
+                else f"The answer has {plural(marks.missing, noun)} more than you wrote.\n"
             ),
             style="yellow",
         )
@@ -310,7 +314,7 @@ def marks_view(
             (
                 f"You wrote {_lines(marks.extra)} more than the program prints.\n"
                 if printed
-                else f"You wrote {_lines(marks.extra)} more than the answer has.\n"
+                else f"You wrote {plural(marks.extra, noun)} more than the answer has.\n"
             ),
             style="yellow",
         )
@@ -341,6 +345,7 @@ def show_prediction(outcome: PredictionOutcome, *, watching: bool = False) -> No
                     outcome.marks,
                     printed=problem.kind is Kind.PREDICT,
                     whitespace=verdict.whitespace_only,
+                    noun="module" if problem.kind is Kind.ORDER else "line",
                 )
             )
     else:
