@@ -245,9 +245,10 @@ def test_an_order_answer_is_not_called_output(home: Path, cli):
     assert "wrong answer" in wrong.stdout
     assert "the answer differs" in wrong.stdout
     assert "output differs" not in wrong.stdout
-    assert "The answer has 1 module more than you wrote" in cli(
-        "check", "order-circular-finish", "--predict-file", "-", input="a\nb\n"
-    ).stdout
+    assert (
+        "The answer has 1 module more than you wrote"
+        in cli("check", "order-circular-finish", "--predict-file", "-", input="a\nb\n").stdout
+    )
     started = cli("start", "order-circular-finish")  # not a terminal
     assert "Write what it prints" not in started.stdout
     assert "your answer, as said above" in started.stdout
