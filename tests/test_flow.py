@@ -501,3 +501,28 @@ def test_ctrl_s_skips_a_prediction_in_mix_and_nothing_is_started(cli, mini_pack,
     shown = words(" ".join(lines_written(child.logfile_read.getvalue())))
     assert "A tiny predict problem" not in shown  # a skipped problem stays unnamed
     assert saved_state(home)["problems"].get("mini-predict") is None  # not started
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def test_list_tag_twice_means_either_and_tags_can_be_seen(cli, mini_pack, home: Path):
+    one = cli("list", "--tag", "importlib").stdout
+    both = cli("list", "--tag", "importlib", "--tag", "sys.modules").stdout
+    assert "mini-implement" in one and "mini-predict" not in one
+    assert "mini-implement" in both and "mini-predict" in both
+    tags = cli("list", "--tags").stdout
+    assert "importlib  (1)" in tags and "sys.modules" in tags
+
+
+@pytest.mark.parametrize("columns", (40, 60, 100, 200))
+def test_list_below_100_columns_gives_a_legend_not_nothing(home: Path, columns: int):
+    child = spawn_at(home, columns, "list")
+    child.expect(pexpect.EOF)
+    shown = words(" ".join(lines_written(child.logfile_read.getvalue())))
+    if columns < 100:
+        assert "○ unsolved" in shown and "p predict, i implement" in shown
+    else:
+        assert "status" in shown and "kind" in shown
+    if columns >= 200:
+        assert "A tiny implement problem" in shown  # not cut when the width allows

@@ -38,11 +38,15 @@ if TYPE_CHECKING:
 def list_(
     as_json: JsonOpt = False,
     tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only problems with this tag.")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only problems with this tag (given twice: either)."),
     ] = None,
     difficulty: Annotated[
         str | None, typer.Option("--difficulty", "-d", help="Only easy, medium or hard.")
     ] = None,
+    tags: Annotated[
+        bool, typer.Option("--tags", help="List the tags, with how many problems have each.")
+    ] = False,
 ) -> None:
     """List the problems by difficulty, with your progress.
 
@@ -52,7 +56,18 @@ def list_(
     from importdrill.views.listing import show_list
 
     with command(as_json=as_json) as done:
-        done.show(listing(done.store, tag=tag, difficulty=difficulty), show_list)
+        if tags:
+            from importdrill.core.catalog import load_catalog
+            from importdrill.views.console import plain
+
+            counts: dict[str, int] = {}
+            for problem in load_catalog():
+                for name in problem.tags:
+                    counts[name] = counts.get(name, 0) + 1
+            for name, count in sorted(counts.items()):
+                plain(f"{name}  ({count})")
+            return
+        done.show(listing(done.store, tags=tag or (), difficulty=difficulty), show_list)
 
 
 @app.command()
