@@ -223,7 +223,7 @@ def _main_of(slug: str) -> str:
 
     from .helpers import PACK
 
-    return yaml.safe_load((PACK / f"{slug}.yaml").read_text()).get("main", "main.py")
+    return str(yaml.safe_load((PACK / f"{slug}.yaml").read_text()).get("main", "main.py"))
 
 
 def test_check_json_in_a_terminal_says_exactly_how_to_give_the_prediction(home: Path):
@@ -359,7 +359,9 @@ def test_a_skipped_review_records_no_attempt(cli, mini_pack, monkeypatch, home: 
     before = snapshot(home)
     child.send("s")
     child.expect("Skipped: nothing recorded")
-    assert [e.event for e in snapshot(home)[1]] == [e.event for e in before[1]]
+    after = snapshot(home)
+    assert before is not None and after is not None
+    assert [e.event for e in after[1]] == [e.event for e in before[1]]
     child.expect("Review 2 of 2")
     answer_cursor_query(child)
     child.send("True\rdone\x1b\r")
