@@ -297,9 +297,11 @@ def test_check_implement_starter_fails_then_solution_passes(cli, home: Path):
     )
 
 
-def test_check_implement_not_started(cli):
+def test_check_implement_not_started_lays_out_the_starter(cli, home: Path):
+    # As run and path: the starter is laid out (and said so), checked, and fails.
     result = cli("check", "mini-implement")
-    assert result.exit_code == 2 and "importdrill start mini-implement" in result.stderr
+    assert result.exit_code == 1 and "from the problem's starter" in result.stderr
+    assert learner_file(home).exists()
 
 
 def test_check_timeout_and_bad_options(cli, home: Path):
@@ -318,8 +320,9 @@ def test_check_timeout_and_bad_options(cli, home: Path):
 def test_check_whitespace_only_difference(cli):
     result = cli("check", "mini-predict", "--predict-file", "-", input="True\n done\n")
     assert result.exit_code == 1
-    # Said without showing the real line: the learner's own line is marked wrong.
-    assert "Only whitespace differs" in result.stdout and "✗  done" in result.stdout
+    # Said without showing the real line: the learner's own line is marked wrong, its
+    # whitespace shown as the legend says (· a space).
+    assert "Only whitespace differs" in result.stdout and "✗ ·done" in result.stdout
 
 
 def test_next_skips_solved_and_unavailable(cli):

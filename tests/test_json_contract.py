@@ -31,6 +31,7 @@ DOCUMENT_OF = {
     results.Explanation: "importdrill explain --json",
     results.WorkspaceRun: "importdrill run --json",
     results.LearnerFile: "importdrill path --json",
+    results.ProblemShown: "importdrill show --json",
     results.Solution: "importdrill solution --json",
     results.ResetDone: "importdrill reset --json --yes",
     verify.Verified: "importdrill verify --json",
@@ -81,6 +82,7 @@ def test_documents_have_the_documented_keys(cli, mini_pack):
         ("importdrill status --json", ["status"], 0),
         ("importdrill hint --json", ["hint", "mini-predict"], 0),
         ("importdrill path --json", ["path", "mini-implement"], 0),
+        ("importdrill show --json", ["show", "mini-predict"], 0),
         ("importdrill run --json", ["run", "mini-implement"], 1),
         (
             "`importdrill reveal --json --yes` (a predict, order or which-file problem)",

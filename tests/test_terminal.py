@@ -40,7 +40,7 @@ def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
     child = spawn(home, "start", "mini-predict")
     child.expect("What does it print")
     answer_cursor_query(child)
-    child.expect("Esc Enter or Alt\\+Enter")  # the bottom toolbar says how to submit
+    child.expect("Ctrl-D on an empty line: submit")  # the bottom toolbar says how to submit
     child.send("True\r")
     child.send("done")
     child.send("\x1b\r")  # Esc then Enter submits

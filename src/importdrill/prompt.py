@@ -5,14 +5,97 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-TOOLBAR = (
-    " Enter: new line · Esc Enter or Alt+Enter: submit · ↑↓: earlier predictions · Ctrl-C: cancel "
+# The key bar, longest first: the first that fits the terminal's width is shown, so it is
+# never cut mid-word ("↑↓: earl").
+TOOLBARS = (
+    " Enter: new line · Esc Enter, Alt+Enter or Ctrl-D on an empty line: submit"
+    " · ↑↓: earlier predictions · Ctrl-C: cancel ",
+    " Enter: new line · Esc Enter or Ctrl-D on an empty line: submit · ↑↓: history"
+    " · Ctrl-C: cancel ",
+    " Esc Enter or Ctrl-D on an empty line: submit · ↑↓: history · Ctrl-C: cancel ",
+    " Esc Enter / Ctrl-D on empty line: submit · Ctrl-C: cancel ",
+    " Esc Enter: submit · Ctrl-C: cancel ",
+    " Esc Enter: submit ",
 )
+TOOLBAR = TOOLBARS[0]
 
 
-def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
+def fitting(choices: Sequence[str], width: int) -> str:
+    """The first (longest) of choices that fits width columns; the last one else."""
+    from prompt_toolkit.utils import get_cwidth
+
+    for choice in choices:
+        if get_cwidth(choice) < width:  # the last column left free: no wrap, no scroll
+            return choice
+    return choices[-1]
+
+
+SKIP = " · Ctrl-S: skip "
+
+
+class Skipped(Exception):
+    """The learner skipped the question (Ctrl-S, in a review or mix session)."""
+
+
+def _toolbar(skippable: bool = False) -> Any:
+    def shown() -> str:
+        from prompt_toolkit.application import get_app
+
+        choices: tuple[str, ...] = TOOLBARS
+        if skippable:
+            choices = tuple(t.rstrip() + SKIP for t in TOOLBARS)
+        return fitting(choices, get_app().output.get_size().columns)
+
+    return shown
+
+
+def _answer_keys(skippable: bool = False) -> Any:
+    """Esc then Enter submits however long the pause between them (after half a second
+    prompt-toolkit takes the Esc as a key of its own, and Enter would make a new line); Ctrl-D
+    on an empty line submits, as it ends the input of `cat`."""
+    from prompt_toolkit.filters import in_paste_mode
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys as Key
+
+    keys = KeyBindings()
+
+    @keys.add("escape")
+    def _escape(event: Any) -> None:
+        pass  # remembered as the previous key: the Enter after it submits
+
+    @keys.add("enter")
+    def _enter(event: Any) -> None:
+        before = event.previous_key_sequence
+        if before and before[-1].key == Key.Escape:
+            event.current_buffer.validate_and_handle()
+        else:
+            event.current_buffer.newline(copy_margin=not in_paste_mode())
+
+    @keys.add("c-d")
+    def _end(event: Any) -> None:
+        buffer = event.current_buffer
+        if buffer.document.current_line.strip():
+            buffer.delete()  # as Emacs: delete the character under the cursor
+            return
+        if buffer.document.is_cursor_at_the_end and buffer.text.endswith("\n"):
+            buffer.text = buffer.text[:-1]  # the empty line ended the answer; not part of it
+        buffer.validate_and_handle()
+
+    if skippable:
+
+        @keys.add("c-s", eager=True)
+        def _skip(event: Any) -> None:
+            event.app.exit(exception=Skipped())
+
+    return keys
+
+
+def ask_prediction(
+    history: Sequence[str] = (), default: str = "", *, skippable: bool = False
+) -> str:
     """Ask for a multi-line prediction (starting from default, to edit one the learner chose
-    not to submit); raise KeyboardInterrupt or EOFError when cancelled."""
+    not to submit); raise KeyboardInterrupt when cancelled, Skipped when skippable and
+    skipped."""
     from prompt_toolkit import PromptSession  # heavy, only when prompting
     from prompt_toolkit.history import InMemoryHistory
 
@@ -22,7 +105,8 @@ def ask_prediction(history: Sequence[str] = (), default: str = "") -> str:
     session: PromptSession[str] = PromptSession(
         multiline=True,
         history=past,
-        bottom_toolbar=TOOLBAR,
+        bottom_toolbar=_toolbar(skippable),
+        key_bindings=_answer_keys(skippable),
         prompt_continuation=lambda width, _line, _wrap: "... ".rjust(width),
     )
     return session.prompt(">>> ", default=default)
@@ -33,6 +117,30 @@ def wait_for_enter(message: str) -> None:
     from prompt_toolkit import prompt
 
     prompt(message)
+
+
+def choose(message: str, keys: Sequence[str]) -> str:
+    """One key of keys ("enter" among them, or letters), without Enter after a letter; raise
+    KeyboardInterrupt on Ctrl-C, EOFError on Ctrl-D."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    def bind(key: str) -> None:
+        @bindings.add(key)
+        def _(event: Any) -> None:
+            event.app.exit(result=key)
+
+    for key in keys:
+        bind(key)
+
+    @bindings.add("<any>")
+    def _ignore(event: Any) -> None:
+        pass  # any other key: the question stands
+
+    session: PromptSession[str] = PromptSession(key_bindings=bindings)
+    return session.prompt(message)
 
 
 def confirm(question: str) -> bool:

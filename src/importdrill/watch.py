@@ -20,10 +20,10 @@ from importdrill.core.problems import Problem
 from importdrill.views.console import info, out
 from importdrill.views.problem import show_hint
 from importdrill.views.verdict import show_explanation, show_revealed
-from importdrill.views.watch import show_watch
+from importdrill.views.watch import show_keys, show_watch
 
 if TYPE_CHECKING:
-    from importdrill.app.results import Outcome
+    from importdrill.app.results import HintShown, Outcome
     from importdrill.core.runner import Limits
 
 # Editors save in bursts (write, rename, chmod); one check per burst is enough.
@@ -95,10 +95,14 @@ def _key_source(events: queue.Queue[Trigger]) -> Iterator[object | None]:
         yield None
 
 
-def _target(drill: Drill, problem: Problem) -> Path:
+def _target(drill: Drill, problem: Problem) -> tuple[Path, bool]:
+    """The file watched; and whether it was just made holding the learner's last prediction
+    (to edit rather than type again)."""
     if problem.kind is Kind.IMPLEMENT:
-        return drill.learner_file(problem).path
-    return workspace.ensure_prediction(problem)
+        return drill.learner_file(problem).path, False
+    entry = drill.state().of(problem.slug)
+    last = entry.predictions[-1] if entry and entry.predictions else ""
+    return workspace.ensure_prediction(problem, last)
 
 
 KEYS_HELP = "h hint · r re-run · q quit"
@@ -118,6 +122,10 @@ class Session:
         self.watcher: FileWatcher | None = None
         self.shown: str | None = None  # the problem whose prompt was last shown
         self.reveal_asked = False
+        # The last hint asked for: on screen, redrawn with it, until the next verdict.
+        self.hint_shown: HintShown | None = None
+        # prediction.txt was laid out holding the learner's last prediction, not yet judged.
+        self.prefilled = False
 
     def _current(self) -> Problem:
         try:
@@ -133,13 +141,15 @@ class Session:
             self.watcher.stop()
         self.problem = problem
         self.outcome = None
+        self.hint_shown = None
         self.drill.begin(problem)
-        self.target = _target(self.drill, problem)
+        self.target, self.prefilled = _target(self.drill, problem)
         self.watcher = FileWatcher(self.target, self.events)
 
     def check(self) -> None:
         problem = self.problem
         self.reveal_asked = False
+        self.hint_shown = None  # a new verdict: the hint has had its screen
         try:
             if not problem.kind.learner_writes_code:
                 text = workspace.read_prediction(problem)
@@ -178,11 +188,13 @@ class Session:
         show_watch(
             self.problem, str(self.target), self.outcome, full=full, keys=self.keys(), extra=extra
         )
+        if self.hint_shown is not None:
+            show_hint(self.hint_shown)
+            show_keys(self.keys())
 
     def hint(self) -> None:
-        shown = self.drill.hint(self.problem)
+        self.hint_shown = self.drill.hint(self.problem)
         self.render()
-        show_hint(shown)
 
     def reveal(self) -> None:
         if self.problem.kind.learner_writes_code:
@@ -201,15 +213,19 @@ class Session:
             return
         self.render()
         show_revealed(revealed)
+        show_keys(self.keys())  # the key bar, below what scrolled it away
 
     def explain(self) -> None:
         try:
             explained = self.drill.explain(self.problem)
-        except DrillError as exc:
-            self.render(str(exc))
+        except DrillError:
+            # Named as the keys are, not as a command to type elsewhere.
+            how = "v reveals it" if not self.problem.kind.learner_writes_code else "h gives a hint"
+            self.render(f"e explains once this problem passes ({how}).")
             return
         self.render()
         show_explanation(explained.problem)
+        show_keys(self.keys())
 
     def next(self) -> None:
         if not (self.outcome and self.outcome.passed):
@@ -223,6 +239,12 @@ class Session:
 
     def first_look(self) -> None:
         """Show a newly watched problem: implement files are checked at once, as rustlings does."""
+        if self.prefilled:
+            # Judged already: checking it again would record the same attempt twice.
+            self.render(
+                f"{self.target.name} holds your last prediction: edit it and save to check."
+            )
+            return
         try:
             # Not a regular file (a dangling link, a FIFO...): check, which says what it is.
             waiting = self.target.stat().st_size == 0 and self.target.is_file()

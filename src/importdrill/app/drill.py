@@ -21,6 +21,7 @@ from importdrill.app.results import (
     Practice,
     PredictionOutcome,
     PredictionQuestion,
+    ProblemShown,
     ResetDone,
     Revealed,
     Reviews,
@@ -85,7 +86,10 @@ class Drill:
     # --- finding problems ---------------------------------------------------------------
 
     def problem(self, slug: str | None) -> Problem:
-        """The named problem, or the current one when slug is None."""
+        """The named problem; when slug is None, the one whose workspace folder the learner
+        is in (workspace/SLUG/...), else the current one."""
+        if slug is None:
+            slug = workspace.slug_here(self.catalog.__contains__)
         if slug is None:
             slug = self.state().current
             if slug is None:
@@ -113,12 +117,25 @@ class Drill:
             state.current = problem.slug
             state.touch(problem.slug)
             seen = state.status(problem.slug).answer_seen
+            solved = state.is_solved(problem.slug)
         if problem.kind is Kind.IMPLEMENT:
             target, created = workspace.ensure(problem)
-            return Begun(problem, target, created)
+            return Begun(problem, target, created, solved)
         if seen:
             workspace.lay_out_program(problem)
-        return Begun(problem, None, False)
+        else:
+            workspace.write_prompt(problem)
+        return Begun(problem, None, False, solved)
+
+    def shown(self, problem: Problem) -> ProblemShown:
+        """problem as `show` prints it again: never its answer; nothing is made or recorded."""
+        from importdrill.core import questions
+
+        mine = None
+        if problem.kind is Kind.IMPLEMENT:
+            target = workspace.file_for(problem)
+            mine = target if target.exists() else None
+        return ProblemShown(problem, questions.question_text(problem), mine)
 
     # --- attempts -----------------------------------------------------------------------
 
@@ -409,7 +426,8 @@ class Drill:
 
         if not problem.kind.learner_writes_code:
             if not self.status(problem).answer_seen:
-                raise SpoilerError(problem.slug)
+                entry = self.state().of(problem.slug)
+                raise SpoilerError(problem.slug, tried=bool(entry and entry.predictions))
             folder = workspace.lay_out_program(problem)
         else:
             workspace.ensure(problem)
@@ -436,11 +454,17 @@ class Drill:
 
         if not problem.kind.learner_writes_code and not self.status(problem).answer_seen:
             raise SpoilerError(problem.slug)
-        found = [interpreters.interpreter(p) for p in pythons] if pythons else interpreters.found()
+        skipped: list[tuple[str, str]] = []
+        if pythons:
+            found = [interpreters.interpreter(p) for p in pythons]
+        else:
+            found, skipped = interpreters.search()
         code = problem.solution if problem.kind is Kind.IMPLEMENT else problem.code
         found_runs: list[VersionRun] = []
         for python in found:
-            if problem.unavailable_reason(python.version):
+            reason = problem.unavailable_reason(python.version)
+            if reason:
+                skipped.append((python.command, reason))
                 continue
             if problem.kind is Kind.IMPLEMENT:
                 result = runner.run(
@@ -459,7 +483,7 @@ class Drill:
                     result=result,
                 )
             )
-        return Versions(problem, found_runs)
+        return Versions(problem, found_runs, tuple(skipped))
 
     # --- reviews, mixed sessions, settings -------------------------------------------------
 
@@ -495,7 +519,8 @@ class Drill:
         with self.store.change() as state:
             state.current = problem.slug
             seen = state.status(problem.slug).answer_seen
-            state.touch(problem.slug)
+            # Not touched: a problem only shown (or skipped) in a session is not started; the
+            # attempt, if one comes, records that.
         if problem.kind is Kind.IMPLEMENT:
             if seen:
                 target, earlier = workspace.fresh_starter(problem)

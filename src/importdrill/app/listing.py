@@ -3,6 +3,7 @@ the other use cases so that listing loads no more than the catalogue's summaries
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from importdrill.app import versioned
@@ -44,22 +45,34 @@ class Listing(NamedTuple):
         )
 
 
-def listing(store: Store, *, tag: str | None = None, difficulty: str | None = None) -> Listing:
-    """The problems with tag and of difficulty (each: any), with the learner's progress."""
+def listing(
+    store: Store,
+    *,
+    tag: str | None = None,
+    difficulty: str | None = None,
+    tags: Sequence[str] = (),
+) -> Listing:
+    """The problems with any of the tags (tag, and each of tags) and of difficulty (each:
+    any, when none is given), with the learner's progress."""
     from importdrill.core.catalog import load_catalog
 
     wanted = Difficulty.parse(difficulty) if difficulty is not None else None
     if difficulty is not None and wanted is None:
         raise UsageError(f"--difficulty {difficulty!r}: choose one of {', '.join(Difficulty)}")
+    chosen = [*([tag] if tag is not None else []), *tags]
     catalog = load_catalog(strict=False)
     state = store.load(predictions=False)
+    known = {t for p in catalog for t in p.tags}
+    for name in chosen:
+        if name not in known:
+            raise UsageError(
+                f"--tag {name!r}: no problem has it; tags are: {', '.join(sorted(known))}"
+            )
     problems = [
         p
         for p in catalog
-        if (tag is None or tag in p.tags) and (wanted is None or p.difficulty is wanted)
+        if (not chosen or any(t in p.tags for t in chosen))
+        and (wanted is None or p.difficulty is wanted)
     ]
-    if tag is not None and not problems:
-        tags = sorted({t for p in catalog for t in p.tags})
-        raise UsageError(f"--tag {tag!r}: no problem has it; tags are: {', '.join(tags)}")
     unavailable = {p.slug: r for p in problems if (r := p.unavailable_reason())}
     return Listing(problems, state, unavailable)

@@ -27,6 +27,7 @@ class Begun(NamedTuple):
     problem: Problem
     learner_file: Path | None
     created: bool
+    solved: bool = False  # solved before: this start is practice
 
 
 class PredictionQuestion(NamedTuple):
@@ -272,6 +273,33 @@ class LearnerFile(NamedTuple):
         )
 
 
+class ProblemShown(NamedTuple):
+    """A problem shown again: what the learner is asked, never the answer."""
+
+    problem: Problem
+    question: str | None  # what to write, for an order or which-file problem
+    learner_file: Path | None  # an implement problem's file, when the learner has one
+
+    def to_json(self) -> dict[str, object]:
+        p = self.problem
+        return versioned(
+            {
+                "slug": p.slug,
+                "title": p.title,
+                "kind": str(p.kind),
+                "difficulty": str(p.difficulty),
+                "prompt": p.prompt,
+                "question": self.question,
+                "command": p.command(),
+                "main": p.main,
+                # An implement problem's is the starter; the others' is the program itself.
+                "code": p.code,
+                "files": dict(sorted(p.files.items())),
+                "learner_file": None if self.learner_file is None else str(self.learner_file),
+            }
+        )
+
+
 class WorkspaceRun(NamedTuple):
     """The workspace run by hand, as a check would run it; nothing is recorded."""
 
@@ -327,11 +355,15 @@ class Versions(NamedTuple):
 
     problem: Problem
     runs: list[VersionRun]
+    # The interpreters passed over, each with why (broken, a version already found, too old
+    # or too new for the problem).
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return versioned(
             {
                 "slug": self.problem.slug,
+                "skipped": [{"python": p, "why": why} for p, why in self.skipped],
                 "runs": [
                     {
                         "python": r.python,

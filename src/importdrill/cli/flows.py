@@ -3,6 +3,8 @@ the inline prediction), a prediction typed at the prompt, and showing an outcome
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from importdrill.cli import options
@@ -18,16 +20,20 @@ if TYPE_CHECKING:
 def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     """Make problem current, show it, and hand over: the editor, or the inline prediction."""
     from importdrill import editor
+    from importdrill.core.kinds import Kind
     from importdrill.views.console import info
     from importdrill.views.problem import show_problem
 
     begun = drill.begin(problem)
+    if begun.solved:
+        info(f"You have solved {problem.slug} already: this is practice (nothing is lost).")
     if begun.learner_file is None:
         show_problem(problem)
         if options.interactive():
             limits = limits_from(DEFAULT_TIMEOUT_S, DEFAULT_MEMORY_MIB)
-            return predict_in_terminal(drill, problem, limits=limits, python=None)
-        info("Write what it prints to a file and run: importdrill check --predict-file FILE")
+            return predict_in_terminal(drill, problem, limits=limits, python=None, shown=True)
+        what = "what it prints" if problem.kind is Kind.PREDICT else "your answer, as said above,"
+        info(f"Write {what} to a file and run: importdrill check --predict-file FILE")
         return Exit.OK
     target = begun.learner_file
     show_problem(problem, learner_file=str(target))
@@ -57,6 +63,27 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
     return Exit.OK
 
 
+@contextlib.contextmanager
+def spinning() -> Iterator[None]:
+    """A spinner for the runs inside the block that take longer than half a second; on a
+    terminal only (in a pipe or a file it would be noise)."""
+    from importdrill.views.console import err
+
+    console = err()
+    if not console.is_terminal:
+        yield
+        return
+    from importdrill.core import runner
+    from importdrill.views.spinner import Spinner
+
+    spinner = Spinner(console.file, console.width)
+    with runner.ticking(spinner):
+        try:
+            yield
+        finally:
+            spinner.close()
+
+
 def workspace_folder(problem: "Problem") -> str:
     from importdrill.core import workspace
 
@@ -70,28 +97,39 @@ def predict_in_terminal(
     limits: "Limits",
     python: str | None,
     served: str | None = None,
+    shown: bool = False,
+    in_session: bool = False,
 ) -> int:
     """Ask for a prediction at the inline prompt, confirming one of the wrong length, then
     (unless turned off) how sure the learner is. served: "review" or "mix" (no earlier
-    predictions in the prompt's history), None when the learner chose the problem."""
+    predictions in the prompt's history), None when the learner chose the problem.
+    in_session: part of a review or mix (so is any served problem). shown: the problem was
+    just shown, with what to write (an order or which-file problem's long statement is not
+    repeated)."""
     from importdrill import prompt
     from importdrill.core import judge
+    from importdrill.core.kinds import Kind
     from importdrill.core.progress import Confidence
     from importdrill.views.console import info, plural
     from importdrill.views.practice import show_sure_but_wrong
     from importdrill.views.verdict import show_outcome
 
+    in_session = in_session or served is not None
     # The program runs first, so the learner can be told how many lines it prints.
-    result = drill.run_program(problem, limits=limits, python=python)
+    with spinning():
+        result = drill.run_program(problem, limits=limits, python=python)
     asked = drill.prediction_question(problem, result, review=served is not None)
+    question = "" if shown and problem.kind is not Kind.PREDICT else f"{asked.question} "
     if asked.lines is not None:
-        info(f"{asked.question} {asked.has} {plural(asked.lines, asked.noun)}. Type them below.")
+        info(f"{question}{asked.has} {plural(asked.lines, asked.noun)}. Type them below.")
     else:
-        info(f"{asked.question} Type your prediction below.")
+        what = "prediction" if problem.kind is Kind.PREDICT else "answer"
+        info(f"{question}Type your {what} below.")
     text = ""
     while True:
         try:
-            text = prompt.ask_prediction(asked.history, default=text)
+            # In a session, Ctrl-S skips (prompt.Skipped, up to the session: nothing recorded).
+            text = prompt.ask_prediction(asked.history, default=text, skippable=in_session)
         except EOFError:
             raise UsageError("no prediction was given") from None
         refused = drill.answer_form(problem, text)
@@ -123,7 +161,8 @@ def predict_in_terminal(
         confidence=confidence,
         served=served,
     )
-    show_outcome(outcome)
+    # In a review or mix session, what comes next is the session's to say, not a command's.
+    show_outcome(outcome, watching=in_session)
     if not outcome.passed and confidence is Confidence.CERTAIN:
         show_sure_but_wrong()
     return outcome.exit_status

@@ -1,4 +1,4 @@
-"""The learning commands: list, status, path, start, next, hint, solution, reveal, explain,
+"""The learning commands: list, status, path, start, show, next, hint, solution, reveal, explain,
 check, run, versions, why and reset."""
 
 # no `from __future__ import annotations` here: Typer would eval every annotation string at start-up
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from importdrill.cli import options
-from importdrill.cli.flows import begin, predict_in_terminal
+from importdrill.cli.flows import begin, predict_in_terminal, spinning
 from importdrill.cli.group import app
 from importdrill.cli.options import (
     DEFAULT_MEMORY_MIB,
@@ -39,11 +39,15 @@ if TYPE_CHECKING:
 def list_(
     as_json: JsonOpt = False,
     tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only problems with this tag.")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only problems with this tag (given twice: either)."),
     ] = None,
     difficulty: Annotated[
         str | None, typer.Option("--difficulty", "-d", help="Only easy, medium or hard.")
     ] = None,
+    tags: Annotated[
+        bool, typer.Option("--tags", help="List the tags, with how many problems have each.")
+    ] = False,
 ) -> None:
     """List the problems by difficulty, with your progress.
 
@@ -53,7 +57,18 @@ def list_(
     from importdrill.views.listing import show_list
 
     with command(as_json=as_json) as done:
-        done.show(listing(done.store, tag=tag, difficulty=difficulty), show_list)
+        if tags:
+            from importdrill.core.catalog import load_catalog
+            from importdrill.views.console import plain
+
+            counts: dict[str, int] = {}
+            for problem in load_catalog():
+                for name in problem.tags:
+                    counts[name] = counts.get(name, 0) + 1
+            for name, count in sorted(counts.items()):
+                plain(f"{name}  ({count})")
+            return
+        done.show(listing(done.store, tags=tag or (), difficulty=difficulty), show_list)
 
 
 @app.command()
@@ -101,6 +116,19 @@ def start(
         done.status = begin(done.drill, done.drill.catalog.get(slug), edit=not no_edit)
 
 
+@app.command()
+def show(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
+    """Show a problem again: its prompt, files and program (never the answer).
+
+    Example: importdrill show
+    """
+    from importdrill.views.problem import show_again
+
+    with command(as_json=as_json) as done:
+        drill = done.drill
+        done.show(drill.shown(drill.problem(slug)), show_again)
+
+
 @app.command("next")
 def next_(
     no_edit: Annotated[bool, typer.Option("--no-edit", help="Don't open the editor.")] = False,
@@ -137,7 +165,7 @@ def hint(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def solution(slug: SlugArg = None, as_json: JsonOpt = False) -> None:
-    """Show the reference solution of an implement problem beside yours, once it passes.
+    """Show a diff of your file against the reference solution, once it passes.
 
     Example: importdrill solution load-from-file
     """
@@ -221,6 +249,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
 
     Example: importdrill check --predict-file prediction.txt
     """
+    from importdrill.views.console import notice
     from importdrill.views.verdict import prepare_verdict, show_outcome
 
     with command(as_json=as_json) as done:
@@ -233,18 +262,33 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
                     f"--predict-file: '{problem.slug}' is an implement problem; "
                     "edit your file instead"
                 )
-            outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
+            # As run and path do: a file never made, or moved aside by a reset, is laid out
+            # from the starter (and said so) and checked; the attempt makes it started.
+            laid_out = drill.learner_file(problem)
+            if laid_out.created and not as_json:
+                notice(f"created {laid_out.path} from the problem's starter")
+            with spinning():
+                outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
         elif predict_file is not None:
-            outcome = drill.attempt_prediction(
-                problem,
-                read_prediction(predict_file),
-                limits=limits,
-                python=python,
-                meanwhile=None if as_json else lambda: prepare_verdict(problem),
-            )
+            prediction = read_prediction(predict_file)
+            with spinning():
+                outcome = drill.attempt_prediction(
+                    problem,
+                    prediction,
+                    limits=limits,
+                    python=python,
+                    meanwhile=None if as_json else lambda: prepare_verdict(problem),
+                )
         elif options.interactive() and not as_json:
             done.status = predict_in_terminal(drill, problem, limits=limits, python=python)
             return
+        elif as_json:
+            # The inline prompt would share stdout with the JSON document: a file it is.
+            raise UsageError(
+                f"'{problem.slug}' asks you to predict its output: with --json, give the "
+                f"prediction with --predict-file FILE, or type it and end with Ctrl-D: "
+                f"importdrill check {problem.slug} --json --predict-file -"
+            )
         else:
             raise UsageError(
                 f"'{problem.slug}' asks you to predict its output: give the prediction "
@@ -274,7 +318,8 @@ def run(
     with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
         drill = done.drill
-        ran = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
+        with spinning():
+            ran = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
         done.status = done.show(ran, show_workspace_run).exit_status
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from importdrill.cli import options
-from importdrill.cli.flows import predict_in_terminal
+from importdrill.cli.flows import predict_in_terminal, spinning
 from importdrill.cli.group import app
 from importdrill.cli.options import (
     DEFAULT_MEMORY_MIB,
@@ -119,11 +119,12 @@ def mix(
 def session(
     drill: "Drill", problems: "list[Problem]", *, limits: "Limits", what: str, hide: bool
 ) -> int:
-    """Problems one after another in the terminal; Ctrl-C stops, keeping what was answered."""
+    """Problems one after another in the terminal; s skips one (nothing recorded), Ctrl-C
+    stops, keeping what was answered."""
     from importdrill.views.console import info, plural
     from importdrill.views.practice import show_session_step, show_unveiled
 
-    passed = 0
+    passed = skipped = 0
     for number, problem in enumerate(problems, 1):
         show_session_step(what, number, len(problems))
         try:
@@ -133,16 +134,25 @@ def session(
             with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
                 info(f"Stopped at {number} of {len(problems)}; the answers before it are recorded.")
             return 128 + exc.signum if isinstance(exc, Terminated) else Exit.INTERRUPTED
+        if ok is None:
+            skipped += 1
+            info("Skipped: nothing recorded.")
+            continue
         passed += ok
         if hide:
             show_unveiled(problem)
-    info(f"Done: {passed} of {plural(len(problems), 'problem')} right.")
-    return Exit.OK if passed == len(problems) else Exit.FAILED
+        if not ok and number < len(problems):
+            info(f"On to {what.lower()} {number + 1}; this one comes back for review.")
+    answered = len(problems) - skipped
+    note = f" ({skipped} skipped)" if skipped else ""
+    info(f"Done: {passed} of {plural(answered, 'problem')} right{note}.")
+    return Exit.OK if passed == answered else Exit.FAILED
 
 
-def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> bool:
-    """One problem of a session: a prediction asked, or a fresh starter to check."""
-    from importdrill import prompt
+def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool) -> "bool | None":
+    """One problem of a session: a prediction asked, or a fresh starter opened in the
+    learner's editor and checked. True: right; False: wrong; None: skipped."""
+    from importdrill import editor, prompt
     from importdrill.views.console import info
     from importdrill.views.problem import show_problem
     from importdrill.views.verdict import show_outcome
@@ -152,18 +162,37 @@ def practise(drill: "Drill", problem: "Problem", *, limits: "Limits", hide: bool
     if started.learner_file is None:
         problem = drill.next_variant(problem)
         show_problem(problem, hidden=hide)
-        status = predict_in_terminal(drill, problem, limits=limits, python=None, served=served)
-        return status == Exit.OK
+        try:
+            checked = predict_in_terminal(
+                drill, problem, limits=limits, python=None, served=served, shown=True
+            )
+        except prompt.Skipped:
+            return None
+        return checked == Exit.OK
     show_problem(problem, learner_file=str(started.learner_file), hidden=hide)
     if started.earlier is not None:
         info("A fresh starter: your earlier file is set aside until this review's verdict.")
+    command = editor.configured()
+    first = True
     while True:
+        if command:
+            again = "open it in" if first else "edit it again in"
+            message = f"Enter: {again} {command}, then it is checked · s: skip · Ctrl-C: stop "
+        else:
+            message = "Edit the file above, then press Enter to check · s: skip · Ctrl-C: stop "
         try:
-            prompt.wait_for_enter("Edit it, then press Enter to check (Ctrl-C: stop) ")
+            key = prompt.choose(message, ("enter", "s"))
         except EOFError:
-            return False
-        outcome = drill.attempt_file(problem, limits=limits, served=served)
-        show_outcome(outcome)
+            key = "s"
+        if key == "s":
+            # A skip before any check records nothing; after a wrong one, that one stands.
+            return None if first else False
+        if command:
+            editor.open_file(command, started.learner_file)
+        first = False
+        with spinning():
+            outcome = drill.attempt_file(problem, limits=limits, served=served)
+        show_outcome(outcome, watching=True)
         if outcome.passed:
             if started.earlier is not None:
                 from importdrill.views.problem import show_earlier_file

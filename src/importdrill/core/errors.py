@@ -105,9 +105,10 @@ class SpoilerError(UsageError):
 
     kind = "spoiler"
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, *, tried: bool = False) -> None:
+        first = "get it right first" if tried else "predict it first"
         super().__init__(
-            f"running '{slug}' would show the answer you are asked to predict: predict it first "
+            f"running '{slug}' would show the answer you are asked to predict: {first} "
             f"(importdrill check {slug}), or give up with importdrill reveal {slug}; after "
             "that, run it as often as you like"
         )

@@ -3,6 +3,7 @@ one is an error naming it), and finding every `python3.N` on PATH."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -62,17 +63,30 @@ SUPPORTED_MINORS = range(9, 20)
 
 def found() -> list[Interpreter]:
     """This interpreter and every `python3.N` on PATH, one per version, oldest first."""
+    return search()[0]
+
+
+def search() -> tuple[list[Interpreter], list[tuple[str, str]]]:
+    """found(), and the interpreters on PATH passed over, each with why."""
     import shutil
     import sys
 
     by_version: dict[tuple[int, int], Interpreter] = {}
+    skipped: list[tuple[str, str]] = []
     for command in [sys.executable, *(f"python3.{minor}" for minor in SUPPORTED_MINORS)]:
         path = shutil.which(command)
         if path is None:
             continue
         try:
             python = interpreter(path)
-        except InterpreterError:
-            continue  # a pyenv shim of a version that is not active, say
-        by_version.setdefault(python.version, python)
-    return [by_version[v] for v in sorted(by_version)]
+        except InterpreterError as exc:
+            # A pyenv shim of a version that is not active, say.
+            skipped.append((path, str(exc).split(": ", 1)[-1]))
+            continue
+        if python.version in by_version:
+            same = by_version[python.version].command
+            if os.path.realpath(same) != os.path.realpath(path):
+                skipped.append((path, f"the same version as {same}"))
+            continue
+        by_version[python.version] = python
+    return [by_version[v] for v in sorted(by_version)], skipped

@@ -383,6 +383,30 @@ def _is_memory_error(stderr: str, returncode: int | None) -> bool:
     )
 
 
+# What the loop that waits for a run calls as it waits (every 50 ms at most): the program's
+# name and the seconds it has run, time stopped (Ctrl-Z) not counted. A view's spinner, set by
+# `ticking`; drawn by that loop, never by a thread (one alive across the supervisor's fork is
+# unsafe).
+_tick: Callable[[str, float], object] | None = None
+
+
+@contextlib.contextmanager
+def ticking(tick: Callable[[str, float], object]) -> Iterator[None]:
+    """Call tick while waiting for each run inside the block."""
+    global _tick  # noqa: PLW0603 - one waiting loop at a time in a process that shows one
+    before, _tick = _tick, tick
+    try:
+        yield
+    finally:
+        _tick = before
+
+
+def program_name(program: Program) -> str:
+    """How a run is named while it runs: what `python` is given, with its arguments."""
+    name = f"-m {program.module}" if program.module else (program.entry or program.main)
+    return " ".join([name, *program.args])
+
+
 def run(
     program: Program,
     *,
@@ -429,7 +453,15 @@ def _run_in(
         run_dir=str(root),
         stdin=program.stdin is not None,
     )
-    result = _supervised(launch, python, root, limits, meanwhile=meanwhile, stdin=program.stdin)
+    result = _supervised(
+        launch,
+        python,
+        root,
+        limits,
+        meanwhile=meanwhile,
+        stdin=program.stdin,
+        label=program_name(program),
+    )
     if program.cwd != ".":
         # From another folder the script's path runs through it (`.../elsewhere/../run/`):
         # tracebacks show the path relative to the run folder, as for every other run.
@@ -447,6 +479,7 @@ def _supervised(
     *,
     meanwhile: Callable[[], object] | None,
     stdin: str | None,
+    label: str = "",
 ) -> RunResult:
     """Start launch under a supervisor, collect what it does, and leave nothing running."""
     supervisor.become_subreaper()
@@ -467,7 +500,7 @@ def _supervised(
             except supervisor.StartError as exc:
                 reason = f"could not start {python}: {exc}"
                 return RunResult(stdout="", stderr=reason, returncode=None, duration_s=0.0)
-            return _collect(proc, root, limits, start, pauses)
+            return _collect(proc, root, limits, start, pauses, label=label)
     finally:
         with _live_lock:
             _live.discard(proc)
@@ -519,7 +552,13 @@ class _Stall:
 
 
 def _collect(
-    proc: supervisor.Supervisor, root: Path, limits: Limits, start: float, pauses: list[float]
+    proc: supervisor.Supervisor,
+    root: Path,
+    limits: Limits,
+    start: float,
+    pauses: list[float],
+    *,
+    label: str = "",
 ) -> RunResult:
     caps = {"stdout": limits.stdout_bytes, "stderr": limits.stderr_bytes}
     buffers = {"stdout": bytearray(), "stderr": bytearray()}
@@ -537,6 +576,8 @@ def _collect(
         while open_streams:
             stall.check()  # importdrill stopped outright (SIGSTOP): that time is not run time
             now = time.monotonic() - sum(pauses)  # time spent stopped (Ctrl-Z) is not run time
+            if _tick is not None:
+                _tick(label, now - start)
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
                 # Grandchildren that still hold the pipes must not keep the run alive.
@@ -571,6 +612,8 @@ def _collect(
         while proc.poll() is None:
             stall.check()
             now = time.monotonic() - sum(pauses)
+            if _tick is not None:
+                _tick(label, now - start)
             if now >= deadline:
                 timed_out = True
                 break

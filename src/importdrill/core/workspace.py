@@ -16,16 +16,35 @@ from typing import TYPE_CHECKING
 
 from importdrill.core import paths
 from importdrill.core.errors import ProblemFileError, StateError, WorkspaceFileError
+from importdrill.core.kinds import Kind
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from importdrill.core.problems import Problem
 
 PREDICTION_FILE = "prediction.txt"
+# The problem's statement, in the workspace beside the files: the screen that showed it has
+# scrolled away by the time the learner is at work (importdrill show prints it again).
+PROMPT_FILE = "PROMPT.md"
 
 
 def folder(problem: Problem) -> Path:
     """The problem's workspace folder."""
     return paths.workspace() / problem.slug
+
+
+def slug_here(known: Callable[[str], bool]) -> str | None:
+    """The slug of the workspace folder the current directory is in (workspace/SLUG or below
+    it), if known says it is a problem's; else None."""
+    try:
+        here = Path.cwd().resolve()
+        rel = here.relative_to(paths.workspace().resolve())
+    except (OSError, ValueError):
+        return None
+    if not rel.parts or rel.parts[0].startswith("."):
+        return None  # the workspace itself, or its trash
+    return rel.parts[0] if known(rel.parts[0]) else None
 
 
 def _at(problem: Problem, rel: str) -> Path:
@@ -63,7 +82,27 @@ def _create(target: Path, content: str) -> bool:
     return True
 
 
+def prompt_text(problem: Problem) -> str:
+    """PROMPT.md: the title, the prompt and, for an order or which-file problem, what to
+    write; never the answer."""
+    parts = [f"# {problem.title}", f"`{problem.slug}` · {problem.kind}", problem.prompt.strip()]
+    if problem.kind in (Kind.ORDER, Kind.WHICH_FILE):
+        from importdrill.core import questions  # only these kinds: start-up of the others
+
+        question = questions.question_text(problem)
+        if question:
+            parts.append(question)
+    return "\n\n".join(parts) + "\n"
+
+
+def write_prompt(problem: Problem) -> None:
+    """PROMPT.md in the workspace, unless there is one (or the problem has a file so named)."""
+    if PROMPT_FILE not in problem.files and problem.main != PROMPT_FILE:
+        _create(folder(problem) / PROMPT_FILE, prompt_text(problem))
+
+
 def _support_files(problem: Problem) -> None:
+    write_prompt(problem)
     for rel, content in problem.files.items():
         target = _at(problem, rel)
         if not target.exists():
@@ -162,18 +201,14 @@ def prediction_file(problem: Problem) -> Path:
     return folder(problem) / PREDICTION_FILE
 
 
-def ensure_prediction(problem: Problem) -> Path:
-    """Create an empty prediction file unless one exists; return its path."""
+def ensure_prediction(problem: Problem, initial: str = "") -> tuple[Path, bool]:
+    """Create the prediction file, holding initial, unless one exists; return its path and
+    whether it was made holding initial (not empty)."""
     target = prediction_file(problem)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: never through a link (touch would create a dangling link's target).
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise StateError(f"cannot create {target}: {exc.strerror}") from None
-    return target
+    write_prompt(problem)
+    if target.exists():
+        return target, False
+    return target, _create(target, initial) and bool(initial)
 
 
 def read_prediction(problem: Problem) -> str:
@@ -183,7 +218,14 @@ def read_prediction(problem: Problem) -> str:
 def trash(problem: Problem) -> Path | None:
     """Move the problem's workspace to the trash folder (a reset); return where, or None."""
     source = folder(problem)
-    if not source.exists():
+    # PROMPT.md as it was written is made again on the next start: not worth keeping.
+    prompt = source / PROMPT_FILE
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if PROMPT_FILE not in problem.files and prompt.read_text("utf-8") == prompt_text(problem):
+            prompt.unlink()
+    if not source.exists() or not any(source.iterdir()):
+        with contextlib.suppress(OSError):
+            source.rmdir()
         return None
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     target = paths.trash() / f"{problem.slug}-{stamp}"

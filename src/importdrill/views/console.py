@@ -178,21 +178,65 @@ def _title(text: str | None) -> Text | None:
     return None if text is None else Text(text)
 
 
+CONTINUED = "↪"
+
+
+class _Continued:
+    """Code with its line numbers, where a line too long for the panel goes on below a
+    continuation mark (in the number column) rather than looking like a line of its own."""
+
+    def __init__(self, syntax: Any, digits: int) -> None:
+        self.syntax = syntax
+        # Rich pads a wrapped line's number column with this many spaces.
+        self._pad = digits + 3
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.segment import Segment
+        from rich.style import Style
+
+        at_start = True
+        for segment in console.render(self.syntax, options):
+            if (
+                at_start
+                and segment.control is None
+                and len(segment.text) == self._pad
+                and not segment.text.strip()
+            ):
+                mark = CONTINUED.rjust(self._pad - 2) + "  "
+                yield Segment(mark, Style.chain(segment.style or Style.null(), Style(dim=True)))
+            else:
+                yield segment
+            at_start = segment.text.endswith("\n")
+
+
 def code_view(code: str, *, title: str | None = None, lexer: str = "python") -> RenderableType:
     from rich.panel import Panel
     from rich.syntax import Syntax
 
-    syntax = Syntax(code.rstrip("\n"), lexer, line_numbers=True, word_wrap=True)
-    return Panel(syntax, title=_title(title), title_align="left", border_style="dim")
+    code = code.rstrip("\n")
+    syntax = Syntax(code, lexer, line_numbers=True, word_wrap=True)
+    digits = len(str(1 + code.count("\n")))
+    return Panel(
+        _Continued(syntax, digits), title=_title(title), title_align="left", border_style="dim"
+    )
 
 
 # --- messages -----------------------------------------------------------------------------
 
 
+def say(console: Console, text: Text) -> None:
+    """A message, wrapped at words on a terminal (a word longer than the line, a path, stays
+    whole rather than folded); one line each in a pipe or a file, to be grepped."""
+    if console.is_terminal:
+        text.overflow = "ignore"
+        console.print(text)
+    else:
+        console.print(text, soft_wrap=True)
+
+
 def error(message: str) -> None:
-    # soft_wrap: a long path in a message must stay whole, to be copied or grepped.
     try:
-        err().print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+        say(err(), Text.assemble(("error: ", "bold red"), message))
     except (OSError, ValueError, AttributeError):  # UnicodeEncodeError is a ValueError
         from importdrill.views import streams
 
@@ -201,7 +245,7 @@ def error(message: str) -> None:
 
 def notice(message: str) -> None:
     try:
-        err().print(Text.assemble(("note: ", "bold yellow"), message), soft_wrap=True)
+        say(err(), Text.assemble(("note: ", "bold yellow"), message))
     except (OSError, ValueError, AttributeError):
         from importdrill.views import streams
 
@@ -209,7 +253,7 @@ def notice(message: str) -> None:
 
 
 def info(message: str) -> None:
-    out().print(message, markup=False, soft_wrap=True)
+    say(out(), Text(message))
 
 
 def plain(text: str) -> None:

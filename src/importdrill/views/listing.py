@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from importdrill.core.kinds import Difficulty
+from importdrill.core.kinds import Difficulty, Kind
 from importdrill.core.progress import Status
 from importdrill.views.console import (
     SIDE_BY_SIDE_MIN_WIDTH,
@@ -84,11 +84,16 @@ def show_list(listing: Listing) -> None:
     wide = width >= SIDE_BY_SIDE_MIN_WIDTH
     slug_w = max((len(p.slug) for p in problems), default=7)
     status_w = 10 if wide else 1
-    kind_w = 10 if wide else 0
+    # Narrow: the status and kind words give way to a mark and a letter, with a legend.
+    kind_w = 10 if wide else 1
     hints_w = 5
-    fixed = status_w + slug_w + hints_w + (kind_w + 2 if wide else 0) + 2 * 3
+    fixed = status_w + slug_w + hints_w + kind_w + 2 + 2 * 3
     title_w = max(width - fixed - 1, 10)
     lines = Laid()
+    if not wide and problems:
+        marks = ["○ unsolved", *(mark for mark, _style in STATUS_MARK.values())]
+        kinds = ", ".join(f"{kind.value[0]} {kind.value}" for kind in Kind)
+        lines.append("  ".join(marks) + "\n" + kinds + "\n\n", style="dim")
     for difficulty in Difficulty:
         group = [p for p in problems if p.difficulty == difficulty]
         if not group:
@@ -99,7 +104,7 @@ def show_list(listing: Listing) -> None:
         lines.append_text(progress_bar(solved, len(group)))
         lines.append("\n")
         header = [_cell("status" if wide else "", status_w), _cell("problem", slug_w)]
-        header += [_cell("kind", kind_w)] if wide else []
+        header += [_cell("kind" if wide else "", kind_w)]
         header += [_cell("title", title_w), "hints".rjust(hints_w)]
         lines.append("  ".join(header).rstrip() + "\n", style="dim")
         # The parts are appended straight to the list: a method call per part is a third of
@@ -118,9 +123,8 @@ def show_list(listing: Listing) -> None:
             add((_cell(label if wide else label[:1], status_w), style))
             add(("  ", ""))
             add((_cell(problem.slug, slug_w), "bold"))
-            if wide:
-                add(("  ", ""))
-                add((_cell(problem.kind, kind_w), "dim"))
+            add(("  ", ""))
+            add((_cell(problem.kind if wide else problem.kind.value[0], kind_w), "dim"))
             add(("  ", ""))
             title = visible(problem.title)
             if reason:

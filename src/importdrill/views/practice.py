@@ -30,9 +30,27 @@ if TYPE_CHECKING:
 # --- reviews and practice --------------------------------------------------------------------
 
 
+def _span(seconds: float) -> str:
+    """A length of time as a person says it: 3 hours, 2 days, 5 weeks, 4 months."""
+    for unit, size in (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("week", 7 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}" + ("" if count == 1 else "s")
+    return "a moment"
+
+
 def _when(due: datetime, moment: datetime) -> str:
     if due <= moment:
-        return "due now"
+        late = (moment - due).total_seconds()
+        # Due now: and how long it has waited, which says how much may have been forgotten.
+        return "due now" if late < 3600 else f"due now (overdue {_span(late)})"
     days = (due.date() - moment.date()).days
     if days == 0:
         return f"today at {due:%H:%M} UTC"
@@ -50,8 +68,8 @@ def show_reviews(listed: Reviews) -> None:
         return
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("problem")
-    table.add_column("when")
-    table.add_column("reviews", justify="right")
+    table.add_column("next review")
+    table.add_column("times reviewed", justify="right")
     for review in reviews:
         when = _when(review.due, moment)
         table.add_row(
@@ -88,8 +106,9 @@ def show_unveiled(problem: Problem) -> None:
 def show_sure_but_wrong() -> None:
     out().print(
         Text(
-            "You were certain, and it was wrong: that is the mistake most worth fixing, so "
-            "it comes back for review as soon as a problem you had forgotten would.",
+            "You were certain, and it was wrong: that is the mistake most worth fixing. It "
+            "is not solved yet: try it again. Even once it is right, it comes back for review "
+            "soon, as a problem you had forgotten would.",
             style="yellow",
         )
     )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from importdrill.app.results import (
         HintShown,
         LearnerFile,
+        ProblemShown,
         ResetDone,
         Solution,
         SolutionRevealed,
@@ -73,18 +74,30 @@ def show_problem(
     from rich.panel import Panel
 
     console = out()
-    heading = (
-        Text.assemble(("A problem", "bold"), (f"  {problem.kind}", "dim"))
-        if hidden
-        else Text.assemble(
+    body = markdown(problem.prompt)
+    if hidden:
+        heading = Text.assemble(("A problem", "bold"), (f"  {problem.kind}", "dim"))
+    else:
+        heading = Text.assemble(
             (problem.title, "bold"),
             "  ",
             difficulty_text(problem.difficulty),
             (f"  {problem.kind}", "dim"),
             (f"  {problem.slug}", "dim"),
         )
-    )
-    console.print(Panel(markdown(problem.prompt), title=heading, title_align="left"))
+        # A narrow terminal cuts a title at its end: the slug (what every command takes) goes
+        # first, and the title moves into the panel, where it wraps at words.
+        if heading.cell_len > console.width - 6:
+            from rich.console import Group
+
+            heading = Text.assemble(
+                (problem.slug, "bold"),
+                "  ",
+                difficulty_text(problem.difficulty),
+                (f"  {problem.kind}", "dim"),
+            )
+            body = Group(Text(problem.title, style="bold"), Text(""), body)
+    console.print(Panel(body, title=heading, title_align="left"))
     from importdrill.core.problems import RunMode
 
     if problem.is_multi_file or problem.run is RunMode.MODULE:
@@ -117,6 +130,11 @@ def show_problem(
             )
     elif learner_file:
         console.print(Text.assemble(("Your file: ", "bold"), learner_file))
+
+
+def show_again(shown: ProblemShown) -> None:
+    mine = shown.learner_file
+    show_problem(shown.problem, learner_file=None if mine is None else str(mine))
 
 
 def show_hint(hint: HintShown) -> None:
@@ -170,7 +188,60 @@ def show_earlier_file(fresh: str, earlier: str, kept: str) -> None:
 
 
 def show_solution(shown: Solution) -> None:
-    _side_by_side(shown.reference, shown.mine)
+    """The reference solution; once the learner has one, a diff of theirs against it (side by
+    side where the width allows), not two listings to compare by eye."""
+    solution, mine = shown.reference, shown.mine
+    console = out()
+    if mine is None:
+        console.print(code_view(solution, title="reference solution"))
+        return
+    if mine.strip() == solution.strip():
+        console.print(code_view(solution, title="reference solution: your solution is the same"))
+        return
+    console.print(solution_diff(mine, solution, console.width))
+
+
+def solution_diff(mine: str, reference: str, width: int) -> RenderableType:
+    """Your file against the reference: - yours only, + the reference's only, the rest
+    shared; side by side (yours left) at SIDE_BY_SIDE_MIN_WIDTH columns and more."""
+    import difflib
+
+    from rich.panel import Panel
+
+    from importdrill.views.console import visible
+
+    ours, theirs = mine.rstrip("\n").split("\n"), reference.rstrip("\n").split("\n")
+    matcher = difflib.SequenceMatcher(a=ours, b=theirs, autojunk=False)
+    title = _title("your solution (-) against the reference (+)")
+    if width >= SIDE_BY_SIDE_MIN_WIDTH:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
+        table.add_column("yours", ratio=1, overflow="fold")
+        table.add_column("reference", ratio=1, overflow="fold")
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            left, right = ours[i1:i2], theirs[j1:j2]
+            for row in range(max(len(left), len(right))):
+                a = visible(left[row]) if row < len(left) else ""
+                b = visible(right[row]) if row < len(right) else ""
+                if tag == "equal":
+                    table.add_row(Text(a, style="dim"), Text(b, style="dim"))
+                else:
+                    table.add_row(
+                        Text(("- " + a) if row < len(left) else "", style="red"),
+                        Text(("+ " + b) if row < len(right) else "", style="green"),
+                    )
+        return Panel(table, title=title, title_align="left", border_style="dim")
+    text = Text()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for line in ours[i1:i2]:
+                text.append("  " + visible(line) + "\n", style="dim")
+            continue
+        for line in ours[i1:i2]:
+            text.append("- " + visible(line) + "\n", style="red")
+        for line in theirs[j1:j2]:
+            text.append("+ " + visible(line) + "\n", style="green")
+    text.rstrip()
+    return Panel(text, title=title, title_align="left", border_style="dim")
 
 
 def _side_by_side(
@@ -180,6 +251,8 @@ def _side_by_side(
     left: str = "your solution",
     right: str = "reference solution",
 ) -> None:
+    """Two files as listings side by side (one above the other when narrow): the reference
+    a reveal shows beside the learner's file, or a review's file beside the earlier one."""
     console = out()
     reference = code_view(solution, title=right)
     if mine is None:
@@ -199,19 +272,30 @@ def _side_by_side(
 
 def show_versions(versions: Versions) -> None:
     """Each interpreter's output, grouped where they agree."""
-    problem, runs = versions
+    problem, runs, skipped = versions
     from rich.panel import Panel
 
     from importdrill.views.verdict import shown_block  # cut and cleaned as every run's output
 
     console = out()
+    for python, why in skipped:
+        info(f"Skipped {python}: {why}.")
     if not runs:
         info("No interpreter that can run this problem was found (python3.9 ... on PATH).")
         return
     groups: dict[str, list[VersionRun]] = {}
     for run in runs:
         groups.setdefault(run.output, []).append(run)
-    if len(groups) == 1:
+    if len(runs) == 1:
+        only = runs[0]
+        console.print(
+            Text(
+                f"{problem.slug}: one interpreter found (Python {only.version[0]}."
+                f"{only.version[1]}); install another python3.N to compare.",
+                "bold",
+            )
+        )
+    elif len(groups) == 1:
         console.print(Text(f"{problem.slug}: the same output on every version found.", "bold"))
     else:
         console.print(Text(f"{problem.slug}: the output differs between versions.", "bold"))

@@ -21,6 +21,7 @@ from importdrill.views.console import (
     notice,
     out,
     plural,
+    say,
     visible,
 )
 
@@ -195,14 +196,19 @@ def _verdict_line(
     problem: Problem, verdict: judge.Verdict, result: RunResult, duration: float | None = None
 ) -> None:
     label, style = VERDICT_STYLE[verdict.verdict]
+    detail = verdict.detail
     if not problem.kind.learner_writes_code and verdict.verdict == "wrong-output":
         label = "✗ wrong prediction"
+        if problem.kind is not Kind.PREDICT:
+            # The answer is not the output: an order or which-file answer differs as itself.
+            label = "✗ wrong answer"
+            detail = detail.replace("the output differs", "the answer differs")
     out().print(
         Text.assemble(
             (label, style),
             "  ",
             (problem.slug, "bold"),
-            (f"  {verdict.detail}", "dim"),
+            (f"  {detail}", "dim"),
             (f"  ({result.duration_s if duration is None else duration:.2f} s)", "dim"),
         )
     )
@@ -277,7 +283,13 @@ def _lines(count: int) -> str:
     return plural(count, "line")
 
 
-def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> RenderableType:
+def marks_view(
+    marks: judge.PredictionMarks,
+    *,
+    printed: bool = True,
+    whitespace: bool = False,
+    noun: str = "line",
+) -> RenderableType:
     """The learner's own lines, each marked; never a line of the real output. printed: the
     answer is what the program prints (else: an answer the run recorded)."""
     text = Text()
@@ -288,7 +300,10 @@ def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> Rendera
             text.append("✓ ", style="bold green")
         else:
             text.append("✗ ", style="bold red")
-        text.append(shown_line(line.text) + "\n", style="" if line.right else "red")
+        mine = shown_line(line.text)
+        if whitespace:  # as the legend above them says: · a space, → a tab
+            mine = visible_whitespace(mine)
+        text.append(mine + "\n", style="" if line.right else "red")
     if len(marks.lines) > DIFF_LINES_SHOWN:
         text.append(
             f"... {len(marks.lines) - DIFF_LINES_SHOWN:,} more lines of yours not shown ...\n",
@@ -299,7 +314,7 @@ def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> Rendera
             (
                 f"The program prints {_lines(marks.missing)} more than you wrote.\n"
                 if printed
-                else f"The answer has {_lines(marks.missing)} more than you wrote.\n"
+                else f"The answer has {plural(marks.missing, noun)} more than you wrote.\n"
             ),
             style="yellow",
         )
@@ -308,7 +323,7 @@ def marks_view(marks: judge.PredictionMarks, *, printed: bool = True) -> Rendera
             (
                 f"You wrote {_lines(marks.extra)} more than the program prints.\n"
                 if printed
-                else f"You wrote {_lines(marks.extra)} more than the answer has.\n"
+                else f"You wrote {plural(marks.extra, noun)} more than the answer has.\n"
             ),
             style="yellow",
         )
@@ -334,7 +349,14 @@ def show_prediction(outcome: PredictionOutcome, *, watching: bool = False) -> No
         else:
             if verdict.whitespace_only:
                 console.print(Text("Only whitespace differs (· is a space, → a tab):", "yellow"))
-            console.print(marks_view(outcome.marks, printed=problem.kind is Kind.PREDICT))
+            console.print(
+                marks_view(
+                    outcome.marks,
+                    printed=problem.kind is Kind.PREDICT,
+                    whitespace=verdict.whitespace_only,
+                    noun="module" if problem.kind is Kind.ORDER else "line",
+                )
+            )
     else:
         # The program itself did not run to the end (a timeout, a bad interpreter): that says
         # nothing about the prediction, and its error output is what the learner needs.
@@ -543,11 +565,8 @@ def show_verify_failures(failures: Iterable[tuple[str, str, str, str]]) -> None:
     """(slug, interpreter, what failed, detail) for each failure."""
     console = out()
     for slug, python, what, detail in failures:
-        # soft_wrap: the line names an interpreter's path, to be copied whole.
-        console.print(
-            Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"),
-            soft_wrap=True,
-        )
+        # The line names an interpreter's path, kept whole (say wraps at words only).
+        say(console, Text.assemble(("✗ ", "bold red"), (slug, "bold"), f" on {python}: {what}"))
         if detail.strip():
             console.print(Text(shown_block(detail.rstrip())), style="dim")
 

@@ -9,6 +9,7 @@ from rich.text import Text
 from importdrill.core.kinds import Kind
 from importdrill.views.console import (
     out,
+    say,
 )
 from importdrill.views.problem import show_problem
 from importdrill.views.verdict import show_outcome
@@ -36,8 +37,8 @@ def show_watch(
     if full:
         show_problem(problem, learner_file=None)
     what = "your file" if problem.kind.learner_writes_code else "your prediction"
-    # soft_wrap, as every message: a path or an error stays whole, wherever the terminal wraps.
-    console.print(Text.assemble(("Watching ", "bold"), f"{what}: {target}"), soft_wrap=True)
+    # As every message: wrapped at words, a path kept whole.
+    say(console, Text.assemble(("Watching ", "bold"), f"{what}: {target}"))
     if outcome is None:
         if problem.kind is Kind.PREDICT:
             console.print(
@@ -48,5 +49,10 @@ def show_watch(
     else:
         show_outcome(outcome, watching=True)
     if extra:
-        console.print(Text(extra, style="yellow"), soft_wrap=True)
-    console.print(Text(keys, style="bold cyan"))
+        say(console, Text(extra, style="yellow"))
+    show_keys(keys)
+
+
+def show_keys(keys: str) -> None:
+    """Watch mode's key bar: last on the screen, again after what scrolled it away."""
+    say(out(), Text(keys, style="bold cyan"))
