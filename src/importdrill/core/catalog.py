@@ -50,9 +50,17 @@ def _data_path(slug: str) -> Path:
 def _path_stamp() -> list[list[Any]]:
     """What installing or removing a distribution changes: sys.path and its folders' mtimes."""
     stamp: list[list[Any]] = []
-    # sys.path[0] is the script's folder or, under -m, the current one: its mtime changes with
-    # every file written there, and distributions are not installed in it.
-    for entry in sys.path[1:]:
+    # The script's folder and the current one (where sys.path[0] points, unless `python -m
+    # importdrill` dropped it) are left out: their mtimes change with every file written
+    # there, and distributions are not installed in them. Left out by name, not position, so
+    # that every way of starting importdrill computes the same stamp.
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    skipped = {"", os.getcwd()}
+    if main_file:
+        skipped.add(os.path.dirname(os.path.abspath(main_file)))
+    for entry in sys.path:
+        if entry in skipped:
+            continue
         try:
             stamp.append([entry, os.stat(entry or ".").st_mtime_ns])
         except OSError:
