@@ -310,7 +310,7 @@ def test_a_wrong_order_shows_only_the_learners_lines(cli, order_pack):
     result = cli("check", "tiny-order", "--predict-file", "-", input="a\nc\nb\n")
     assert result.exit_code == 1
     marked = [line for line in result.stdout.splitlines() if line[:2] in ("✓ ", "✗ ")]
-    assert marked == ["✗ wrong prediction  " + marked[0].split("  ", 1)[1], "✓ a", "✗ c", "✗ b"]
+    assert marked == ["✗ wrong answer  " + marked[0].split("  ", 1)[1], "✓ a", "✗ c", "✗ b"]
     assert "import tree" not in result.stdout
     result = cli("check", "tiny-order", "--predict-file", "-", input="a\n")
     assert "The answer has 2 lines more than you wrote." in result.stdout
