@@ -313,7 +313,7 @@ def test_a_wrong_order_shows_only_the_learners_lines(cli, order_pack):
     assert marked == ["✗ wrong answer  " + marked[0].split("  ", 1)[1], "✓ a", "✗ c", "✗ b"]
     assert "import tree" not in result.stdout
     result = cli("check", "tiny-order", "--predict-file", "-", input="a\n")
-    assert "The answer has 2 lines more than you wrote." in result.stdout
+    assert "The answer has 2 modules more than you wrote." in result.stdout
     data = json.loads(
         cli("check", "tiny-order", "--predict-file", "-", "--json", input="c\n").stdout
     )
