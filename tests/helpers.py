@@ -72,17 +72,27 @@ def snapshot(home: Path) -> tuple[State, list[LogEntry]] | None:
 SOLUTION = yaml.safe_load((PACK / "mini-implement.yaml").read_text())["solution"]
 
 
-def spawn(home: Path, *args: str, color: bool = False, **env: str) -> pexpect.spawn:
-    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS="100", LINES="40", **env)
+def spawn(
+    home: Path,
+    *args: str,
+    color: bool = False,
+    columns: int = 100,
+    builtins: bool = False,
+    **env: str,
+) -> pexpect.spawn:
+    """importdrill in a real terminal of columns x 40 (the mini pack only, unless builtins)."""
+    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS=str(columns), LINES="40", **env)
     if color:
         del full["NO_COLOR"]
+    if builtins:
+        del full["IMPORTDRILL_NO_BUILTINS"]
     child = pexpect.spawn(
         sys.executable,
         ["-m", "importdrill", *args],
         env=full,
         encoding="utf-8",
         timeout=20,
-        dimensions=(40, 100),
+        dimensions=(40, columns),
     )
     child.logfile_read = io.StringIO()  # everything the terminal was sent, to assert on
     return child

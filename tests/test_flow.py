@@ -7,7 +7,6 @@ terminal itself never broke one, mid-word or not)."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .helpers import answer_cursor_query, mini_pack_env, saved_state
+from .helpers import answer_cursor_query, mini_pack_env, saved_state, spawn
 
 WIDTHS = (40, 60, 100, 200)
 
@@ -27,20 +26,12 @@ _ESCAPES = re.compile(
 )
 
 
-def spawn_at(home: Path, columns: int, *args: str, builtins: bool = False, **env: str):
-    full = mini_pack_env(home, TERM="xterm-256color", COLUMNS=str(columns), LINES="40", **env)
-    if builtins:
-        del full["IMPORTDRILL_NO_BUILTINS"]
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "importdrill", *args],
-        env=full,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, columns),
-    )
-    child.logfile_read = io.StringIO()
-    return child
+def spawn_at(
+    home: Path, columns: int, *args: str, builtins: bool = False, **env: str
+) -> pexpect.spawn:
+    """helpers.spawn at a width, the width first: the tests here are about widths."""
+    # env holds environment variables only; mypy cannot know it never names color.
+    return spawn(home, *args, columns=columns, builtins=builtins, **env)  # type: ignore[arg-type]
 
 
 def lines_written(raw: str) -> list[str]:

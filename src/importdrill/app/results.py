@@ -76,12 +76,7 @@ class PredictionOutcome(NamedTuple):
         seen = self.answer_visible or verdict.verdict.value != "wrong-output"
         return versioned(
             {
-                "slug": self.problem.slug,
-                "kind": self.problem.kind.value,
-                "passed": verdict.passed,
-                "verdict": verdict.verdict.value,
-                "detail": verdict.detail,
-                "duration_s": round(self.result.duration_s, 3),
+                **_verdict_head(self.problem, verdict, self.result),
                 "prediction": self.prediction,
                 "lines": [{"text": m.text, "right": m.right} for m in self.marks.lines],
                 "missing": self.marks.missing,
@@ -92,6 +87,20 @@ class PredictionOutcome(NamedTuple):
                 "stderr": self.result.stderr if seen else "",
             }
         )
+
+
+def _verdict_head(
+    problem: Problem, verdict: judge.Verdict, result: runner.RunResult
+) -> dict[str, object]:
+    """The keys a check's document starts with, whatever kind of problem was checked."""
+    return {
+        "slug": problem.slug,
+        "kind": problem.kind.value,
+        "passed": verdict.passed,
+        "verdict": verdict.verdict.value,
+        "detail": verdict.detail,
+        "duration_s": round(result.duration_s, 3),
+    }
 
 
 class FileOutcome(NamedTuple):
@@ -126,12 +135,7 @@ class FileOutcome(NamedTuple):
         broken = {b.index: b for b in self.evaluation.breaches}
         return versioned(
             {
-                "slug": self.problem.slug,
-                "kind": self.problem.kind.value,
-                "passed": verdict.passed,
-                "verdict": verdict.verdict.value,
-                "detail": verdict.detail,
-                "duration_s": round(self.result.duration_s, 3),
+                **_verdict_head(self.problem, verdict, self.result),
                 "expected": verdict.expected,
                 "actual": verdict.actual,
                 "diff": verdict.diff,
