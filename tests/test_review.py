@@ -256,3 +256,21 @@ def test_ctrl_c_at_how_sure_records_nothing(home: Path):
     child.close()
     assert child.exitstatus == 130
     assert not (home / "progress.db").exists() or Store(home / "progress.db").history() == []
+
+
+def test_a_hint_asked_after_a_pass_does_not_count_against_it(cli, monkeypatch):
+    """Issue 22: reading a hint once the problem passed (in watch, say) is curiosity, not
+    help: the pass keeps its rating, so the review comes back when it would have."""
+    solve_predict(cli, monkeypatch)
+    without = json.loads(cli("review", "--list", "--json").stdout)["reviews"]
+    assert cli("hint", "mini-predict").exit_code == 0
+    after = json.loads(cli("review", "--list", "--json").stdout)["reviews"]
+    assert after == without
+    # A hint before the pass does count: that pass is Hard, and comes back sooner.
+    cli("hint", "mini-module")
+    done = cli("check", "mini-module", "--predict-file", "-", input="app init\n__main__ app util\n")
+    assert done.exit_code == 0, done.stdout
+    due = {
+        r["slug"]: r["due"] for r in json.loads(cli("review", "--list", "--json").stdout)["reviews"]
+    }
+    assert due["mini-module"] < due["mini-predict"]
