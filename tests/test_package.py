@@ -31,7 +31,7 @@ def test_licence_and_type_information():
 
 def test_the_sdist_carries_what_its_tests_read():
     included = PYPROJECT["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
-    assert {"docs", "tests", "problems", "LICENSE"} <= set(included)
+    assert {"docs", "tests", "problems", "LICENSE", "tools", "noxfile.py"} <= set(included)
 
 
 def test_one_set_of_tool_versions():
