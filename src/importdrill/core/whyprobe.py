@@ -279,37 +279,33 @@ def _search(name: str, path: list[Any] | None, finder_owner: dict[int, str]) -> 
             "error": None,
         }
         find_spec = getattr(finder, "find_spec", None)
-        if winner is None and failed is None:
-            if find_spec is None:
-                record["legacy"] = True
-                if sys.version_info < (3, 12) and hasattr(finder, "find_module"):
-                    # Before 3.12 import still asked a finder without find_spec this way.
-                    record["asked"] = True
-                    try:
-                        import importlib.util
+        reached = winner is None and failed is None  # import stops at the first answer
+        ask: Callable[[], Any] | None = None
+        if find_spec is None:
+            record["legacy"] = reached
+            if sys.version_info < (3, 12) and hasattr(finder, "find_module"):
+                # Before 3.12 import still asked a finder without find_spec this way.
+                def ask(finder: Any = finder) -> Any:
+                    import importlib.util
 
-                        loader = finder.find_module(name, path)
-                        answer = None
-                        if loader is not None:
-                            answer = importlib.util.spec_from_loader(name, loader)
-                    except Exception as exc:
-                        record["error"] = f"{type(exc).__name__}: {exc}"
-                        failed = index
-                    else:
-                        record["answer"] = _spec(answer)
-                        if answer is not None:
-                            winner = index
+                    loader = finder.find_module(name, path)
+                    return None if loader is None else importlib.util.spec_from_loader(name, loader)
+        else:
+
+            def ask(find_spec: Any = find_spec) -> Any:
+                return find_spec(name, path, None)
+
+        if reached and ask is not None:
+            record["asked"] = True
+            try:
+                answer = ask()
+            except Exception as exc:
+                record["error"] = f"{type(exc).__name__}: {exc}"
+                failed = index
             else:
-                record["asked"] = True
-                try:
-                    answer = find_spec(name, path, None)
-                except Exception as exc:
-                    record["error"] = f"{type(exc).__name__}: {exc}"
-                    failed = index
-                else:
-                    record["answer"] = _spec(answer)
-                    if answer is not None:
-                        winner = index
+                record["answer"] = _spec(answer)
+                if answer is not None:
+                    winner = index
         finders.append(record)
     level["finders"] = finders
     level["winner"] = winner
