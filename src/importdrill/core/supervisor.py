@@ -35,7 +35,7 @@ import select
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, NoReturn
 
 from importdrill.core import fsclean, shield
@@ -357,21 +357,17 @@ def _write(path: str, text: str) -> None:  # pragma: no cover - runs in the fork
 
 def _empty_box(folder: str) -> None:  # pragma: no cover - runs in the fork
     """Kill whatever is left in the program's pids cgroup, and remove it."""
-    for _ in range(50):
+
+    def members() -> list[int] | None:
         try:
             with open(f"{folder}/cgroup.procs", "rb") as handle:
-                pids = [int(p) for p in handle.read().split()]
+                return [int(p) for p in handle.read().split()]
         except (OSError, ValueError):
-            return
-        if not pids:
-            break
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        _reap()
-        time.sleep(0.01)
-    with contextlib.suppress(OSError):
-        os.rmdir(folder)
+            return None  # the group is gone, or unreadable: nothing more to do
+
+    if _kill_until_none_left(members):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def _exec_program(
@@ -538,15 +534,25 @@ def processes() -> list[tuple[int, str, int, int]]:
 
 def kill_descendants(pid: int) -> None:
     """Kill every process below pid (this process's own descendants) and reap them."""
+    _kill_until_none_left(lambda: descendants(pid))
+
+
+def _kill_until_none_left(listed: Callable[[], Collection[int] | None]) -> bool:
+    """SIGKILL every process listed() names, reap them, and ask again, until it names none
+    (a fork between two rounds is caught by the next), for at most 50 rounds; False when
+    listed() could not tell (None)."""
     for _ in range(50):
-        pids = descendants(pid)
+        pids = listed()
+        if pids is None:
+            return False
         if not pids:
-            return
-        for found in pids:
+            return True
+        for pid in pids:
             with contextlib.suppress(OSError):
-                os.kill(found, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
         _reap()
         time.sleep(0.01)
+    return True
 
 
 def _reap() -> None:
