@@ -48,8 +48,30 @@ def assert_unspoiled(shown: str, real: list[str], prediction: list[str]) -> None
             assert line.strip() not in shown, f"real line {line!r} was shown"
 
 
+@pytest.fixture
+def runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one test, a program run again (same files, interpreter and limits) gives what
+    its first run gave, without running it again. The tests that use this are about what is
+    shown and where, over every built-in problem, and a built-in problem's program prints
+    the same every time (verify holds it to its stated output); each program still runs once,
+    through the real runner."""
+    real = runner.run
+    seen: dict[str, runner.RunResult] = {}
+
+    def run(program, *, python=None, limits=None, meanwhile=None):
+        key = repr((program, python or sys.executable, limits or runner.Limits()))
+        if key not in seen:
+            seen[key] = real(program, python=python, limits=limits, meanwhile=meanwhile)
+        elif meanwhile is not None:
+            meanwhile()
+        return seen[key]
+
+    monkeypatch.setattr(runner, "run", run)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
+@pytest.mark.usefixtures("runs_once")
 def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path, console):
     real = real_output(problem)
     guess = half_wrong(real) or ["<<a wrong guess>>"]
@@ -206,6 +228,7 @@ def by_hand(problem: problems.Problem, folder: Path) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("problem", PREDICT + RUN_BY_HAND, ids=lambda p: p.slug)
+@pytest.mark.usefixtures("runs_once")
 def test_the_workspace_run_by_hand_prints_what_check_sees(cli, problem, home: Path):
     assert len(RUN_BY_HAND) >= len(IMPLEMENT) - 1  # one exception, and it says so
     folder = home / "workspace" / problem.slug
