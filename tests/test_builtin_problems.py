@@ -82,7 +82,8 @@ def test_seed_starters_keep_the_public_names(catalog: Catalog):
     )
 
 
-@pytest.mark.slow  # every problem run again; `verify` does this on five interpreters
+@pytest.mark.slow  # every problem run again; the nox session `verify` does this on seven
+@pytest.mark.every_problem
 def test_every_problem_is_true_here(catalog: Catalog):
     """Every solution and predict program prints expected_output; no starter passes."""
     here = interpreters.Interpreter(sys.executable, sys.version_info[:2])

@@ -32,6 +32,10 @@ from importdrill.core.problems import Problem
 from importdrill.core.runnable import program_for
 from importdrill.core.summary import BUILTIN_PACK
 
+# Every case here runs a built-in problem by hand (nox runs them on the oldest and the newest
+# Python of the command line; see noxfile.py).
+pytestmark = pytest.mark.every_problem
+
 HERE = sys.version_info[:2]
 # Modules a site-packages `.pth` commonly imports at start-up (the ones that change answers
 # when a problem assumes they are not loaded yet).

@@ -70,6 +70,7 @@ def runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.every_problem
 @pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
 @pytest.mark.usefixtures("runs_once")
 def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path, console):
@@ -227,6 +228,7 @@ def by_hand(problem: problems.Problem, folder: Path) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.every_problem
 @pytest.mark.parametrize("problem", PREDICT + RUN_BY_HAND, ids=lambda p: p.slug)
 @pytest.mark.usefixtures("runs_once")
 def test_the_workspace_run_by_hand_prints_what_check_sees(cli, problem, home: Path):
