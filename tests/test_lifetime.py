@@ -372,3 +372,65 @@ def test_children_are_found_with_or_without_the_kernel_s_lists(
         child.wait()
     assert supervisor.children(child.pid) == set()
     assert child.pid not in supervisor.children(os.getpid())
+
+
+def _gone(pid: int) -> bool:
+    return _state(pid) in (None, "Z")  # a zombie is dead; this process may reap it later
+
+
+def test_a_prepared_supervisor_runs_the_next_program():
+    """check forks its run's supervisor before it has looked the problem up; the next run
+    in the process is started by that one (its pid is the program's parent)."""
+    runner.prepare()
+    assert runner._prepared is not None
+    prepared = runner._prepared.supervisor.pid
+    result = runner.run(runner.Program(code="import os\nprint(os.getppid())\n"))
+    assert result.finished, result.stderr
+    assert result.stdout.strip() == str(prepared)
+    assert runner._prepared is None
+
+
+def test_a_prepared_supervisor_no_run_took_leaves_nothing():
+    from importdrill.core import supervisor
+
+    runner.prepare()
+    assert runner._prepared is not None
+    pid = runner._prepared.supervisor.pid
+    # Its fork for the program, waiting for the launch.
+    assert wait_for(lambda: bool(supervisor.children(pid)), START_DEADLINE_S)
+    (waiting,) = supervisor.children(pid)
+    runner.cancel_prepared()
+    assert runner._prepared is None
+    assert wait_for(lambda: _gone(pid) and _gone(waiting), 5)
+
+
+def test_kill_9_of_importdrill_with_a_prepared_supervisor_leaves_nothing(tmp_path: Path):
+    """importdrill killed between preparing a supervisor and launching it: the parent-death
+    signal ends the supervisor, and the supervisor's end its waiting fork."""
+    script = (
+        "import sys, time\n"
+        "from importdrill.core import runner, supervisor\n"
+        "runner.prepare()\n"
+        "pid = runner._prepared.supervisor.pid\n"
+        "while not supervisor.children(pid):\n"
+        "    time.sleep(0.01)\n"
+        "print(pid, *supervisor.children(pid), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # the pids, or "" if it died (then the test fails here)
+        pids = [int(p) for p in line.split()]
+        assert len(pids) == 2, line
+        proc.kill()
+        proc.wait(timeout=START_DEADLINE_S)
+        assert wait_for(lambda: all(_gone(p) for p in pids), 5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -73,6 +73,7 @@ class Drill:
     def __init__(self, store: Store | None = None, catalog: Catalog | None = None) -> None:
         self.store = store or Store()
         self._catalog = catalog
+        self._expects_a_run = False  # a supervisor was forked ahead (expect_a_run)
 
     @property
     def catalog(self) -> Catalog:
@@ -138,6 +139,22 @@ class Drill:
         return ProblemShown(problem, questions.question_text(problem), mine)
 
     # --- attempts -----------------------------------------------------------------------
+
+    def expect_a_run(self) -> None:
+        """A run is coming (a check): start its supervisor now, so that what it does before
+        it knows the program is done while the problem is looked up (runner.prepare)."""
+        from importdrill.core import runner
+
+        runner.prepare()
+        self._expects_a_run = True
+
+    def no_more_runs(self) -> None:
+        """The command is over: a supervisor expect_a_run started and no run took is ended."""
+        if self._expects_a_run:
+            from importdrill.core import runner
+
+            runner.cancel_prepared()
+            self._expects_a_run = False
 
     def run_program(
         self,

@@ -255,8 +255,11 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
     with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
         drill = done.drill
+        if predict_file is not None or as_json or not options.interactive():
+            drill.expect_a_run()  # not before a prediction typed at the prompt
         problem = drill.problem(slug)
         if problem.kind.learner_writes_code:
+            drill.expect_a_run()
             if predict_file is not None:
                 raise UsageError(
                     f"--predict-file: '{problem.slug}' is an implement problem; "

@@ -129,5 +129,9 @@ def command(*, as_json: bool = False, store: bool = True) -> Iterator[Command]:
 
     done = Command(Store() if store else None, as_json=as_json)
     with reporting(done._store, as_json=as_json):
-        yield done
+        try:
+            yield done
+        finally:
+            if done._drill is not None:
+                done._drill.no_more_runs()
     raise typer.Exit(done.status)

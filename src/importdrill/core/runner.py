@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import math
@@ -277,6 +278,42 @@ _live: set[supervisor.Supervisor] = set()
 _live_lock = threading.Lock()
 
 
+_prepared: supervisor.Waiting | None = None  # see prepare()
+
+
+def prepare() -> None:
+    """Fork the next run's supervisor now, before the caller knows what it will run: what
+    the supervisor and the program's side can do without the program (joining the pids
+    cgroup, which waits for the kernel) then happens while the caller looks the program up
+    (supervisor.prepare). The next run() in this process takes it; one that never comes is
+    cancelled at exit, and if importdrill dies first its parent-death signal ends it."""
+    global _prepared  # noqa: PLW0603 - one per process
+    with _live_lock:
+        if _prepared is not None:
+            return
+        supervisor.become_subreaper()
+        _prepared = supervisor.prepare()
+        _live.add(_prepared.supervisor)
+        global _cancel_at_exit  # noqa: PLW0603 - registered once per process
+        if not _cancel_at_exit:
+            _cancel_at_exit = True
+            atexit.register(cancel_prepared)
+
+
+_cancel_at_exit = False
+
+
+def cancel_prepared() -> None:
+    """Cancel the supervisor prepare() forked, if no run has taken it."""
+    global _prepared
+    with _live_lock:
+        waiting, _prepared = _prepared, None
+        if waiting is not None:
+            _live.discard(waiting.supervisor)
+    if waiting is not None:
+        waiting.cancel()
+
+
 def kill_all() -> None:
     """Kill every run (its supervisor's whole group) that this process has under way."""
     with _live_lock:
@@ -482,11 +519,16 @@ def _supervised(
     label: str = "",
 ) -> RunResult:
     """Start launch under a supervisor, collect what it does, and leave nothing running."""
+    global _prepared  # noqa: PLW0603 - the one supervisor forked ahead, taken by this run
     supervisor.become_subreaper()
     start = time.monotonic()
     with _live_lock:
         before = supervisor.children(os.getpid())
-        proc = supervisor.start(launch)
+        if _prepared is not None:
+            proc = _prepared.launch(launch)
+            _prepared = None
+        else:
+            proc = supervisor.start(launch)
         _live.add(proc)
     if proc.stdin is not None and stdin is not None:
         # A thread, so that a program that prints before it reads cannot block the writer.

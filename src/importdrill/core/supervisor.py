@@ -16,6 +16,10 @@ is what that interpreter did, and it holds the same promises:
   program gets SIGKILL if the supervisor itself dies (the program can kill its parent);
 - on SIGTERM, SIGHUP or SIGINT, or once the program has exited, it kills every descendant
   and, if importdrill is gone, removes the run folder.
+It can be forked before the program is known (prepare): it and its fork for the program then
+do what needs no program (the pids cgroup above all) and wait on a pipe for the launch, which
+importdrill sends with marshal; a pipe closed without one (importdrill needs no run after
+all, or is gone) ends them both.
 A CPU-time limit on the program is a last backstop: it is inherited by every process the
 program forks, and nothing spins past it. The prctl calls are Linux's; elsewhere only the
 limits and the deadline hold.
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import marshal
 import os
 import select
 import signal
@@ -136,20 +141,78 @@ class Supervisor:
         self._failed = None
 
 
+class Waiting:
+    """A supervisor forked ahead of its program (see prepare), waiting for its launch."""
+
+    def __init__(self, supervisor: Supervisor, orders: list[int]) -> None:
+        self.supervisor = supervisor
+        self._orders = orders  # write ends: the launch, for the supervisor and for the program
+
+    def launch(self, launch: Launch) -> Supervisor:
+        """Send the launch, and return the supervisor, now starting the program."""
+        orders = marshal.dumps(
+            (
+                list(launch.argv),
+                launch.cwd,
+                dict(launch.env),
+                launch.memory_bytes,
+                launch.file_bytes,
+                launch.cpu_s,
+                float(launch.timeout_s),
+                launch.run_dir,
+                launch.stdin,
+            )
+        )
+        try:
+            for fd in self._orders:
+                _write_all(fd, orders)
+        except OSError:
+            pass  # the supervisor is gone: the run reports what it finds (no output, no status)
+        finally:
+            self._close_orders()
+        if not launch.stdin and self.supervisor.stdin is not None:
+            os.close(self.supervisor.stdin)
+            self.supervisor.stdin = None
+        return self.supervisor
+
+    def cancel(self) -> None:
+        """No program after all: the supervisor reads no launch, kills its side and leaves."""
+        self._close_orders()
+        stop(self.supervisor)
+        _close_start(self.supervisor)
+
+    def _close_orders(self) -> None:
+        for fd in self._orders:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._orders = []
+
+
 def start(launch: Launch) -> Supervisor:
     """Fork a supervisor that runs launch, and return at once: the caller may work while the
     supervisor starts the program, and learns whether it could from `started()`."""
+    return prepare().launch(launch)
+
+
+def prepare() -> Waiting:
+    """Fork a supervisor before its program is known. It and the program's side do at once
+    everything that does not depend on the program, which is where the time goes: joining
+    a pids cgroup waits for an RCU grace period of the kernel (10 to 16 ms on an idle
+    machine), so a caller that prepares before it looks up what to run (check) has that
+    wait done while it works. Then both wait for the launch (Waiting.launch)."""
     _stdio_open()
     prctl = _prctl()  # loaded here: the fork must not import
     _shielded()
     has_children_lists()  # asked here, once, rather than in every fork
-    stdin_r, stdin_w = _pipe() if launch.stdin else (-1, -1)
+    stdin_r, stdin_w = _pipe()
     stdout_r, stdout_w = _pipe()
     stderr_r, stderr_w = _pipe()
     failed_r, failed_w = _pipe()  # close-on-exec: EOF once the program's exec() succeeded
+    orders_r, orders_w = _pipe()  # the launch, for the supervisor
+    program_r, program_w = _pipe()  # the launch, for the program's side
     parent = os.getpid()
-    ours = [fd for fd in (stdin_w, stdout_r, stderr_r, failed_r) if fd >= 0]
-    theirs = [fd for fd in (stdin_r, stdout_w, stderr_w, failed_w) if fd >= 0]
+    ours = [stdin_w, stdout_r, stderr_r, failed_r, orders_w, program_w]
+    theirs = [stdin_r, stdout_w, stderr_w, failed_w, orders_r, program_r]
     # Blocked until the fork has its own handlers, so that a stop signal cannot run
     # importdrill's handlers in it; and until the handle below exists, so that an interrupt
     # here (a KeyboardInterrupt is raised wherever Python next checks) cannot lose the fork.
@@ -162,17 +225,17 @@ def start(launch: Launch) -> Supervisor:
             os.close(fd)
         raise
     if pid == 0:  # pragma: no cover - runs in the fork, which coverage does not follow
-        _supervise(launch, parent, prctl, (stdin_r, stdout_w, stderr_w, failed_w))
-    supervisor = Supervisor(pid, stdin_w if launch.stdin else None, stdout_r, stderr_r, failed_r)
+        _supervise(parent, prctl, (stdin_r, stdout_w, stderr_w, failed_w, orders_r, program_r))
+    supervisor = Supervisor(pid, stdin_w, stdout_r, stderr_r, failed_r)
+    waiting = Waiting(supervisor, [orders_w, program_w])
     try:
         for fd in theirs:
             os.close(fd)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     except BaseException:
-        stop(supervisor)
-        _close_start(supervisor)
+        waiting.cancel()
         raise
-    return supervisor
+    return waiting
 
 
 _shield: shield.Shield | None = None
@@ -269,26 +332,44 @@ def _read_all(fd: int) -> bytes:
     return data
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_launch(fd: int) -> Launch | None:  # pragma: no cover - runs in the fork
+    """The launch importdrill sent (marshal: C code, no import, no lock), or None if it
+    closed the pipe without one."""
+    data = _read_all(fd)
+    os.close(fd)
+    if not data:
+        return None
+    return Launch(*marshal.loads(data))  # noqa: S302 - importdrill's own bytes, from its pipe
+
+
 # ---------------------------------------------------------------------------------------
 # What runs in the fork. Nothing below returns into importdrill's code.
 
 
 def _supervise(
-    launch: Launch,
     parent: int,
     prctl: Callable[[int, int], bool],
-    fds: tuple[int, int, int, int],
+    fds: tuple[int, int, int, int, int, int],
 ) -> NoReturn:  # pragma: no cover - runs in the fork; tests/test_lifetime.py holds it
     me = os.getpid()
     box: list[str] = []  # the program's pids cgroup, when there is one
+    run_dir: list[str] = []  # the run's folder, once the launch has named it
+    orders = fds[4]
 
     def leave(code: int) -> NoReturn:
         kill_descendants(me)
         for folder in box:
             _empty_box(folder)
         if os.getppid() != parent:
-            with contextlib.suppress(OSError):
-                fsclean.remove_tree(os.path.dirname(launch.run_dir))
+            for folder in run_dir:
+                with contextlib.suppress(OSError):
+                    fsclean.remove_tree(os.path.dirname(folder))
         os._exit(code)
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -320,10 +401,15 @@ def _supervise(
             os.write(fds[3], f"could not fork: {exc.strerror or exc}".encode())
             leave(1)
         if child == 0:
-            _exec_program(launch, prctl, fds, box[0] if box else None, parent)
+            os.close(orders)
+            _exec_program(prctl, fds, box[0] if box else None, parent)
         for fd in fds:
-            if fd >= 0:
+            if fd != orders:
                 os.close(fd)
+        launch = _read_launch(orders)
+        if launch is None:  # importdrill needs no program after all (Waiting.cancel)
+            leave(0)
+        run_dir.append(launch.run_dir)
         _watch(child, launch.timeout_s, parent, leave)
     leave(1)
 
@@ -371,20 +457,22 @@ def _empty_box(folder: str) -> None:  # pragma: no cover - runs in the fork
 
 
 def _exec_program(
-    launch: Launch,
     prctl: Callable[[int, int], bool],
-    fds: tuple[int, int, int, int],
+    fds: tuple[int, int, int, int, int, int],
     box: str | None,
     importdrill: int,
 ) -> NoReturn:  # pragma: no cover - runs in the fork's fork, until exec()
-    stdin, stdout, stderr, failed = fds
+    stdin, stdout, stderr, failed, _orders, program = fds
     try:
         if box is not None:  # the process-count bound: every process it starts is counted
             _write(f"{box}/cgroup.procs", str(os.getpid()))
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_DFL)
-        if stdin >= 0:
+        launch = _read_launch(program)
+        if launch is None:  # no program after all: leave quietly
+            os._exit(EXEC_FAILED)
+        if launch.stdin:
             os.dup2(stdin, 0)
         os.dup2(stdout, 1)
         os.dup2(stderr, 2)
