@@ -30,6 +30,19 @@ def test_the_two_setup_commands_are_there_and_ci_runs_the_test_one():
     assert "pip install --quiet nox" in ci and re.search(r"^nox$", ci, re.M)
 
 
+def test_the_tests_session_runs_as_the_readme_says():
+    """Four workers, and the every_problem tests on 3.11 and 3.15 only; the marker exists."""
+    nox = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    flat = " ".join(README.split())
+    assert '"-n", "4"' in nox and "on four workers" in flat
+    assert 'EVERY_PROBLEM_PYTHONS = {"3.11", "3.15"}' in nox
+    assert "(marked `every_problem`) run on 3.11 and 3.15 only" in flat
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"every_problem:' in pyproject and "pytestmark = pytest.mark.every_problem" in (
+        ROOT / "tests" / "test_robust_answers.py"
+    ).read_text(encoding="utf-8")
+
+
 def test_every_command_named_in_the_readme_exists():
     registered = {c.name or c.callback.__name__.rstrip("_") for c in cli.app.registered_commands}
     named = set(re.findall(r"`importdrill (\w+)", README)) | set(re.findall(r"/ `(\w+)", README))
