@@ -8,6 +8,7 @@ import io
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,3 +103,14 @@ def answer_cursor_query(child: pexpect.spawn) -> None:
     """prompt-toolkit asks the terminal where the cursor is (as real terminals answer)."""
     child.expect(r"\x1b\[6n")
     child.send("\x1b[20;1R")
+
+
+def wait_for(condition: Any, seconds: float) -> bool:
+    """Whether condition() comes true within seconds, asked every 20 ms: a deadline, not a
+    fixed sleep (each caller's bound is generous, for a loaded machine)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return bool(condition())

@@ -14,7 +14,7 @@ import yaml
 from importdrill.core import runner
 from importdrill.core.errors import ProblemFileError
 
-from .helpers import DATA, mini_pack_env, saved_state
+from .helpers import DATA, mini_pack_env, saved_state, wait_for
 
 VARIANTS = DATA / "variants"
 SHADOW = yaml.safe_load((VARIANTS / "shadow-order.yaml").read_text(encoding="utf-8"))
@@ -601,17 +601,6 @@ print("slept")
 """
 
 
-def _wait_for(condition, seconds: float) -> bool:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return bool(condition())
-
-
 @pytest.mark.slow
 def test_importdrill_stopped_while_a_program_runs_still_judges_it_by_all_its_output(
     home: Path, tmp_path: Path
@@ -662,13 +651,13 @@ def test_importdrill_stopped_while_a_program_runs_still_judges_it_by_all_its_out
             assert proc.stdin is not None
             proc.stdin.write("slept\n")
             proc.stdin.close()
-            assert _wait_for(lambda: (marks / "started").exists(), 30)
+            assert wait_for(lambda: (marks / "started").exists(), 30)
             proc.send_signal(signal.SIGSTOP)
             stopped_at = time.monotonic()
             (marks / "go").write_text("")
-            assert _wait_for(lambda: (marks / "done").exists(), 30)
+            assert wait_for(lambda: (marks / "done").exists(), 30)
             # Stopped for longer than the timeout: the condition is the clock itself.
-            assert _wait_for(lambda: time.monotonic() > stopped_at + timeout + 1.5, timeout + 5)
+            assert wait_for(lambda: time.monotonic() > stopped_at + timeout + 1.5, timeout + 5)
             proc.send_signal(signal.SIGCONT)
             out = proc.stdout.read() if proc.stdout else ""
             err = proc.stderr.read() if proc.stderr else ""
@@ -811,10 +800,10 @@ def test_the_interpreter_probe_is_supervised_like_a_run(
     env = mini_pack_env(home)
     done = _importdrill(env, *command, "--python", str(fake), input="True\ndone\n")
     assert "Traceback" not in done.stderr
-    assert _wait_for(lambda: (marks / "left").exists(), 30)
+    assert wait_for(lambda: (marks / "left").exists(), 30)
     # Every start of the fake (the probe's, and a run's) left a process: none outlives it.
     left = [int(pid) for pid in (marks / "left").read_text().split()]
-    assert _wait_for(lambda: not any(_alive(pid, token) for pid in left), 5), left
+    assert wait_for(lambda: not any(_alive(pid, token) for pid in left), 5), left
 
 
 ESCAPER = """\
@@ -905,7 +894,7 @@ def test_a_grandchild_that_goes_for_its_keepers_does_not_survive(
         assert proc.stdin is not None
         proc.stdin.write("nothing\n")
         proc.stdin.close()
-        assert _wait_for(lambda: (marks / "tried").exists(), 30), proc.stderr
+        assert wait_for(lambda: (marks / "tried").exists(), 30), proc.stderr
         grandchild = int((marks / "grandchild").read_text())
         program = int((marks / "program").read_text())
         if how == "stop":
@@ -913,7 +902,7 @@ def test_a_grandchild_that_goes_for_its_keepers_does_not_survive(
         proc.wait(timeout=30)
     refused = (marks / "tried").read_text()
     assert str(proc.pid) in refused or how != "kill"
-    assert _wait_for(lambda: not _alive(grandchild, token) and not _running(program), 10), (
+    assert wait_for(lambda: not _alive(grandchild, token) and not _running(program), 10), (
         "a learner process outlived its check"
     )
 
@@ -1091,7 +1080,7 @@ def test_a_pids_group_left_by_a_killed_supervisor_is_emptied_by_the_next_check(h
         )
         assert done.returncode == 0, done.stderr
         assert left.wait(timeout=10) == -9
-        assert _wait_for(lambda: not folder.exists() or not _rmdir(folder), 10)
+        assert wait_for(lambda: not folder.exists() or not _rmdir(folder), 10)
     finally:
         if left.poll() is None:
             left.kill()

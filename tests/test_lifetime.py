@@ -28,7 +28,7 @@ import pytest
 
 from importdrill.core import runner
 
-from .helpers import mini_pack_env, snapshot
+from .helpers import mini_pack_env, snapshot, wait_for
 
 TIMEOUT_S = 4
 # How long to wait for the program to have started: an interpreter start on a loaded machine.
@@ -79,15 +79,6 @@ def alive(pid: int, token: str | None = None) -> bool:
     if stat.rsplit(b")", 1)[1].split()[0] == b"Z":
         return False
     return token is None or token.encode() in cmdline.split(b"\0")
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return bool(condition())
 
 
 class Check:

@@ -19,7 +19,7 @@ import pytest
 from importdrill.core import judge, runner
 from importdrill.core.progress import State, Store
 
-from .helpers import HOSTILE, PACK, mini_pack_env, saved_state, snapshot
+from .helpers import HOSTILE, PACK, mini_pack_env, saved_state, snapshot, wait_for
 
 TIMEOUT = 2.0
 CASES = sorted(HOSTILE.glob("*.py"))
@@ -57,9 +57,7 @@ def test_hostile_program(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert verdict.verdict == expected_verdict(path), (verdict, result.stderr[-500:])
     assert elapsed < TIMEOUT + 1.0
     # Nothing left running, nothing left on disk, nothing written where the learner stands.
-    deadline = time.monotonic() + 2
-    while processes_with(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: not processes_with(marker), 2)
     assert processes_with(marker) == []
     assert run_dirs() - before == set()
     assert list(tmp_path.iterdir()) == []
@@ -145,10 +143,7 @@ def test_an_error_meanwhile_stops_the_program_and_leaves_nothing(tmp_path: Path)
     def meanwhile() -> None:
         # Called once the supervisor is forked: wait (generously, for a loaded machine) until
         # the program itself is running, then fail as Ctrl-C would.
-        deadline = time.monotonic() + 20
-        while not processes_with(marker) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert processes_with(marker)
+        assert wait_for(lambda: processes_with(marker), 20)
         raise KeyboardInterrupt
 
     started = time.monotonic()
@@ -204,9 +199,7 @@ def test_ctrl_c_mid_check_kills_the_child_and_keeps_state(home: Path, reap):
         text=True,
     )
     reap(proc)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and not (pid_file.exists() and pid_file.read_text()):
-        time.sleep(0.02)
+    wait_for(lambda: pid_file.exists() and pid_file.read_text(), 15)
     learner_pid = int(pid_file.read_text())
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
@@ -523,9 +516,7 @@ def test_ctrl_c_during_verify_stops_every_run(tmp_path: Path, reap):
         return [int(p.name) for p in pids.iterdir() if _alive(int(p.name))]
 
     # Generous: two interpreter starts on a loaded machine.
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(running()) < 2:
-        time.sleep(0.05)
+    wait_for(lambda: len(running()) >= 2, 30)
     assert len(running()) >= 2
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
