@@ -87,7 +87,7 @@ def spawn(
         del full["NO_COLOR"]
     if builtins:
         del full["IMPORTDRILL_NO_BUILTINS"]
-    child = pexpect.spawn(
+    child = Terminal(
         sys.executable,
         ["-m", "importdrill", *args],
         env=full,
@@ -99,10 +99,39 @@ def spawn(
     return child
 
 
-def answer_cursor_query(child: pexpect.spawn) -> None:
-    """prompt-toolkit asks the terminal where the cursor is (as real terminals answer)."""
-    child.expect(r"\x1b\[6n")
-    child.send("\x1b[20;1R")
+CURSOR_QUERY = "\x1b[6n"
+
+
+class Terminal(pexpect.spawn):  # type: ignore[misc]  # pexpect ships no types
+    """A pseudo-terminal that behaves as a real terminal does where the tests would notice:
+
+    - it answers every cursor position query (prompt-toolkit asks one on each prompt it
+      draws, and at the end of a prompt waits a whole second for an answer that is missing);
+    - closed after the program has closed it (EOF), it waits for the program to exit, with a
+      deadline, where pexpect sleeps a fixed tenth of a second and then hangs the program up.
+    """
+
+    _tail = ""  # the end of the last read, in case a query is split between two reads
+
+    def read_nonblocking(self, size: int = 1, timeout: float | None = -1) -> Any:
+        data = super().read_nonblocking(size, timeout)
+        seen = self._tail + data
+        for _ in range(seen.count(CURSOR_QUERY)):
+            self.send("\x1b[20;1R")  # row 20, column 1: the row the tests always answered
+        self._tail = "" if seen.endswith(CURSOR_QUERY) else seen[-(len(CURSOR_QUERY) - 1) :]
+        return data
+
+    def close(self, force: bool = True) -> None:
+        if self.flag_eof and not self.closed:
+            wait_for(lambda: not self.isalive(), 30)  # generous: a loaded machine
+            self.delayafterclose = 0
+        super().close(force)
+
+
+def wait_for_cursor_query(child: pexpect.spawn) -> None:
+    """Wait until prompt-toolkit has asked where the cursor is (drawn its prompt, and ready
+    for keys); the Terminal has answered it, as real terminals do."""
+    child.expect_exact(CURSOR_QUERY)
 
 
 def wait_for(condition: Any, seconds: float) -> bool:

@@ -91,13 +91,13 @@ def solve_predict(cli, monkeypatch) -> None:
 
 
 def test_a_review_prompt_has_no_history_of_earlier_predictions(cli, monkeypatch, home: Path):
-    from .helpers import answer_cursor_query, spawn
+    from .helpers import spawn, wait_for_cursor_query
 
     solve_predict(cli, monkeypatch)
     assert cli("config", "confidence", "off").exit_code == 0
     child = spawn(home, "review", IMPORTDRILL_NOW=LATER)
     child.expect("Review 1 of 1")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("Esc Enter")
     child.send("\x1b[A\x1b[A")  # the up arrow: earlier predictions, if there were any
     child.send("\x1b\r")
@@ -393,16 +393,16 @@ def test_every_built_in_answer_has_a_possible_form(monkeypatch):
 
 
 def test_at_the_prompt_a_refused_answer_goes_back_to_the_editor(monkeypatch, home, tmp_path):
-    from .helpers import answer_cursor_query, spawn
+    from .helpers import spawn, wait_for_cursor_query
 
     pack = write_pack(tmp_path / "pack", ORDER)
     child = spawn(home, "start", "pair-order", IMPORTDRILL_PATH=str(pack))
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("Esc Enter")
     child.send("alpha\rbeta.py\x1b\r")
     child.expect("not its file: beta")
     child.expect("Each line is")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     # Back in the editor with the lines kept: fix the second line and submit.
     child.send("\x7f\x7f\x7f\x1b\r")
     child.expect("How sure are you")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .helpers import answer_cursor_query, mini_pack_env, saved_state, spawn
+from .helpers import mini_pack_env, saved_state, spawn, wait_for_cursor_query
 
 WIDTHS = (40, 60, 100, 200)
 
@@ -88,7 +88,7 @@ def test_run_refusal_wraps_at_words(home: Path, columns: int):
 
 def test_key_bar_fits_at_60_columns(home: Path):
     child = spawn_at(home, 60, "check", "mini-predict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("Ctrl-C: cancel")
     shown = _ESCAPES.sub("", child.logfile_read.getvalue())
     assert "Esc Enter / Ctrl-D on empty line: submit" in shown
@@ -104,7 +104,7 @@ def test_esc_then_enter_submits_however_long_the_pause(home: Path):
         "check",
         "mini-predict",
     )
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("True\r")
     child.send("done")
     child.send("\x1b")
@@ -117,7 +117,7 @@ def test_esc_then_enter_submits_however_long_the_pause(home: Path):
 
 def test_ctrl_d_on_an_empty_line_submits(home: Path):
     child = spawn_at(home, 100, "check", "mini-predict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("True\r")
     child.send("done\r")
     child.sendcontrol("d")
@@ -325,13 +325,13 @@ def test_review_opens_the_editor_and_checks_when_it_closes(
     assert cli("config", "confidence", "off").exit_code == 0
     child = spawn_at(home, 100, "review", IMPORTDRILL_NOW=LATER, EDITOR=str(fake))
     child.expect("Review 1 of 2")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("s: skip")
     child.send("\r")  # the editor opens (this one writes the solution), and it is checked
     child.expect("pass")
     child.expect("Review 2 of 2")
     child.expect(r"Type\s+them\s+below")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("False\rdone\x1b\r")
     child.expect("wrong prediction")
     child.expect("Done: 1 of 2 problems right")
@@ -350,7 +350,7 @@ def test_a_skipped_review_records_no_attempt(cli, mini_pack, monkeypatch, home: 
     assert cli("config", "confidence", "off").exit_code == 0
     child = spawn_at(home, 100, "review", IMPORTDRILL_NOW=LATER)
     child.expect("Review 1 of 2")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("s: skip")
     before = snapshot(home)
     child.send("s")
@@ -359,7 +359,7 @@ def test_a_skipped_review_records_no_attempt(cli, mini_pack, monkeypatch, home: 
     assert before is not None and after is not None
     assert [e.event for e in after[1]] == [e.event for e in before[1]]
     child.expect("Review 2 of 2")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("True\rdone\x1b\r")
     child.expect("pass")
     child.expect(r"Done: 1 of 1 problem right \(1 skipped\)")
@@ -491,7 +491,7 @@ def test_ctrl_s_skips_a_prediction_in_mix_and_nothing_is_started(cli, mini_pack,
     assert cli("config", "confidence", "off").exit_code == 0
     child = spawn_at(home, 100, "mix", "--tag", "sys.modules", "--count", "1")
     child.expect("Problem 1 of 1")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("Ctrl-S: skip")
     child.sendcontrol("s")
     child.expect("Skipped: nothing recorded")

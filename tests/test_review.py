@@ -11,7 +11,7 @@ import pytest
 from importdrill.app.drill import Drill
 from importdrill.core.progress import Store
 
-from .helpers import SOLUTION, answer_cursor_query, spawn
+from .helpers import SOLUTION, spawn, wait_for_cursor_query
 
 pytestmark = pytest.mark.usefixtures("mini_pack")
 
@@ -128,7 +128,7 @@ def test_review_asks_a_prediction_again_and_reschedules(cli, monkeypatch, home: 
     child = spawn(home, "review", IMPORTDRILL_NOW=LATER)
     child.expect("Review 1 of 1")
     child.expect("It prints 2 lines")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("True\rdone\x1b\r")
     child.expect("How sure are you")
     child.send("3")
@@ -148,7 +148,7 @@ def test_a_wrong_review_given_as_certain_is_called_out(cli, monkeypatch, home: P
     solve_predict(cli, monkeypatch)
     child = spawn(home, "review", IMPORTDRILL_NOW=LATER)
     child.expect("Review 1 of 1")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("False\rdone\x1b\r")
     child.expect("How sure are you")
     child.send("3")
@@ -169,7 +169,7 @@ def test_review_of_an_implement_problem_starts_afresh_earlier_file_out_of_the_wo
     child = spawn(home, "review", IMPORTDRILL_NOW=LATER)
     child.expect("Review 1 of 1")
     child.expect("set aside until this review's verdict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("press Enter to check")
     # Nothing of the earlier solution is left in the workspace: the starter and the prompt.
     folder = learner.parent
@@ -197,7 +197,7 @@ def test_mix_hides_the_title_until_the_answer_is_in(cli, home: Path):
     assert cli("config", "confidence", "off").exit_code == 0
     child = spawn(home, "mix", "--tag", "sys.modules", "--count", "1")
     child.expect("Problem 1 of 1")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("Esc Enter")
     before = child.logfile_read.getvalue()  # all that was shown before the answer
     assert "print(" in before  # the program itself is shown
@@ -232,7 +232,7 @@ def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Pa
     child.expect("Review 1 of 1")
     child.expect(r"second\S* is put on")  # the prompt, changed with the program
     child.expect(r'\["second", "first"\]')
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("second\x1b\r")
     child.expect("How sure are you")
     child.send("\r")
@@ -247,7 +247,7 @@ def test_a_review_serves_a_variant_in_a_real_terminal(cli, monkeypatch, home: Pa
 
 def test_ctrl_c_at_how_sure_records_nothing(home: Path):
     child = spawn(home, "check", "mini-predict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("True\rdone\x1b\r")
     child.expect("How sure are you")
     child.send("x")  # any other key: the question stands

@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .helpers import SOLUTION, answer_cursor_query, mini_pack_env, saved_state, spawn
+from .helpers import SOLUTION, mini_pack_env, saved_state, spawn, wait_for_cursor_query
 
 
 def skip_confidence(child: pexpect.spawn) -> None:
@@ -39,7 +39,7 @@ def state(home: Path) -> dict:
 def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
     child = spawn(home, "start", "mini-predict")
     child.expect("What does it print")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("Ctrl-D on an empty line: submit")  # the bottom toolbar says how to submit
     child.send("True\r")
     child.send("done")
@@ -57,7 +57,7 @@ def test_multiline_prediction_at_the_inline_prompt_passes(home: Path):
 def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
     child = spawn(home, "check", "mini-predict")
     child.expect("It prints 2 lines")  # told up front
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("False\r")
     child.send("done\x1b\r")
     skip_confidence(child)
@@ -72,7 +72,7 @@ def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
     assert child.exitstatus == 1
     # The earlier prediction is in the editor's history: Up brings it back.
     child = spawn(home, "check", "mini-predict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("\x1b[A")  # Up
     child.send("\x1b\r")
     skip_confidence(child)
@@ -85,7 +85,7 @@ def test_wrong_prediction_shows_a_diff_and_is_remembered(home: Path):
 
 def test_ctrl_c_at_the_prompt_exits_130_and_records_nothing(home: Path):
     child = spawn(home, "check", "mini-predict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
@@ -223,7 +223,7 @@ def test_start_implement_waits_for_enter_before_the_editor(home: Path, tmp_path:
     editor.chmod(0o755)
     child = spawn(home, "start", "mini-implement", EDITOR=str(editor))
     child.expect("import a module by name")  # the problem's prompt is shown first
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.expect("not now")
     target = home / "workspace" / "mini-implement" / "main.py"
     assert not target.read_text().endswith("# edited\n")
@@ -237,12 +237,12 @@ def test_start_implement_waits_for_enter_before_the_editor(home: Path, tmp_path:
 
 def test_a_prediction_of_the_wrong_length_is_confirmed_first(home: Path):
     child = spawn(home, "check", "mini-predict")
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("True\x1b\r")  # one line, where the program prints two
     child.expect("You wrote 1 line; the program prints 2. Submit anyway")
     child.send("n")
     # Back in the editor with the text kept: add the missing line and submit.
-    answer_cursor_query(child)
+    wait_for_cursor_query(child)
     child.send("\rdone\x1b\r")
     skip_confidence(child)
     child.expect("pass")
@@ -273,7 +273,7 @@ def test_reveal_asks_first_in_a_terminal(home: Path):
 
 def test_watch_reveals_on_a_second_v_and_explains(home: Path):
     start = spawn(home, "start", "mini-module")
-    answer_cursor_query(start)
+    wait_for_cursor_query(start)
     start.sendintr()  # leave the inline prompt: mini-module is current, nothing predicted
     start.expect(pexpect.EOF)
     child = spawn(home, "watch")

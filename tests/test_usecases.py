@@ -19,7 +19,9 @@ from importdrill.core.runnable import program_for
 
 from .helpers import snapshot
 
-BUILTINS = load_catalog()
+# Without the cache: at collection the test's own IMPORTDRILL_HOME is not set yet, and the
+# cache would be written into the real one.
+BUILTINS = load_catalog(use_cache=False)
 PREDICT = [p for p in BUILTINS.problems if p.kind is Kind.PREDICT and not p.unavailable_reason()]
 IMPLEMENT = [
     p for p in BUILTINS.problems if p.kind is Kind.IMPLEMENT and not p.unavailable_reason()
@@ -72,7 +74,7 @@ def runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.slow
 @pytest.mark.every_problem
 @pytest.mark.parametrize("problem", PREDICT, ids=lambda p: p.slug)
-@pytest.mark.usefixtures("runs_once")
+@pytest.mark.usefixtures("runs_once", "shared_catalog_cache")
 def test_a_wrong_prediction_never_shows_the_real_output(cli, problem, home: Path, console):
     real = real_output(problem)
     guess = half_wrong(real) or ["<<a wrong guess>>"]
@@ -230,7 +232,7 @@ def by_hand(problem: problems.Problem, folder: Path) -> str:
 @pytest.mark.slow
 @pytest.mark.every_problem
 @pytest.mark.parametrize("problem", PREDICT + RUN_BY_HAND, ids=lambda p: p.slug)
-@pytest.mark.usefixtures("runs_once")
+@pytest.mark.usefixtures("runs_once", "shared_catalog_cache")
 def test_the_workspace_run_by_hand_prints_what_check_sees(cli, problem, home: Path):
     assert len(RUN_BY_HAND) >= len(IMPLEMENT) - 1  # one exception, and it says so
     folder = home / "workspace" / problem.slug

@@ -14,7 +14,7 @@ import pytest
 
 from importdrill.core import why
 
-from .helpers import documented
+from .helpers import Terminal, documented
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 PYENV_VERSIONS = "3.11.7:3.12.1:3.13.0:3.10.13:3.9.18"
@@ -388,7 +388,7 @@ def test_a_terminal_is_asked_before_the_parent_runs(here: Path, home: Path):
 
     def spawn() -> pexpect.spawn:
         env = dict(os.environ, IMPORTDRILL_HOME=str(home), NO_COLOR="1", TERM="xterm-256color")
-        child = pexpect.spawn(
+        child = Terminal(
             sys.executable,
             ["-m", "importdrill", "why", "pkg.sub", "--python", sys.executable],
             env=env,
