@@ -134,6 +134,40 @@ def wait_for_cursor_query(child: pexpect.spawn) -> None:
     child.expect_exact(CURSOR_QUERY)
 
 
+def real_interpreter(name: str) -> str | None:
+    """The interpreter that name on PATH starts, by its own path (its sys.executable), or None
+    where there is none or it does not start. A pyenv shim is a shell script that finds its
+    interpreter anew on every start: asked once here, at collection, rather than on each run."""
+    import shutil
+    import subprocess
+
+    found = shutil.which(name)
+    if found is None:
+        return None
+    try:
+        done = subprocess.run(
+            [found, "-c", "import sys; print(sys.executable)"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None  # a shim of a version that is not active, say
+    return done.stdout.strip() or None
+
+
+def newest_interpreter() -> str | None:
+    """The newest python3.N on PATH that starts, by its own path."""
+    from importdrill.core.interpreters import SUPPORTED_MINORS
+
+    for minor in reversed(SUPPORTED_MINORS):
+        found = real_interpreter(f"python3.{minor}")
+        if found is not None:
+            return found
+    return None
+
+
 def wait_for(condition: Any, seconds: float) -> bool:
     """Whether condition() comes true within seconds, asked every 20 ms: a deadline, not a
     fixed sleep (each caller's bound is generous, for a loaded machine)."""

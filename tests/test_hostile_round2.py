@@ -897,8 +897,9 @@ def test_a_grandchild_that_goes_for_its_keepers_does_not_survive(
         assert wait_for(lambda: (marks / "tried").exists(), 30), proc.stderr
         grandchild = int((marks / "grandchild").read_text())
         program = int((marks / "program").read_text())
-        if how == "stop":
-            proc.send_signal(signal.SIGKILL)
+        # kill: both refused it, and the check would go on to its timeout; it is ended now
+        # (SIGTERM, which it handles as a learner's Ctrl-C) rather than waited out.
+        proc.send_signal(signal.SIGKILL if how == "stop" else signal.SIGTERM)
         proc.wait(timeout=30)
     refused = (marks / "tried").read_text()
     assert str(proc.pid) in refused or how != "kill"

@@ -1,7 +1,7 @@
 """No learner process outlives its check, whatever happens to importdrill.
 
 Each test runs `importdrill check` on a problem whose program starts a grandchild that leaves
-(its own session, an empty environment) and then spins. The program writes the two pids into
+(its own session, an empty environment) and then never ends. The program writes the two pids into
 a folder of the test's own, and the grandchild carries a token of the test's own in its
 argv: processes are found by those, never by matching command lines across the machine.
 The promise is the assertion: within 2 s past the check's timeout (generously, 2 s past the
@@ -51,8 +51,8 @@ child = subprocess.Popen(
 (marks / "program.tmp").rename(marks / "program")
 if os.environ.get("LIFETIME_KILL_PARENT"):
     os.kill(os.getppid(), 9)
-while True:
-    pass
+while True:  # asleep, not spinning: a busy loop would only take a core from the other tests
+    time.sleep(0.05)
 """
 
 
@@ -63,7 +63,7 @@ def write_pack(folder: Path) -> Path:
         "slug: spinner\ntitle: A program that never ends\ndifficulty: easy\norder: 1\n"
         "kind: predict\ntags: [sys.modules]\nprompt: |\n  What does it print?\n"
         f"code: |\n{code}expected_output: |\n  nothing\nhints: [Wait., Wait more.]\n"
-        "explanation: |\n  It spins.\n",
+        "explanation: |\n  It never ends.\n",
         encoding="utf-8",
     )
     return folder

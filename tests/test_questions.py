@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -12,6 +11,8 @@ import pytest
 
 from importdrill.core import interpreters, judge, problems, questions, runnable, runner
 from importdrill.core.errors import ProblemFileError
+
+from .helpers import real_interpreter
 
 # --- trace parsing -------------------------------------------------------------------------
 
@@ -150,12 +151,12 @@ def pythons() -> list[str]:
 
     found = [sys.executable]
     for name in ("python3.9", "python3.13"):
-        path = shutil.which(name)
+        path = real_interpreter(name)
         try:
             if path and interpreters.interpreter(path):
-                found.append(name)
+                found.append(path)
         except InterpreterError:
-            continue  # a pyenv shim of a version that is not active
+            continue  # it does not answer like a Python
     return found
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from importdrill.core import why
 
-from .helpers import Terminal, documented
+from .helpers import Terminal, documented, newest_interpreter
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 PYENV_VERSIONS = "3.11.7:3.12.1:3.13.0:3.10.13:3.9.18"
@@ -64,10 +64,7 @@ def own_and_newest() -> list[str]:
     """importdrill's own interpreter and the newest one found: start-up's .pth handling
     changed in 3.15 (PEP 829: every file's paths first, then the import lines), and the
     probe must see what each file did on both sides of that change."""
-    from importdrill.core.interpreters import found
-
-    pythons = found()
-    return sorted({sys.executable, pythons[-1].command if pythons else sys.executable})
+    return sorted({sys.executable, newest_interpreter() or sys.executable})
 
 
 def test_every_problem_named_exists():
