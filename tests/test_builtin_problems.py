@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from importdrill.app import verify
-from importdrill.core import interpreters, paths
+from importdrill.core import paths
 from importdrill.core.catalog import Catalog, Pack, load_catalog
 from importdrill.core.kinds import DIFFICULTIES, Difficulty
 from importdrill.core.summary import BUILTIN_PACK
@@ -82,14 +81,12 @@ def test_seed_starters_keep_the_public_names(catalog: Catalog):
     )
 
 
-@pytest.mark.slow  # every problem run again; the nox session `verify` does this on seven
-@pytest.mark.every_problem
-def test_every_problem_is_true_here(catalog: Catalog):
-    """Every solution and predict program prints expected_output; no starter passes."""
-    here = interpreters.Interpreter(sys.executable, sys.version_info[:2])
-    report = verify.verify(catalog.problems, [here])
-    assert report.failures == []
-    assert report.checked + len(report.skipped) == len(catalog)
+# Every problem true here (its solution and programs print what they state; no starter or
+# decoy passes) is the nox session `verify`'s: on every CPython from 3.9 to 3.15, and on the
+# newest in a virtual environment too (as a learner's importdrill most often runs). The test
+# that ran it again here, on the suite's own interpreter, repeated that session exactly on
+# 3.11 (whose verify interpreter is a venv's) and took a third of the suite's CPU; verify
+# itself is tested in test_runs.py (a good problem passes, a decoy that passes fails it).
 
 
 @pytest.mark.slow  # builds the wheel with pip
