@@ -199,3 +199,53 @@ def test_start_up_imports_are_pinned(
     assert third_party == third
     assert loaded & FORBIDDEN == set()
     assert loaded & absent == set()
+
+
+# Records, as each run's launch goes to its supervisor, whether Rich is loaded yet.
+LAUNCH_HARNESS = """
+import sys
+from importdrill.core import supervisor
+out = open(sys.argv[1], "w")
+launch = supervisor.Waiting.launch
+def recorded(self, *args):
+    out.write("rich " + str("rich" in sys.modules) + "\\n")
+    out.flush()
+    return launch(self, *args)
+supervisor.Waiting.launch = recorded
+from importdrill.cli import main
+sys.argv = ["importdrill", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "stdin"),
+    [(["mini-predict", "--predict-file", "-"], "True\ndone\n"), (["mini-implement"], None)],
+    ids=["predict", "implement"],
+)
+def test_a_check_starts_its_program_before_it_loads_the_views(
+    command: list[str], stdin: str | None, home: Path, tmp_path: Path
+):
+    """The views (Rich, 25 ms of imports) load while the program runs, not before it starts:
+    the README's check figure depends on it."""
+    env = mini_pack_env(home)
+    subprocess.run(
+        [sys.executable, "-m", "importdrill", "start", "mini-implement", "--no-edit"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    out = tmp_path / "launches.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH_HARNESS, str(out), "check", *command],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "pass" in done.stdout or "fail" in done.stdout or "error" in done.stdout, done.stdout
+    launches = out.read_text(encoding="utf-8").splitlines()
+    assert launches and launches[0] == "rich False", launches

@@ -246,9 +246,11 @@ class Drill:
         limits: runner.Limits,
         python: str | None = None,
         served: str | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> FileOutcome:
         """Run the learner's file through every run of an implement problem, check its rules,
-        judge it, and record it (served: as for attempt_prediction)."""
+        judge it, and record it (served and meanwhile: as for attempt_prediction; meanwhile is
+        done while the first run runs)."""
         from importdrill.core import runnable
 
         if not problem.kind.learner_writes_code:
@@ -269,8 +271,13 @@ class Drill:
             return runnable.solution_output(problem, run, interpreter)
 
         # Always the problem's own support files: a check judges the learner's file alone.
+        def prepare() -> None:
+            self.store.prepare()
+            if meanwhile is not None:
+                meanwhile()
+
         evaluation = runnable.evaluate(
-            problem, mine, python=python, limits=limits, expected=expected
+            problem, mine, python=python, limits=limits, expected=expected, meanwhile=prepare
         )
         with self.store.change() as state:
             self._record(state, problem, evaluation.summary, python=python, served=served)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from importdrill.app.drill import Drill
     from importdrill.core.problems import Problem
     from importdrill.core.runner import Limits
+    from importdrill.views.spinner import Spinner
 
 
 def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
@@ -66,22 +67,34 @@ def begin(drill: "Drill", problem: "Problem", *, edit: bool) -> int:
 @contextlib.contextmanager
 def spinning() -> Iterator[None]:
     """A spinner for the runs inside the block that take longer than half a second; on a
-    terminal only (in a pipe or a file it would be noise)."""
-    from importdrill.views.console import err
-
-    console = err()
-    if not console.is_terminal:
-        yield
-        return
+    terminal only (in a pipe or a file it would be noise). It is made at the first look at a
+    run, once the program has started: what says whether stderr is a terminal is Rich's
+    console, and a check loads Rich while its program runs, not before."""
     from importdrill.core import runner
-    from importdrill.views.spinner import Spinner
 
-    spinner = Spinner(console.file, console.width)
-    with runner.ticking(spinner):
+    made: list[Spinner | None] = []
+
+    def tick(name: str, elapsed: float) -> None:
+        if not made:
+            from importdrill.views.console import err
+
+            console = err()
+            if console.is_terminal:
+                from importdrill.views.spinner import Spinner
+
+                made.append(Spinner(console.file, console.width))
+            else:
+                made.append(None)
+        spinner = made[0]
+        if spinner is not None:
+            spinner(name, elapsed)
+
+    with runner.ticking(tick):
         try:
             yield
         finally:
-            spinner.close()
+            if made and made[0] is not None:
+                made[0].close()
 
 
 def workspace_folder(problem: "Problem") -> str:

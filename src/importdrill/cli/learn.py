@@ -30,6 +30,7 @@ from importdrill.core.errors import Exit, UsageError
 if TYPE_CHECKING:
     from importdrill.app.results import Outcome
     from importdrill.app.why import WhyResult
+    from importdrill.core.problems import Problem
 
 
 # --- list, status, path ---------------------------------------------------------------------
@@ -249,9 +250,8 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
 
     Example: importdrill check --predict-file prediction.txt
     """
-    from importdrill.views.console import notice
-    from importdrill.views.verdict import prepare_verdict, show_outcome
-
+    # The views (Rich above all) are loaded once the program has started, while it runs
+    # (prepare_verdict): imported first, they kept the program waiting for them.
     with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
         drill = done.drill
@@ -269,9 +269,16 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
             # from the starter (and said so) and checked; the attempt makes it started.
             laid_out = drill.learner_file(problem)
             if laid_out.created and not as_json:
+                from importdrill.views.console import notice
+
                 notice(f"created {laid_out.path} from the problem's starter")
             with spinning():
-                outcome: Outcome = drill.attempt_file(problem, limits=limits, python=python)
+                outcome: Outcome = drill.attempt_file(
+                    problem,
+                    limits=limits,
+                    python=python,
+                    meanwhile=None if as_json else lambda: _prepare_verdict(problem),
+                )
         elif predict_file is not None:
             prediction = read_prediction(predict_file)
             with spinning():
@@ -280,7 +287,7 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
                     prediction,
                     limits=limits,
                     python=python,
-                    meanwhile=None if as_json else lambda: prepare_verdict(problem),
+                    meanwhile=None if as_json else lambda: _prepare_verdict(problem),
                 )
         elif options.interactive() and not as_json:
             done.status = predict_in_terminal(drill, problem, limits=limits, python=python)
@@ -298,7 +305,15 @@ def check(  # noqa: PLR0917 - Typer maps each option to a parameter
                 "with --predict-file FILE (or --predict-file - to read standard input), "
                 "or run this in a terminal to type it"
             )
+        from importdrill.views.verdict import show_outcome
+
         done.status = done.show(outcome, show_outcome).exit_status
+
+
+def _prepare_verdict(problem: "Problem") -> None:
+    from importdrill.views.verdict import prepare_verdict
+
+    prepare_verdict(problem)
 
 
 @app.command()
@@ -316,13 +331,13 @@ def run(
 
     Example: importdrill run load-from-file
     """
-    from importdrill.views.verdict import show_workspace_run
-
     with command(as_json=as_json) as done:
         limits = limits_from(timeout, memory)
         drill = done.drill
         with spinning():
             ran = drill.run_workspace(drill.problem(slug), limits=limits, python=python)
+        from importdrill.views.verdict import show_workspace_run  # after the run, as check
+
         done.status = done.show(ran, show_workspace_run).exit_status
 
 

@@ -23,9 +23,10 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
 
     With --json the error is a JSON document on stdout instead. Notices (a damaged progress
     file kept aside) go to stderr whatever the exit path, an early typer.Exit included.
-    """
-    from importdrill.views.console import error, notice
 
+    The views (and Rich) are imported only when there is something to show: a check starts
+    its program before it loads them, and loads them while the program runs.
+    """
     try:
         yield
     except DrillError as exc:
@@ -33,6 +34,8 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
         if as_json:
             emit_json_error(exc.kind, str(exc), exc.details())
         else:
+            from importdrill.views.console import error
+
             error(str(exc))
         raise typer.Exit(Exit.USAGE) from None
     except KeyboardInterrupt as exc:
@@ -44,6 +47,8 @@ def reporting(store: "Store | None" = None, *, as_json: bool = False) -> Iterato
             if as_json:
                 emit_json_error("interrupted", "interrupted; nothing was recorded", {})
             else:
+                from importdrill.views.console import notice
+
                 notice("interrupted; nothing was recorded")
         raise typer.Exit(status) from None
     finally:
@@ -58,18 +63,20 @@ def emit_json_error(kind: str, message: str, details: dict[str, object]) -> None
 
 def flush_notices(store: "Store | None") -> None:
     from importdrill.core.catalog import take_notices
-    from importdrill.views.console import notice
 
-    for message in take_notices():  # installed packs that were skipped
-        notice(message)
+    messages = take_notices()  # installed packs that were skipped
     # Run folders that could not be removed; none unless a run (or its sweep) was made.
     fsclean = sys.modules.get("importdrill.core.fsclean")
     while fsclean is not None and fsclean.notices:
-        notice(fsclean.notices.pop(0))
+        messages.append(fsclean.notices.pop(0))
     if store is not None:
-        for message in store.notices:
-            notice(message)
+        messages += store.notices
         store.notices.clear()
+    if messages:
+        from importdrill.views.console import notice
+
+        for message in messages:
+            notice(message)
 
 
 def emit_json(document: dict[str, object]) -> None:

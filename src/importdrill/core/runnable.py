@@ -75,18 +75,25 @@ def evaluate(
     limits: runner.Limits,
     expected: Callable[[Run], str],
     until_failure: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> judge.Evaluation:
     """Run code through every run of problem, in order, judge each against expected(run),
     and check the problem's rules on it. With until_failure (verify only needs to know that a
-    file fails), a broken rule runs nothing and the first failed run ends the evaluation."""
+    file fails), a broken rule runs nothing and the first failed run ends the evaluation.
+    meanwhile is done while the first run runs (see runner.run)."""
     from importdrill.core import judge, rules
 
     breaches = rules.check(problem.rules, code)
-    rows = []
+    rows: list[tuple[str, str, runner.RunResult]] = []
     for run in problem.checked_runs:
         if until_failure and breaches:
             break
-        result = runner.run(program_for(problem, code, run=run), python=python, limits=limits)
+        result = runner.run(
+            program_for(problem, code, run=run),
+            python=python,
+            limits=limits,
+            meanwhile=None if rows else meanwhile,
+        )
         rows.append((run.name, expected(run), result))
         if until_failure and not judge.judge(rows[-1][1], result).passed:
             break
