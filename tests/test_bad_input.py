@@ -255,6 +255,7 @@ def test_a_full_temp_folder_is_a_clear_error(cli, mini_pack, home: Path, monkeyp
     assert snapshot(home) == state
 
 
+@pytest.mark.slow  # waits out its deadline
 def test_a_program_that_closes_its_streams_keeps_its_deadline():
     from importdrill.core import runner
 

@@ -97,6 +97,7 @@ def test_key_bar_fits_at_60_columns(home: Path):
     child.expect(pexpect.EOF)
 
 
+@pytest.mark.slow  # a pause of 1.5 s
 def test_esc_then_enter_submits_however_long_the_pause(home: Path):
     child = spawn_at(
         home,
@@ -452,6 +453,7 @@ def _mine(home: Path, code: str) -> None:
     (home / "workspace" / "mini-implement" / "main.py").write_text(code)
 
 
+@pytest.mark.slow  # a program that runs 1.5 s
 def test_a_long_check_shows_a_spinner_with_the_run_and_seconds(home: Path):
     _mine(home, "import time\ntime.sleep(1.5)\nprint('json')\n")
     child = spawn_at(home, 100, "check")
@@ -462,6 +464,7 @@ def test_a_long_check_shows_a_spinner_with_the_run_and_seconds(home: Path):
     assert "\r\x1b[K" in raw  # wiped before the verdict
 
 
+@pytest.mark.slow  # a program that runs 0.8 s
 def test_a_quick_check_shows_no_spinner(home: Path, tmp_path: Path):
     from .helpers import SOLUTION
 

@@ -140,6 +140,7 @@ class Check:
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
 
 
+@pytest.mark.slow  # waits out the check's 4 s timeout
 def test_a_check_that_times_out_leaves_nothing(tmp_path: Path):
     check = Check(tmp_path)
     proc = check.start()
@@ -220,6 +221,7 @@ def test_a_folder_left_by_a_killed_importdrill_is_removed_by_the_next_run(
     assert left.exists()
 
 
+@pytest.mark.slow  # stays stopped for longer than a 3 s timeout
 def test_ctrl_z_stops_the_program_and_its_time_is_not_counted(tmp_path: Path):
     """Stopped for longer than the timeout, the check still passes: the program was stopped
     too, and stopped time is neither run time nor reported time."""

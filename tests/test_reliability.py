@@ -42,7 +42,15 @@ def run_dirs() -> set[str]:
     return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith(runner.RUN_DIR_PREFIX)}
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+# The programs that never end are waited out to the timeout (2 s each): slow.
+NEVER_END = {"infinite_loop", "long_sleep"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.slow) if p.stem in NEVER_END else p for p in CASES],
+    ids=[p.stem for p in CASES],
+)
 def test_hostile_program(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     marker = f"hostile-{uuid.uuid4().hex}"
     monkeypatch.setenv("HOSTILE_MARKER", marker)

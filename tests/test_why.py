@@ -473,6 +473,7 @@ def test_a_copy_one_folder_down_that_is_not_the_one_imported(
     assert str(here / "src" / "tool") in trap["message"] and "PYTHONPATH" in trap["message"]
 
 
+@pytest.mark.slow  # waits out the probe's timeout
 def test_a_parent_that_hangs_is_stopped_with_everything_it_started(here: Path):
     from importdrill.app import why as whycase
     from importdrill.core import runner, supervisor
