@@ -108,12 +108,13 @@ FORBIDDEN = {
 }
 
 
-def modules(*command: str, home: Path, tmp_path: Path, stdin: str | None = None) -> set[str]:
-    out = tmp_path / "modules.json"
-    env = mini_pack_env(home)
+def harnessed(
+    harness: str, out: Path, *command: str, home: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`importdrill COMMAND` run by a harness that writes what it saw to out."""
     done = subprocess.run(
-        [sys.executable, "-c", HARNESS, str(out), *command],
-        env=env,
+        [sys.executable, "-c", harness, str(out), *command],
+        env=mini_pack_env(home),
         input=stdin,
         capture_output=True,
         text=True,
@@ -121,6 +122,12 @@ def modules(*command: str, home: Path, tmp_path: Path, stdin: str | None = None)
         check=False,
     )
     assert done.returncode in (0, 1), done.stderr
+    return done
+
+
+def modules(*command: str, home: Path, tmp_path: Path, stdin: str | None = None) -> set[str]:
+    out = tmp_path / "modules.json"
+    harnessed(HARNESS, out, *command, home=home, stdin=stdin)
     return set(json.loads(out.read_text(encoding="utf-8")))
 
 
@@ -228,24 +235,14 @@ def test_a_check_starts_its_program_before_it_loads_the_views(
 ):
     """The views (Rich, 25 ms of imports) load while the program runs, not before it starts:
     the README's check figure depends on it."""
-    env = mini_pack_env(home)
     subprocess.run(
         [sys.executable, "-m", "importdrill", "start", "mini-implement", "--no-edit"],
-        env=env,
+        env=mini_pack_env(home),
         capture_output=True,
         check=True,
     )
     out = tmp_path / "launches.txt"
-    done = subprocess.run(
-        [sys.executable, "-c", LAUNCH_HARNESS, str(out), "check", *command],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
+    done = harnessed(LAUNCH_HARNESS, out, "check", *command, home=home, stdin=stdin)
     assert "pass" in done.stdout or "fail" in done.stdout or "error" in done.stdout, done.stdout
     launches = out.read_text(encoding="utf-8").splitlines()
     assert launches and launches[0] == "rich False", launches

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 # The key bar, longest first: the first that fits the terminal's width is shown, so it is
@@ -90,6 +91,62 @@ def _answer_keys(skippable: bool = False) -> Any:
     return keys
 
 
+@contextlib.contextmanager
+def _ended_by_signals() -> Iterator[Callable[[], None]]:
+    """While a prompt runs, SIGTERM and SIGHUP end it as Terminated (and the command after it,
+    as Ctrl-C does), whatever prompt-toolkit is doing when they arrive.
+
+    importdrill's own handler (cli.entry) raises Terminated wherever Python is. At a prompt
+    that can be inside one of prompt-toolkit's background tasks (loading the history), which
+    reports it as an unhandled error, with a traceback, and waits for Enter on a terminal that
+    may be gone. Here the signal asks the prompt to exit, through its event loop, instead. The
+    context gives the prompt's pre_run callback; a signal that comes before the prompt runs
+    ends it as soon as it does, and one after it has returned is raised then.
+    """
+    import asyncio
+    import signal
+
+    from prompt_toolkit.application.current import get_app
+
+    from importdrill.core.errors import Terminated
+
+    received: list[int] = []
+    running: list[tuple[Any, asyncio.AbstractEventLoop]] = []
+
+    def end() -> None:
+        app = running[0][0]
+        if app.is_running and not app.is_done:
+            app.exit(exception=Terminated(received[0]))
+
+    def started() -> None:  # pre_run: in the prompt's event loop, before it reads a key
+        running.append((get_app(), asyncio.get_running_loop()))
+        if received:
+            end()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        if running and not running[0][1].is_closed():  # closed: the prompt has returned
+            running[0][1].call_soon_threadsafe(end)
+
+    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {number: signal.getsignal(number) for number in numbers}
+    for number in numbers:
+        signal.signal(number, on_signal)
+    try:
+        yield started
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+    if received:
+        raise Terminated(received[0])
+
+
+def _prompt(session: Any, *args: Any, **kwargs: Any) -> Any:
+    """session.prompt(...), ended by SIGTERM and SIGHUP (see _ended_by_signals)."""
+    with _ended_by_signals() as started:
+        return session.prompt(*args, pre_run=started, **kwargs)
+
+
 def ask_prediction(
     history: Sequence[str] = (), default: str = "", *, skippable: bool = False
 ) -> str:
@@ -109,14 +166,14 @@ def ask_prediction(
         key_bindings=_answer_keys(skippable),
         prompt_continuation=lambda width, _line, _wrap: "... ".rjust(width),
     )
-    return session.prompt(">>> ", default=default)
+    return str(_prompt(session, ">>> ", default=default))
 
 
 def wait_for_enter(message: str) -> None:
     """Wait until Enter is pressed; raise KeyboardInterrupt or EOFError when cancelled."""
-    from prompt_toolkit import prompt
+    from prompt_toolkit import PromptSession
 
-    prompt(message)
+    _prompt(PromptSession(), message)
 
 
 def choose(message: str, keys: Sequence[str]) -> str:
@@ -140,14 +197,14 @@ def choose(message: str, keys: Sequence[str]) -> str:
         pass  # any other key: the question stands
 
     session: PromptSession[str] = PromptSession(key_bindings=bindings)
-    return session.prompt(message)
+    return str(_prompt(session, message))
 
 
 def confirm(question: str) -> bool:
     """A yes/no question, defaulting to no."""
-    from prompt_toolkit.shortcuts import confirm as pt_confirm
+    from prompt_toolkit.shortcuts import create_confirm_session
 
-    return bool(pt_confirm(question))
+    return bool(_prompt(create_confirm_session(question)))
 
 
 class Keys:
@@ -203,7 +260,7 @@ def ask_confidence(question: str) -> int | None:
 
     session: PromptSession[str] = PromptSession(key_bindings=keys)
     try:
-        answer = session.prompt(question)
+        answer = _prompt(session, question)
     except EOFError:
         return None
     return int(answer) if answer in ("1", "2", "3") else None

@@ -270,12 +270,12 @@ class Drill:
                 return run.expected
             return runnable.solution_output(problem, run, interpreter)
 
-        # Always the problem's own support files: a check judges the learner's file alone.
-        def prepare() -> None:
+        def prepare() -> None:  # what recording needs, loaded while the first run runs
             self.store.prepare()
             if meanwhile is not None:
                 meanwhile()
 
+        # Always the problem's own support files: a check judges the learner's file alone.
         evaluation = runnable.evaluate(
             problem, mine, python=python, limits=limits, expected=expected, meanwhile=prepare
         )
