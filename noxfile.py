@@ -63,8 +63,8 @@ PROVISION_ERROR = _provide_new_pythons()
 def tests(session: nox.Session) -> None:
     """The test suite against the installed wheel (so the packaged problems are tested), on
     four workers (pytest-xdist): more than this machine's two cores, as much of a test's time
-    is spent waiting on a child process or a deadline (measured on 2 cores: the inner loop
-    took 80 s on two workers, 65 s on four, 66 s on six)."""
+    is spent waiting on a child process or a deadline (measured on 2 cores: the whole suite
+    took 87 to 92 s on two workers, 70 to 86 s on four)."""
     session.install(".", *TEST_DEPS)
     args = ["-q", "-n", "4"]
     if session.python not in EVERY_PROBLEM_PYTHONS:
