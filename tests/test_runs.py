@@ -407,6 +407,6 @@ def test_every_builtin_implement_problem_has_decoys_and_runs(builtin: Catalog):
 
 # That each built-in implement problem's solution passes every run, and its starter, every
 # decoy and a file that only prints the output fail, is what `verify` checks
-# (app/verify.py's _check_implement): tests/test_builtin_problems.py runs it on this Python,
-# the nox session `verify` on every CPython, and test_verify_fails_a_problem_whose_decoy_passes
-# above shows that it catches a decoy that passes.
+# (app/verify.py's _check_implement): the nox session `verify` runs it on every CPython (the
+# newest in a venv too), and test_verify_fails_a_problem_whose_decoy_passes above shows that
+# it catches a decoy that passes.
